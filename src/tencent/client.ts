@@ -1,0 +1,341 @@
+import { randomUUID } from "node:crypto";
+import { type Dispatcher, Pool } from "undici";
+import type { Credentials } from "./credentials.js";
+import { ApiError, kindOfCode, LOCAL_CODES } from "./errors.js";
+import { signTc3 } from "./signing.js";
+import { type ActionResponses, DTS_SERVICE, DTS_VERSION, type DtsAction } from "./types.js";
+
+export const DEFAULT_ENDPOINT = "https://dts.tencentcloudapi.com";
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const CONTENT_TYPE = "application/json";
+/** No DTS answer comes near this; a larger body is a broken peer, not something to buffer. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Network failures that say nothing about whether the server acted: worth sending again. */
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+  "UND_ERR_CLOSED",
+  "HPE_INVALID_CONSTANT",
+  "HPE_INVALID_CHUNK_SIZE",
+]);
+/** Failures before a byte reached the server: a non-idempotent request was surely not applied. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+
+export type CallResult<A extends DtsAction> =
+  | { readonly ok: true; readonly value: ActionResponses[A]; readonly httpStatus: number }
+  | { readonly ok: false; readonly error: ApiError };
+
+/** What `--verbose` shows of one exchange; never a secret. */
+export type TraceEvent =
+  | {
+      readonly type: "request";
+      readonly action: DtsAction;
+      readonly params: Readonly<Record<string, string>>;
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly type: "response";
+      readonly action: DtsAction;
+      readonly params: Readonly<Record<string, string>>;
+      readonly durationMs: number;
+      readonly httpStatus?: number;
+      readonly requestId?: string;
+      readonly errorCode?: string;
+      readonly errorKind?: string;
+    };
+
+export interface ClientOptions {
+  readonly endpoint: string;
+  readonly credentials: Credentials;
+  readonly region?: string;
+  readonly language?: "en-US" | "zh-CN";
+  /** Whole exchange, from sending to the last body byte. */
+  readonly requestTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** Wall clock in ms; injected by tests. */
+  readonly now?: () => number;
+  /** For narrow unit tests (undici MockAgent); by default one keep-alive pool for the endpoint. */
+  readonly dispatcher?: Dispatcher;
+  readonly trace?: (event: TraceEvent) => void;
+}
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface DtsClient {
+  call<A extends DtsAction>(
+    action: A,
+    params: Readonly<Record<string, string>>,
+    options?: CallOptions,
+  ): Promise<CallResult<A>>;
+  /** Signs later requests with the server's clock, learnt from a `Date` header. */
+  adoptServerClock(serverTimeMs: number): void;
+  readonly clockOffsetMs: number;
+  close(): Promise<void>;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parseDate(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && isObject(current); depth++) {
+    if (typeof current.code === "string") return current.code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** Turns a parsed body into the action's response or a classified error. */
+export function interpretBody<A extends DtsAction>(
+  text: string,
+  httpStatus: number,
+  serverTimeMs: number | undefined,
+): CallResult<A> {
+  const base = {
+    httpStatus,
+    ...(serverTimeMs === undefined ? {} : { serverTimeMs }),
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const response = isObject(parsed) && isObject(parsed.Response) ? parsed.Response : undefined;
+  if (response && isObject(response.Error) && typeof response.Error.Code === "string") {
+    const code = response.Error.Code;
+    const kind = kindOfCode(code);
+    return {
+      ok: false,
+      error: new ApiError({
+        ...base,
+        kind,
+        code,
+        message: typeof response.Error.Message === "string" ? response.Error.Message : "",
+        ...(typeof response.RequestId === "string" ? { requestId: response.RequestId } : {}),
+        maybeApplied: kind === "transient",
+      }),
+    };
+  }
+  if (httpStatus < 200 || httpStatus > 299) {
+    const kind = httpStatus === 429 ? "throttled" : httpStatus >= 500 || httpStatus === 408 ? "transient" : "fatal";
+    return {
+      ok: false,
+      error: new ApiError({
+        ...base,
+        kind,
+        code: LOCAL_CODES.http,
+        message: `HTTP ${httpStatus} without an API answer`,
+        maybeApplied: kind === "transient",
+      }),
+    };
+  }
+  if (!response || typeof response.RequestId !== "string") {
+    return {
+      ok: false,
+      error: new ApiError({
+        ...base,
+        kind: "transient",
+        code: LOCAL_CODES.badBody,
+        message: text === "" ? "empty response body" : "response body is not a Tencent Cloud API answer",
+        maybeApplied: true,
+      }),
+    };
+  }
+  return { ok: true, value: response as unknown as ActionResponses[A], httpStatus };
+}
+
+/** Classifies a failure that produced no response at all. */
+export function interpretFailure(error: unknown, timedOut: boolean, cancelled: boolean): ApiError {
+  if (cancelled) {
+    return new ApiError({ kind: "fatal", code: LOCAL_CODES.aborted, message: "request cancelled", maybeApplied: true });
+  }
+  if (timedOut) {
+    return new ApiError({
+      kind: "transient",
+      code: LOCAL_CODES.timeout,
+      message: "no complete response within the request timeout",
+      maybeApplied: true,
+    });
+  }
+  const code = errorCodeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== undefined && NETWORK_CODES.has(code)) {
+    return new ApiError({
+      kind: "transient",
+      code: LOCAL_CODES.network,
+      message: `${code}: ${message}`,
+      maybeApplied: !NOT_SENT_CODES.has(code),
+    });
+  }
+  // Anything unrecognised (a missing mock, a bad argument) is a bug to surface, not a blip to retry.
+  return new ApiError({
+    kind: "fatal",
+    code: LOCAL_CODES.network,
+    message: `${code ?? "error"}: ${message}`,
+    maybeApplied: true,
+  });
+}
+
+async function readBounded(body: Dispatcher.ResponseData["body"]): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw Object.assign(new Error(`response body larger than ${MAX_BODY_BYTES} bytes`), { code: "EBODYTOOLARGE" });
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    shown[name] =
+      lower === "authorization"
+        ? value.replace(/Signature=[0-9a-f]+/, "Signature=[redacted]")
+        : lower === "x-tc-token"
+          ? "[redacted]"
+          : value;
+  }
+  return shown;
+}
+
+export function createDtsClient(options: ClientOptions): DtsClient {
+  const url = new URL(options.endpoint);
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const ownsDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Pool(url.origin, {
+      connections: 32,
+      connectTimeout: options.connectTimeoutMs ?? Math.min(timeoutMs, 5_000),
+      keepAliveTimeout: 30_000,
+      // The whole-exchange timer below is the bound; these only must not fire first.
+      headersTimeout: timeoutMs + 1_000,
+      bodyTimeout: timeoutMs + 1_000,
+    });
+  const path = url.pathname || "/";
+  let clockOffsetMs = 0;
+  const { credentials, trace } = options;
+
+  async function call<A extends DtsAction>(
+    action: A,
+    params: Readonly<Record<string, string>>,
+    callOptions: CallOptions = {},
+  ): Promise<CallResult<A>> {
+    const payload = JSON.stringify(params);
+    const timestamp = Math.floor((now() + clockOffsetMs) / 1000);
+    const { authorization } = signTc3({
+      secretId: credentials.secretId,
+      secretKey: credentials.secretKey,
+      service: DTS_SERVICE,
+      host: url.hostname,
+      contentType: CONTENT_TYPE,
+      timestampSeconds: timestamp,
+      payload,
+      path,
+      query: url.search.slice(1),
+    });
+    const headers: Record<string, string> = {
+      "content-type": CONTENT_TYPE,
+      host: url.host,
+      "x-tc-action": action,
+      "x-tc-version": DTS_VERSION,
+      "x-tc-timestamp": String(timestamp),
+      "x-tc-traceid": randomUUID(),
+      authorization,
+    };
+    if (options.region) headers["x-tc-region"] = options.region;
+    if (options.language) headers["x-tc-language"] = options.language;
+    const token = credentials.token;
+    if (token !== undefined) headers["x-tc-token"] = token;
+    trace?.({ type: "request", action, params, headers: redactHeaders(headers) });
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    callOptions.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const started = now();
+    let result: CallResult<A>;
+    try {
+      if (callOptions.signal?.aborted) controller.abort();
+      const response = await dispatcher.request({
+        origin: url.origin,
+        path: `${path}${url.search}`,
+        method: "POST",
+        headers,
+        body: payload,
+        signal: controller.signal,
+      });
+      const serverTimeMs = parseDate(response.headers.date);
+      const text = await readBounded(response.body);
+      result = interpretBody<A>(text, response.statusCode, serverTimeMs);
+    } catch (error) {
+      result = { ok: false, error: interpretFailure(error, timedOut, callOptions.signal?.aborted === true) };
+    } finally {
+      clearTimeout(timer);
+      callOptions.signal?.removeEventListener("abort", onCallerAbort);
+    }
+    trace?.({
+      type: "response",
+      action,
+      params,
+      durationMs: now() - started,
+      ...(result.ok
+        ? { httpStatus: result.httpStatus, requestId: result.value.RequestId }
+        : {
+            ...(result.error.httpStatus === undefined ? {} : { httpStatus: result.error.httpStatus }),
+            ...(result.error.requestId === undefined ? {} : { requestId: result.error.requestId }),
+            errorCode: result.error.code,
+            errorKind: result.error.kind,
+          }),
+    });
+    return result;
+  }
+
+  return {
+    call,
+    adoptServerClock(serverTimeMs: number) {
+      clockOffsetMs = serverTimeMs - now();
+    },
+    get clockOffsetMs() {
+      return clockOffsetMs;
+    },
+    async close() {
+      // destroy, not close: a stalled exchange must not hold the process after the verdict.
+      if (ownsDispatcher) await dispatcher.destroy();
+    },
+  };
+}
