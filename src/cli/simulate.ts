@@ -1,0 +1,96 @@
+import { EXIT_CODES } from "../gate/verdict.js";
+import {
+  type FaultRule,
+  isScenarioName,
+  parseFaultSpec,
+  type ScenarioName,
+  type SimulatorOptions,
+  startSimulator,
+} from "../simulator/index.js";
+import { JOB_ID_PATTERN } from "../tencent/types.js";
+import type { CliIO } from "./io.js";
+
+export interface SimulateArgs {
+  readonly port: number;
+  readonly host: string;
+  readonly scenario: ScenarioName;
+  readonly job?: readonly string[] | undefined;
+  readonly "step-ms": number;
+  readonly "secret-id"?: string | undefined;
+  readonly "secret-key"?: string | undefined;
+  readonly rate: number;
+  readonly "clock-offset": number;
+  readonly fault?: readonly string[] | undefined;
+}
+
+/** `--job ID=NAME[,NAME…]`: a job and the scenarios of its successive checks. */
+export function parseJobSpec(spec: string): [string, ScenarioName[]] {
+  const [jobId = "", names = ""] = spec.split("=", 2);
+  if (!JOB_ID_PATTERN.test(jobId)) throw new Error(`--job ${spec}: "${jobId}" is not a job id (as dts-1ewjspuw)`);
+  const scenarios = names.split(",").map((name) => name.trim());
+  const unknown = scenarios.filter((name) => !isScenarioName(name));
+  if (unknown.length > 0 || scenarios.length === 0) {
+    throw new Error(
+      `--job ${spec}: expected ID=SCENARIO[,SCENARIO…], scenario one of pass, warning, not-pass, failed, stuck, flaky`,
+    );
+  }
+  return [jobId, scenarios as ScenarioName[]];
+}
+
+function simulatorOptions(args: SimulateArgs): SimulatorOptions {
+  const numbers: [string, number, number][] = [
+    ["port", args.port, 65535],
+    ["step-ms", args["step-ms"], 3_600_000],
+    ["rate", args.rate, 1_000_000],
+  ];
+  for (const [name, value, max] of numbers) {
+    if (!Number.isInteger(value) || value < 0 || value > max)
+      throw new Error(`--${name} must be a whole number from 0 to ${max}`);
+  }
+  if (!Number.isFinite(args["clock-offset"])) throw new Error("--clock-offset must be a number of seconds");
+  if ((args["secret-id"] === undefined) !== (args["secret-key"] === undefined)) {
+    throw new Error("give both --secret-id and --secret-key, or neither (the demo pair)");
+  }
+  const faults: FaultRule[] = (args.fault ?? []).map(parseFaultSpec);
+  const jobs = Object.fromEntries((args.job ?? []).map(parseJobSpec));
+  return {
+    port: args.port,
+    host: args.host,
+    scenario: args.scenario,
+    jobs,
+    stepMs: args["step-ms"],
+    rate: args.rate,
+    clockOffsetSec: args["clock-offset"],
+    faults,
+    ...(args["secret-id"] !== undefined && args["secret-key"] !== undefined
+      ? { secretId: args["secret-id"], secretKey: args["secret-key"] }
+      : {}),
+  };
+}
+
+/** `dts-gate simulate`: serves until SIGINT/SIGTERM, then closes every socket and exits 0. */
+export async function runSimulate(args: SimulateArgs, io: CliIO): Promise<number> {
+  let options: SimulatorOptions;
+  try {
+    options = simulatorOptions(args);
+  } catch (error) {
+    io.stderr.write(`dts-gate simulate: ${(error as Error).message}\n`);
+    return EXIT_CODES.usage;
+  }
+  let simulator: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    simulator = await startSimulator(options);
+  } catch (error) {
+    io.stderr.write(`dts-gate simulate: cannot listen on ${args.host}:${args.port}: ${(error as Error).message}\n`);
+    return EXIT_CODES.usage;
+  }
+  io.stdout.write(`listening on ${simulator.url}\n`);
+  await new Promise<void>((resolve) => {
+    const unsubscribe = io.onSignal(() => {
+      unsubscribe();
+      resolve();
+    });
+  });
+  await simulator.close();
+  return EXIT_CODES.open;
+}

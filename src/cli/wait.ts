@@ -1,0 +1,74 @@
+import { systemClock } from "../gate/clock.js";
+import { createProgress } from "../gate/progress.js";
+import { renderReport, toJsonDocument } from "../gate/report.js";
+import { type RunConfig, runWithRealClock } from "../gate/run.js";
+import { EXIT_CODES } from "../gate/verdict.js";
+import { ConfigError, type Credentials, resolveCredentials } from "../tencent/credentials.js";
+import { type CliIO, redactingWriter, type StopSignal } from "./io.js";
+
+export interface WaitConfig extends Omit<RunConfig, "credentials"> {
+  readonly output: "text" | "json";
+  readonly verbose: boolean;
+  /** Set by `demo`; `wait` resolves them from the environment and profiles. */
+  readonly credentials?: Credentials;
+}
+
+function useColor(io: CliIO, stream: { readonly isTTY?: boolean }): boolean {
+  return stream.isTTY === true && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
+}
+
+/** `dts-gate wait`: the gate. Returns the exit code; never calls process.exit. */
+export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
+  let credentials: Credentials;
+  try {
+    credentials =
+      config.credentials ??
+      (await resolveCredentials({ env: io.env, ...(io.homeDir ? { homeDir: io.homeDir } : {}) })).credentials;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`dts-gate: ${error.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    throw error;
+  }
+  const secrets = credentials.secrets();
+  const stdout = redactingWriter((text) => io.stdout.write(text), secrets);
+  const stderr = redactingWriter((text) => io.stderr.write(text), secrets);
+
+  const interrupt = new AbortController();
+  let stopSignal: StopSignal | undefined;
+  const unsubscribe = io.onSignal((signal) => {
+    stopSignal ??= signal;
+    interrupt.abort();
+  });
+
+  const progress = createProgress({
+    write: stderr,
+    live: config.output === "text" && io.stderr.isTTY === true,
+    style: { color: useColor(io, io.stderr) },
+    now: systemClock.now,
+    verbose: config.verbose,
+  });
+  try {
+    const result = await runWithRealClock(
+      { ...config, credentials },
+      {
+        interrupt: interrupt.signal,
+        onEvent: progress.onEvent,
+        onTrace: progress.onTrace,
+        onNotice: (text) => stderr(`${text}\n`),
+      },
+    );
+    progress.finish();
+    if (config.output === "json") {
+      stdout(`${JSON.stringify(toJsonDocument(result), null, 2)}\n`);
+      stderr(`${result.reason}\n`);
+    } else {
+      stdout(`\n${renderReport(result, { color: useColor(io, io.stdout) })}`);
+    }
+    if (stopSignal) return stopSignal === "SIGINT" ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
+    return result.exitCode;
+  } finally {
+    unsubscribe();
+  }
+}

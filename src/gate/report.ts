@@ -1,0 +1,167 @@
+import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
+import type { GateResult, JobReport } from "./gate.js";
+import type { Outcome } from "./verdict.js";
+
+/** The contract's `--output json` document (and the Action's `result` output). */
+export function toJsonDocument(result: GateResult) {
+  return {
+    passed: result.passed,
+    reason: result.reason,
+    jobs: result.jobs.map((job) => ({
+      jobId: job.jobId,
+      outcome: job.outcome,
+      status: job.status,
+      checkFlag: job.checkFlag,
+      briefMsg: job.briefMsg,
+      stepInfo: job.stepInfo,
+      requestId: job.requestId,
+      polls: job.polls,
+      requests: job.requests,
+      elapsedMs: job.elapsedMs,
+      warnings: job.warnings,
+      created: job.created,
+      started: job.started,
+      ...(job.error ? { error: job.error } : {}),
+    })),
+  };
+}
+
+export interface Style {
+  readonly color: boolean;
+}
+
+const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+type ColorName = keyof typeof COLORS;
+
+export function paint(style: Style, color: ColorName, text: string): string {
+  return style.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
+}
+
+/** API text is data: no control character of it may reach a terminal or a log. */
+export function clean(text: string | null | undefined): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  return (text ?? "").replace(/\r\n?|\n/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+}
+
+export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }> = {
+  pass: { label: "PASSED", color: "green" },
+  notPass: { label: "NOT PASSED", color: "red" },
+  failed: { label: "CHECK FAILED", color: "red" },
+  timeout: { label: "TIMED OUT", color: "yellow" },
+  error: { label: "ERROR", color: "red" },
+};
+
+export interface StepView {
+  readonly no: string;
+  readonly name: string;
+  /** pass, failed, warning, skipped, notStarted, …: skipped replaces a failure the user skipped. */
+  readonly status: string;
+  readonly symbol: string;
+}
+
+const SYMBOLS: Record<string, string> = {
+  pass: "✓",
+  failed: "✗",
+  warning: "!",
+  skipped: "↷",
+  notStarted: "·",
+  blocked: "■",
+};
+
+export function stepView(step: CheckStep): StepView {
+  const raw = step.StepStatus ?? "unknown";
+  const status = step.HasSkipped && raw !== "pass" ? "skipped" : raw;
+  return {
+    no: step.StepNo === null ? "?" : String(step.StepNo),
+    name: clean(step.StepName ?? step.StepId ?? "step"),
+    status,
+    symbol: SYMBOLS[status] ?? "?",
+  };
+}
+
+export interface ItemView {
+  readonly step: string;
+  readonly skipped: boolean;
+  readonly item: CheckStepDetail;
+}
+
+/** Failed and warning items, with the step they belong to: what a user has to read. */
+export function itemsToReview(steps: readonly CheckStep[] | null): ItemView[] {
+  const views: ItemView[] = [];
+  for (const step of steps ?? []) {
+    for (const item of step.DetailCheckItems ?? []) {
+      if (item.CheckResult === "failed" || item.CheckResult === "warning") {
+        views.push({ step: clean(step.StepName ?? step.StepId), skipped: step.HasSkipped === true, item });
+      }
+    }
+  }
+  return views;
+}
+
+/** Links worth printing: HelpDoc entries that are not blank. */
+export function helpLinks(item: CheckStepDetail): string[] {
+  return (item.HelpDoc ?? []).map(clean).filter((link) => link.trim() !== "");
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function renderJob(job: JobReport, style: Style): string[] {
+  const { label, color } = OUTCOME_LABELS[job.outcome];
+  const facts = [
+    job.status === null ? "status —" : `status ${clean(job.status)}`,
+    job.checkFlag ? clean(job.checkFlag) : undefined,
+    `${job.polls} poll${job.polls === 1 ? "" : "s"}`,
+    seconds(job.elapsedMs),
+  ].filter(Boolean);
+  const lines = [
+    `${paint(style, "bold", job.jobId)}  ${paint(style, color, label)}  ${paint(style, "dim", facts.join(" · "))}`,
+  ];
+  if (job.briefMsg) lines.push(`  ${clean(job.briefMsg)}`);
+  if (job.error) lines.push(`  error: ${clean(job.error.code)}: ${clean(job.error.message)}`);
+  if (job.created) lines.push(`  check created (RequestId ${clean(job.created.requestId)})`);
+  for (const note of job.notes) lines.push(`  note: ${clean(note)}`);
+  const steps = job.stepInfo ?? [];
+  if (steps.length > 0) {
+    const views = steps.map(stepView);
+    const width = Math.max(...views.map((view) => view.name.length));
+    for (const view of views) {
+      const statusColor: ColorName =
+        view.status === "pass"
+          ? "green"
+          : view.status === "failed"
+            ? "red"
+            : view.status === "notStarted"
+              ? "dim"
+              : "yellow";
+      lines.push(
+        `  ${view.no.padStart(2)}  ${view.name.padEnd(width)}  ${paint(style, statusColor, `${view.symbol} ${view.status}`)}`,
+      );
+    }
+  }
+  for (const { step, skipped, item } of itemsToReview(steps)) {
+    const result = skipped ? "skipped" : clean(item.CheckResult);
+    lines.push(
+      `  ${item.CheckResult === "failed" && !skipped ? "✗" : "!"} ${clean(item.CheckItemName ?? step)} [${step}]: ${result}`,
+    );
+    if (item.FailureReason) lines.push(`      reason:   ${clean(item.FailureReason)}`);
+    if (item.Solution) lines.push(`      solution: ${clean(item.Solution)}`);
+    for (const log of item.ErrorLog ?? []) if (log.trim()) lines.push(`      log:      ${clean(log)}`);
+    for (const link of helpLinks(item)) lines.push(`      help:     ${link}`);
+  }
+  if (job.warnings.length > 0 && job.outcome === "pass") {
+    lines.push(
+      `  ${job.warnings.length} warning${job.warnings.length === 1 ? "" : "s"}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`,
+    );
+  }
+  if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
+  return lines;
+}
+
+/** The human report printed at the end of `wait`: every job, then the one-line verdict. */
+export function renderReport(result: GateResult, style: Style): string {
+  const blocks = result.jobs.map((job) => renderJob(job, style).join("\n"));
+  const verdict = paint(style, result.passed ? "green" : "red", result.reason);
+  return `${blocks.join("\n\n")}\n\n${verdict}\n`;
+}

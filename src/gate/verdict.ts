@@ -1,0 +1,83 @@
+import type { CheckStep, DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+
+/** How a job's wait ended, as the contract's JSON names it. */
+export type Outcome = "pass" | "notPass" | "failed" | "timeout" | "error";
+export type JobState = "waiting" | Outcome;
+
+export const EXIT_CODES = {
+  open: 0,
+  closed: 1,
+  usage: 2,
+  timeout: 3,
+  error: 4,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+const TERMINAL_STATUSES = new Set(["success", "failed"]);
+const KNOWN_STATUSES = new Set(["notStarted", "running", "success", "failed"]);
+
+export interface Judgement {
+  readonly state: "waiting" | "pass" | "notPass" | "failed";
+  /** Something worth telling the user about this answer (an unknown value, a pending flag). */
+  readonly note?: string;
+}
+
+/** Reads one answer of DescribeMigrationCheckJob. Unknown values wait, they never crash. */
+export function judge(response: Pick<DescribeMigrationCheckJobResponse, "Status" | "CheckFlag">): Judgement {
+  const { Status: status, CheckFlag: checkFlag } = response;
+  if (status === "failed") return { state: "failed" };
+  if (status === "success") {
+    if (checkFlag === "checkPass") return { state: "pass" };
+    if (checkFlag === "checkNotPass") return { state: "notPass" };
+    return { state: "waiting", note: `Status success but CheckFlag ${JSON.stringify(checkFlag)}: no verdict yet` };
+  }
+  if (status !== null && !KNOWN_STATUSES.has(status)) {
+    return { state: "waiting", note: `unexpected Status ${JSON.stringify(status)}` };
+  }
+  return { state: "waiting" };
+}
+
+export function isTerminalStatus(status: string | null): boolean {
+  return status !== null && TERMINAL_STATUSES.has(status);
+}
+
+export interface WarningItem {
+  readonly stepNo: number | null;
+  readonly stepName: string;
+  readonly itemName: string;
+}
+
+/**
+ * Warnings a passing check carries: warning items of steps that were not skipped, and warning
+ * steps without items. A skipped step was set aside by the user on purpose; it is shown, not counted.
+ */
+export function warningsOf(steps: readonly CheckStep[] | null): WarningItem[] {
+  const warnings: WarningItem[] = [];
+  for (const step of steps ?? []) {
+    if (step.HasSkipped) continue;
+    const stepName = step.StepName ?? step.StepId ?? "step";
+    const items = (step.DetailCheckItems ?? []).filter((item) => item.CheckResult === "warning");
+    for (const item of items)
+      warnings.push({ stepNo: step.StepNo, stepName, itemName: item.CheckItemName ?? stepName });
+    if (items.length === 0 && step.StepStatus === "warning") {
+      warnings.push({ stepNo: step.StepNo, stepName, itemName: stepName });
+    }
+  }
+  return warnings;
+}
+
+/** Exit code of one job's outcome; with several jobs the highest wins (4 > 3 > 1 > 0). */
+export function exitCodeOf(outcome: Outcome, warningsCloseGate: boolean): number {
+  switch (outcome) {
+    case "error":
+      return EXIT_CODES.error;
+    case "timeout":
+      return EXIT_CODES.timeout;
+    case "notPass":
+    case "failed":
+      return EXIT_CODES.closed;
+    case "pass":
+      return warningsCloseGate ? EXIT_CODES.closed : EXIT_CODES.open;
+  }
+}
