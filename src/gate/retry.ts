@@ -72,12 +72,13 @@ export async function sendWithRetry<A extends DtsAction>(
 ): Promise<RetriedResult<A>> {
   const { policy, clock, signal } = deps;
   let attempts = 0;
-  let clockMended = false;
+  let clockSkews = 0;
   let pendingDelayMs = 0;
 
   const shouldRetry = (error: ApiError): boolean => {
     if (signal?.aborted) return false;
-    if (error.kind === "clockSkew") return !clockMended && error.serverTimeMs !== undefined;
+    // onFailedAttempt has counted this one already: only the first skew is mended.
+    if (error.kind === "clockSkew") return clockSkews <= 1 && error.serverTimeMs !== undefined;
     if (!error.retryable) return false;
     return options.idempotent || !error.maybeApplied;
   };
@@ -102,10 +103,10 @@ export async function sendWithRetry<A extends DtsAction>(
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
           if (!(error instanceof Failed)) return;
           const apiError = error.apiError;
+          if (apiError.kind === "clockSkew") clockSkews++;
           const retrying = shouldRetry(apiError) && retriesLeft > 0;
           if (apiError.kind === "clockSkew" && retrying && apiError.serverTimeMs !== undefined) {
             deps.adoptServerClock(apiError.serverTimeMs);
-            clockMended = true;
             pendingDelayMs = 0;
           } else {
             pendingDelayMs = retrying ? backoffMs(apiError, attemptNumber, policy, deps.random) : 0;

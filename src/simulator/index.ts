@@ -1,0 +1,20 @@
+/** The embedded stand-in for dts.tencentcloudapi.com: `dts-gate simulate`, the demo and the tests. */
+export {
+  checkFaultRule,
+  FAULT_KINDS,
+  FAULT_SPEC_FORMAT,
+  type FaultKind,
+  type FaultRule,
+  isFaultKind,
+  parseFaultSpec,
+} from "./faults.js";
+export { CHECK_STEPS, isScenarioName, SCENARIO_NAMES, type ScenarioName } from "./scenarios.js";
+export {
+  type Arrival,
+  DEMO_SECRET_ID,
+  DEMO_SECRET_KEY,
+  MAX_BODY_BYTES,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "./server.js";

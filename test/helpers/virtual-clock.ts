@@ -1,0 +1,67 @@
+import type { Clock } from "../../src/gate/clock.js";
+
+interface Sleeper {
+  readonly at: number;
+  readonly seq: number;
+  readonly resolve: () => void;
+}
+
+/**
+ * Virtual time for the pure core: sleeping costs nothing, and time moves only when every task
+ * is waiting on a sleep. `run` drives a promise to completion and fails on a deadlock.
+ */
+export class VirtualClock implements Clock {
+  nowMs: number;
+  #sleepers: Sleeper[] = [];
+  #seq = 0;
+
+  constructor(startMs = 1_700_000_000_000) {
+    this.nowMs = startMs;
+  }
+
+  now = (): number => this.nowMs;
+
+  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const sleeper: Sleeper = {
+        at: this.nowMs + Math.max(0, ms),
+        seq: this.#seq++,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#sleepers = this.#sleepers.filter((entry) => entry !== sleeper);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#sleepers.push(sleeper);
+    });
+
+  get pendingSleeps(): number {
+    return this.#sleepers.length;
+  }
+
+  async run<T>(task: Promise<T>): Promise<T> {
+    let done = false;
+    const settled = task.finally(() => {
+      done = true;
+    });
+    for (let steps = 0; ; steps++) {
+      for (let i = 0; i < 5 && !done; i++) await new Promise((resolve) => setImmediate(resolve));
+      if (done) break;
+      if (steps > 100_000) throw new Error("virtual clock: too many steps");
+      this.#sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.#sleepers.shift();
+      if (!next) throw new Error("virtual clock: deadlock, nothing is sleeping and the task is not done");
+      this.nowMs = Math.max(this.nowMs, next.at);
+      next.resolve();
+    }
+    return settled;
+  }
+}
