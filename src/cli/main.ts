@@ -135,6 +135,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         run = async () => (await import("./demo.js")).runDemo(args.scenario, io);
       },
     )
+    // A repeated scalar option means "the last one wins", as in most tools, not an array.
+    .parserConfiguration({ "duplicate-arguments-array": false })
     .demandCommand(1, "name a command: wait, simulate or demo")
     .strict()
     .help()

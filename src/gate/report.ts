@@ -142,9 +142,9 @@ function renderJob(job: JobReport, style: Style): string[] {
   }
   for (const { step, skipped, item } of itemsToReview(steps)) {
     const result = skipped ? "skipped" : clean(item.CheckResult);
-    lines.push(
-      `  ${item.CheckResult === "failed" && !skipped ? "✗" : "!"} ${clean(item.CheckItemName ?? step)} [${step}]: ${result}`,
-    );
+    const name = clean(item.CheckItemName ?? step);
+    const where = name === step ? "" : ` (${step})`;
+    lines.push(`  ${item.CheckResult === "failed" && !skipped ? "✗" : "!"} ${name}${where}: ${result}`);
     if (item.FailureReason) lines.push(`      reason:   ${clean(item.FailureReason)}`);
     if (item.Solution) lines.push(`      solution: ${clean(item.Solution)}`);
     for (const log of item.ErrorLog ?? []) if (log.trim()) lines.push(`      log:      ${clean(log)}`);

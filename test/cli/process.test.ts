@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { DEMO_ENV, EMPTY_HOME, expectNothingSecret } from "../helpers/cli.js";
+
+/** These run the committed bundle, as a user on a fresh clone would (CI checks it is fresh). */
+const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const children: ChildProcess[] = [];
+const simulators: Simulator[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
+});
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function start(args: string[], env: Record<string, string> = DEMO_ENV) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const finished = (async (): Promise<Finished> => {
+    const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
+    expectNothingSecret(stdout + stderr);
+    return { code, signal, stdout, stderr, ms: performance.now() - started };
+  })();
+  const output = () => stdout;
+  return { child, finished, output };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000) {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("the bundled CLI as a process", () => {
+  it("demo exits 0 within 10 s; --scenario not-pass exits 1", async () => {
+    const [passing, failing] = await Promise.all([
+      start(["demo"]).finished,
+      start(["demo", "--scenario", "not-pass"]).finished,
+    ]);
+    expect(passing.code).toBe(0);
+    expect(passing.ms).toBeLessThan(10_000);
+    expect(passing.stdout).toContain("gate open");
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain("Target instance content conflict check");
+  }, 20_000);
+
+  it("simulate prints one listening line, serves, and exits 0 on SIGTERM", async () => {
+    const { child, finished, output } = start(["simulate", "--port", "0", "--scenario", "pass", "--step-ms", "10"], {});
+    await waitFor(() => output().includes("\n"));
+    const match = /^listening on (http:\/\/127\.0\.0\.1:(\d+))\n$/.exec(output());
+    expect(match).not.toBeNull();
+    const url = match?.[1] ?? "";
+    const waited = await start(["wait", "dts-1ewjspuw", "--endpoint", url, "--interval", "0.05"]).finished;
+    expect(waited.code).toBe(0);
+    child.kill("SIGTERM");
+    const result = await finished;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(match?.[0]);
+  });
+
+  it("simulate rejects bad options with exit 2", async () => {
+    const result = await start(["simulate", "--job", "dts-1ewjspuw=sideways"], {}).finished;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("scenario one of pass, warning");
+  });
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("wait on %s exits %i promptly, with what is known", async (signal, code) => {
+    const sim = await startSimulator({ scenario: "stuck", stepMs: 10 });
+    simulators.push(sim);
+    const { child, finished } = start(["wait", "dts-1ewjspuw", "--endpoint", sim.url, "--interval", "0.05"]);
+    await waitFor(() => sim.arrivals.length >= 3);
+    const sentAt = performance.now();
+    child.kill(signal);
+    const result = await finished;
+    expect(result.code).toBe(code);
+    expect(performance.now() - sentAt).toBeLessThan(1_000);
+    expect(result.stdout).toContain("interrupted");
+    expect(result.stdout).toContain("Binlog parameter check");
+  });
+
+  it("exits as soon as the verdict is known: no timer or socket keeps it alive", async () => {
+    const sim = await startSimulator({ scenario: "pass", stepMs: 10, faults: [{ kind: "stall", after: 2 }] });
+    simulators.push(sim);
+    const result = await start([
+      "wait",
+      "dts-1ewjspuw",
+      "--endpoint",
+      sim.url,
+      "--interval",
+      "0.05",
+      "--request-timeout",
+      "0.3",
+      "--timeout",
+      "30",
+    ]).finished;
+    expect(result.code).toBe(0);
+    // 30 s timeout, 10 s keep-alive, a stalled socket: none may hold the process.
+    expect(result.ms).toBeLessThan(3_000);
+  });
+});

@@ -1,0 +1,254 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { DEMO_ENV, jobIds, maxInSlidingWindow, runCaptured } from "../helpers/cli.js";
+
+const JOB = "dts-1ewjspuw";
+const simulators: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
+});
+
+async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const started = await startSimulator({ stepMs: 10, ...options });
+  simulators.push(started);
+  return started;
+}
+
+const waitArgs = (sim: Simulator, ...extra: string[]) => [
+  "wait",
+  JOB,
+  "--endpoint",
+  sim.url,
+  "--interval",
+  "0.05",
+  "--request-timeout",
+  "1",
+  ...extra,
+];
+
+describe("dts-gate wait: exit codes", () => {
+  it.each([
+    ["pass", 0, "gate open"],
+    ["warning", 0, "gate open"],
+    ["not-pass", 1, "did not pass"],
+    ["failed", 1, "check task of dts-1ewjspuw failed"],
+  ] as const)("scenario %s exits %i", async (scenario, code, reason) => {
+    const sim = await simulator({ scenario });
+    const run = await runCaptured(waitArgs(sim));
+    expect(run.code).toBe(code);
+    expect(run.stdout).toContain(reason);
+  });
+
+  it("a stuck check with --timeout 2 exits 3 within 2 s plus one request timeout", async () => {
+    const sim = await simulator({ scenario: "stuck" });
+    const run = await runCaptured(waitArgs(sim, "--timeout", "2"));
+    expect(run.code).toBe(3);
+    expect(run.ms).toBeLessThan(2_000 + 1_000);
+    expect(run.stdout).toContain("TIMED OUT");
+  });
+
+  it("an unknown job exits 4 after one request", async () => {
+    const sim = await simulator({ jobs: { "dts-abcdefgh": "pass" } });
+    const run = await runCaptured(waitArgs(sim));
+    expect(run.code).toBe(4);
+    expect(run.stdout).toContain("ResourceNotFound");
+    expect(sim.arrivals).toHaveLength(1);
+  });
+
+  it("a wrong secret key exits 4 after one request", async () => {
+    const sim = await simulator();
+    const run = await runCaptured(waitArgs(sim), { env: { ...DEMO_ENV, TENCENTCLOUD_SECRET_KEY: "wrong-key-value" } });
+    expect(run.code).toBe(4);
+    expect(run.stdout).toContain("AuthFailure.SignatureFailure");
+    expect(sim.arrivals).toHaveLength(1);
+  });
+
+  it.each([
+    ["a bad job id", ["wait", "dts-BAD", "--endpoint", "http://127.0.0.1:9"], /invalid job id "dts-BAD"/],
+    ["plain http to a remote host", ["wait", JOB, "--endpoint", "http://example.com"], /only for loopback/],
+    ["a zero interval", ["wait", JOB, "--interval", "0"], /--interval must be a number of seconds > 0/],
+    ["an unknown option", ["wait", JOB, "--colour"], /Unknown argument/],
+    ["no job id", ["wait"], /Not enough non-option arguments/],
+    ["a bad output", ["wait", JOB, "--output", "xml"], /Invalid values/],
+  ])("%s exits 2 before any request", async (_name, args, message) => {
+    const sim = await simulator();
+    const run = await runCaptured(args.map((arg) => (arg === "http://127.0.0.1:9" ? sim.url : arg)));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(sim.arrivals).toHaveLength(0);
+  });
+
+  it("no credentials exits 2 before any request, saying what to set", async () => {
+    const sim = await simulator();
+    const run = await runCaptured(waitArgs(sim), { env: {} });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY");
+    expect(sim.arrivals).toHaveLength(0);
+  });
+});
+
+describe("dts-gate wait: faults still end in the right verdict", () => {
+  it.each([
+    "throttle",
+    "internal",
+    "http502",
+    "reset",
+    "stall",
+    "truncated",
+    "invalidJson",
+    "emptyBody",
+    "nullFields",
+  ] as const)("fault %s, twice, then the pass verdict", async (kind) => {
+    const sim = await simulator({ scenario: "pass", faults: [{ kind, after: 1, count: 2 }] });
+    const run = await runCaptured(waitArgs(sim, "--request-timeout", "0.3"));
+    expect(run.code).toBe(0);
+    expect(sim.arrivals.filter((arrival) => arrival.code === kind)).toHaveLength(2);
+  });
+
+  it("flaky, and every fault mixed, end in the pass verdict", async () => {
+    const flaky = await simulator({ scenario: "flaky" });
+    expect((await runCaptured(waitArgs(flaky))).code).toBe(0);
+    const faults = (
+      ["throttle", "reset", "http502", "stall", "invalidJson", "emptyBody", "truncated", "internal"] as const
+    ).map((kind, i) => ({ kind, after: i * 2, count: 1 }));
+    const mixed = await simulator({ scenario: "not-pass", stepMs: 30, faults });
+    const run = await runCaptured(waitArgs(mixed, "--request-timeout", "0.3"));
+    expect(run.code).toBe(1);
+  });
+
+  it("a stalled response is cut by the per-request timeout and retried", async () => {
+    const sim = await simulator({ scenario: "pass", faults: [{ kind: "stall", count: 1 }] });
+    const run = await runCaptured(waitArgs(sim, "--request-timeout", "0.3", "--verbose"));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/RequestTimeout.*next try in \d+ ms/);
+    expect(run.ms).toBeLessThan(3_000);
+  });
+
+  it("a simulator clock 10 minutes ahead costs one SignatureExpire, then passes", async () => {
+    const sim = await simulator({ scenario: "pass", clockOffsetSec: 600 });
+    const run = await runCaptured(waitArgs(sim));
+    expect(run.code).toBe(0);
+    expect(sim.arrivals.filter((arrival) => arrival.code === "AuthFailure.SignatureExpire")).toHaveLength(1);
+  });
+});
+
+describe("dts-gate wait: rate, fairness and latency", () => {
+  it("60 jobs at --interval 0.05 stay within 20 per sliding second and use the budget", async () => {
+    const sim = await simulator({ scenario: "pass", stepMs: 150 });
+    const ids = jobIds(60);
+    const run = await runCaptured(["wait", ...ids, "--endpoint", sim.url, "--interval", "0.05", "--output", "json"]);
+    expect(run.code).toBe(0);
+    const times = sim.arrivals.map((arrival) => arrival.atMs);
+    expect(maxInSlidingWindow(times)).toBeLessThanOrEqual(20);
+    expect(sim.arrivals.filter((arrival) => arrival.code === "RequestLimitExceeded")).toHaveLength(0);
+    const spanSeconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
+    expect((times.length - 1) / spanSeconds).toBeGreaterThanOrEqual(18);
+    // Fair: every job is polled about once per round of 60 jobs at 20/s (3 s), never starved.
+    const byJob = new Map<string, number[]>();
+    for (const arrival of sim.arrivals)
+      byJob.set(arrival.jobId ?? "", [...(byJob.get(arrival.jobId ?? "") ?? []), arrival.atMs]);
+    const gaps = [...byJob.values()].flatMap((ts) => ts.slice(1).map((t, i) => t - (ts[i] ?? t)));
+    expect(Math.max(...gaps)).toBeLessThan(2 * 3_000 + 500);
+  }, 30_000);
+
+  it("reports a verdict within --interval plus 250 ms of the check turning terminal", async () => {
+    const stepMs = 40;
+    const sim = await simulator({ scenario: "pass", stepMs });
+    const run = await runCaptured(["wait", JOB, "--endpoint", sim.url, "--interval", "1"]);
+    const terminalAt = (sim.arrivals[0]?.atMs ?? 0) + 13 * stepMs;
+    const verdictAt = (sim.arrivals[0]?.atMs ?? 0) + run.ms;
+    expect(run.code).toBe(0);
+    expect(verdictAt - terminalAt).toBeLessThanOrEqual(1_000 + 250);
+  });
+});
+
+describe("dts-gate wait: output", () => {
+  it("--output json prints exactly the contract's document on stdout and the rest on stderr", async () => {
+    const sim = await simulator({ scenario: "warning" });
+    const run = await runCaptured(waitArgs(sim, "--output", "json"));
+    const document = JSON.parse(run.stdout);
+    expect(document.passed).toBe(true);
+    expect(document.jobs).toHaveLength(1);
+    const [job] = document.jobs;
+    expect(job).toMatchObject({
+      jobId: JOB,
+      outcome: "pass",
+      status: "success",
+      checkFlag: "checkPass",
+      briefMsg: "success",
+    });
+    expect(job.stepInfo).toHaveLength(13);
+    expect(job.stepInfo[12]).toMatchObject({ StepId: "OptimizeCheck", HasSkipped: true, StepStatus: "failed" });
+    expect(job.polls).toBeGreaterThan(1);
+    expect(job.elapsedMs).toBeGreaterThan(0);
+    expect(job.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect("error" in job).toBe(false);
+    expect(run.stderr).toContain("gate open");
+  });
+
+  it("an error outcome carries the error object in JSON", async () => {
+    const sim = await simulator({ jobs: { "dts-abcdefgh": "pass" } });
+    const run = await runCaptured(waitArgs(sim, "--output", "json"));
+    const [job] = JSON.parse(run.stdout).jobs;
+    expect(job.outcome).toBe("error");
+    expect(job.error).toMatchObject({ code: "ResourceNotFound" });
+    expect(job.status).toBeNull();
+  });
+
+  it("the text report shows every step, failed items with reason and solution, skipped steps as skipped", async () => {
+    const notPass = await simulator({ scenario: "not-pass" });
+    const failed = await runCaptured(waitArgs(notPass));
+    expect(failed.stdout).toMatch(/5 {2}Target instance content conflict check +✗ failed/);
+    expect(failed.stdout).toMatch(/reason: {3}\S/);
+    expect(failed.stdout).toMatch(/solution: \S/);
+    expect(failed.stdout).toContain("help:     https://www.tencentcloud.com/document/");
+    const warning = await simulator({ scenario: "warning" });
+    const passed = await runCaptured(waitArgs(warning));
+    expect(passed.stdout).toMatch(/12 {2}Peripheral check +↷ skipped/);
+    expect(passed.stdout.match(/^ {2}( \d|\d\d) {2}/gm)).toHaveLength(13);
+  });
+
+  it("off a terminal: one line per change, no control characters", async () => {
+    const sim = await simulator({ scenario: "pass", stepMs: 30 });
+    const run = await runCaptured(waitArgs(sim));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+    expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    const lines = run.stderr.trim().split("\n");
+    expect(new Set(lines.map((line) => line.replace(/^\[[ \d.]+s\] /, ""))).size).toBe(lines.length);
+    expect(lines.at(-1)).toMatch(/dts-1ewjspuw PASSED$/);
+  });
+
+  it("on a terminal: live lines redrawn in place", async () => {
+    const sim = await simulator({ scenario: "pass", stepMs: 30 });
+    const run = await runCaptured(waitArgs(sim), { tty: true, env: { ...DEMO_ENV, NO_COLOR: "1" } });
+    expect(run.stderr).toContain("\u001b[1A\u001b[0J");
+    expect(run.stderr).not.toContain("\u001b[3");
+  });
+
+  it("--verbose shows every exchange with the signature and token redacted", async () => {
+    const sim = await simulator({ scenario: "pass" });
+    const run = await runCaptured(waitArgs(sim, "--verbose"), {
+      env: { ...DEMO_ENV, TENCENTCLOUD_SESSION_TOKEN: "token-must-not-show" },
+    });
+    expect(run.stderr).toContain("→ DescribeMigrationCheckJob");
+    expect(run.stderr).toMatch(/← DescribeMigrationCheckJob dts-1ewjspuw HTTP 200 ok RequestId [0-9a-f-]{36}/);
+    expect(run.stderr).toContain("Signature=[redacted]");
+    expect(run.stderr).toContain("x-tc-token: [redacted]");
+    expect(run.stderr).not.toContain("token-must-not-show");
+  });
+
+  it("SIGINT and SIGTERM stop the wait, report what is known and exit 130 / 143", async () => {
+    for (const [signal, code] of [
+      ["SIGINT", 130],
+      ["SIGTERM", 143],
+    ] as const) {
+      const sim = await simulator({ scenario: "stuck" });
+      const run = await runCaptured(waitArgs(sim), {
+        withSignal: (raise) => setTimeout(() => raise(signal), 300),
+      });
+      expect(run.code).toBe(code);
+      expect(run.ms).toBeLessThan(1_500);
+      expect(run.stdout).toContain("interrupted");
+    }
+  });
+});

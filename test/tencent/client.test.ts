@@ -1,0 +1,214 @@
+import { MockAgent } from "undici";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { createDtsClient, type DtsClient, type TraceEvent } from "../../src/tencent/client.js";
+import { Credentials } from "../../src/tencent/credentials.js";
+import type { DtsAction } from "../../src/tencent/types.js";
+
+const JOB = "dts-1ewjspuw";
+const demo = new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY);
+const opened: { simulator?: Simulator; client?: DtsClient }[] = [];
+
+afterEach(async () => {
+  for (const { simulator, client } of opened.splice(0)) {
+    await client?.close();
+    await simulator?.close();
+  }
+});
+
+async function setup(
+  options: Parameters<typeof startSimulator>[0] = {},
+  clientOptions: Partial<Parameters<typeof createDtsClient>[0]> = {},
+) {
+  const simulator = await startSimulator({ stepMs: 10, ...options });
+  const client = createDtsClient({
+    endpoint: simulator.url,
+    credentials: demo,
+    requestTimeoutMs: 2_000,
+    ...clientOptions,
+  });
+  opened.push({ simulator, client });
+  return { simulator, client };
+}
+
+async function describeUntilDone(client: DtsClient, jobId = JOB) {
+  for (let i = 0; i < 200; i++) {
+    const result = await client.call("DescribeMigrationCheckJob", { JobId: jobId });
+    if (!result.ok) return result;
+    if (result.value.Status === "success" || result.value.Status === "failed") return result;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("check never finished");
+}
+
+describe("DTS client against the simulator", () => {
+  it.each([
+    ["pass", "success", "checkPass"],
+    ["warning", "success", "checkPass"],
+    ["not-pass", "success", "checkNotPass"],
+    ["failed", "failed", "checkNotPass"],
+  ] as const)("follows scenario %s to Status %s, CheckFlag %s", async (scenario, status, checkFlag) => {
+    const { client } = await setup({ scenario });
+    const result = await describeUntilDone(client);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({ Status: status, CheckFlag: checkFlag });
+    expect(result.value.StepInfo?.map((step) => step.StepNo)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(result.value.RequestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("sees a stuck check running, and a flaky one pass once its faults are retried by hand", async () => {
+    const stuck = await setup({ scenario: "stuck" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stuckAnswer = await stuck.client.call("DescribeMigrationCheckJob", { JobId: JOB });
+    expect(stuckAnswer.ok && stuckAnswer.value.Status).toBe("running");
+
+    const flaky = await setup({ scenario: "flaky" });
+    const kinds: string[] = [];
+    let final: string | null = null;
+    for (let i = 0; i < 200 && final === null; i++) {
+      const result = await flaky.client.call("DescribeMigrationCheckJob", { JobId: JOB });
+      if (!result.ok) kinds.push(`${result.error.kind}:${result.error.code}`);
+      else if (result.value.Status === "success") final = result.value.CheckFlag;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(final).toBe("checkPass");
+    expect(new Set(kinds)).toEqual(
+      new Set(["throttled:RequestLimitExceeded", "transient:InternalError", "transient:HttpError"]),
+    );
+  });
+
+  it("serves CreateMigrateCheckJob and StartMigrateJob with RequestIds", async () => {
+    const { client } = await setup({ scenario: "pass" });
+    const early = await client.call("StartMigrateJob", { JobId: JOB });
+    expect(!early.ok && [early.error.kind, early.error.code]).toEqual(["fatal", "FailedOperation.StatusInConflict"]);
+    await describeUntilDone(client);
+    const started = await client.call("StartMigrateJob", { JobId: JOB });
+    expect(started.ok && started.value.RequestId).toMatch(/^[0-9a-f-]{36}$/);
+    const created = await client.call("CreateMigrateCheckJob", { JobId: JOB });
+    expect(created.ok || created.error.code).toBe("FailedOperation.StatusInConflict");
+  });
+});
+
+describe("classification of every error the simulator produces", () => {
+  const classify = async (
+    simulatorOptions: Parameters<typeof startSimulator>[0],
+    call: (client: DtsClient) => Promise<unknown>,
+    clientOptions: Partial<Parameters<typeof createDtsClient>[0]> = {},
+  ) => {
+    const { client } = await setup(simulatorOptions, clientOptions);
+    const result = (await call(client)) as Awaited<ReturnType<DtsClient["call"]>>;
+    if (result.ok) throw new Error("expected an error");
+    return result.error;
+  };
+  const describeJob = (client: DtsClient, jobId = JOB) => client.call("DescribeMigrationCheckJob", { JobId: jobId });
+
+  it.each([
+    ["AuthFailure.SignatureFailure", "fatal", { credentials: new Credentials(DEMO_SECRET_ID, "wrong-key") }],
+    ["AuthFailure.SecretIdNotFound", "fatal", { credentials: new Credentials("AKIDunknown", DEMO_SECRET_KEY) }],
+  ] as const)("%s is %s", async (code, kind, clientOptions) => {
+    const error = await classify({}, describeJob, clientOptions);
+    expect([error.code, error.kind, error.retryable]).toEqual([code, kind, false]);
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("AuthFailure.SignatureExpire is clockSkew and carries the server's time", async () => {
+    const error = await classify({ clockOffsetSec: 600 }, describeJob);
+    expect([error.code, error.kind]).toEqual(["AuthFailure.SignatureExpire", "clockSkew"]);
+    expect(Math.abs((error.serverTimeMs ?? 0) - (Date.now() + 600_000))).toBeLessThan(2_000);
+  });
+
+  it("signs with the adopted server clock afterwards", async () => {
+    const { client } = await setup({ clockOffsetSec: -900 });
+    const first = await describeJob(client);
+    expect(!first.ok && first.error.kind).toBe("clockSkew");
+    if (first.ok || first.error.serverTimeMs === undefined) return;
+    client.adoptServerClock(first.error.serverTimeMs);
+    expect(Math.round(client.clockOffsetMs / 1000)).toBeCloseTo(-900, -1);
+    expect((await describeJob(client)).ok).toBe(true);
+  });
+
+  it.each([
+    ["MissingParameter", (client: DtsClient) => client.call("DescribeMigrationCheckJob", {})],
+    ["InvalidParameterValue", (client: DtsClient) => describeJob(client, "not-a-job")],
+    ["InvalidAction", (client: DtsClient) => client.call("DescribeNothing" as DtsAction, { JobId: JOB })],
+  ])("%s is fatal", async (code, call) => {
+    const error = await classify({}, call);
+    expect([error.code, error.kind]).toEqual([code, "fatal"]);
+  });
+
+  it("ResourceNotFound is fatal", async () => {
+    const error = await classify({ jobs: { "dts-abcdefgh": "pass" } }, describeJob);
+    expect([error.code, error.kind, error.maybeApplied]).toEqual(["ResourceNotFound", "fatal", false]);
+  });
+
+  it("RequestLimitExceeded is throttled", async () => {
+    const { client } = await setup({ rate: 2 });
+    const results = await Promise.all([1, 2, 3, 4].map(() => describeJob(client)));
+    const codes = results.map((result) => (result.ok ? "ok" : `${result.error.kind}:${result.error.code}`));
+    expect(codes.filter((code) => code === "throttled:RequestLimitExceeded").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each([
+    ["throttle", "throttled", "RequestLimitExceeded"],
+    ["internal", "transient", "InternalError"],
+    ["http502", "transient", "HttpError"],
+    ["reset", "transient", "NetworkError"],
+    ["stall", "transient", "RequestTimeout"],
+    ["truncated", "transient", "NetworkError"],
+    ["invalidJson", "transient", "InvalidResponse"],
+    ["emptyBody", "transient", "InvalidResponse"],
+  ] as const)("fault %s is %s (%s)", async (kind, expectedKind, code) => {
+    const error = await classify({ faults: [{ kind }] }, describeJob, { requestTimeoutMs: 300 });
+    expect([error.kind, error.code]).toEqual([expectedKind, code]);
+  });
+
+  it("nullFields is a valid answer with nulls", async () => {
+    const { client } = await setup({ faults: [{ kind: "nullFields" }] });
+    const result = await describeJob(client);
+    expect(result.ok && result.value).toMatchObject({ Status: null, CheckFlag: null, StepInfo: null, BriefMsg: null });
+  });
+
+  it("a cancelled call is fatal Aborted, and the trace never shows the signature or token", async () => {
+    const traces: TraceEvent[] = [];
+    const { client } = await setup(
+      { faults: [{ kind: "stall" }] },
+      {
+        credentials: new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY, "session-token-value"),
+        trace: (e) => traces.push(e),
+      },
+    );
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const result = await client.call("DescribeMigrationCheckJob", { JobId: JOB }, { signal: controller.signal });
+    expect(!result.ok && [result.error.kind, result.error.code]).toEqual(["fatal", "Aborted"]);
+    const printed = JSON.stringify(traces);
+    expect(printed).toContain("Signature=[redacted]");
+    expect(printed).not.toMatch(/Signature=[0-9a-f]{64}/);
+    expect(printed).not.toContain("session-token-value");
+    expect(printed).not.toContain(DEMO_SECRET_KEY);
+  });
+
+  it("treats an unmatched MockAgent interceptor as fatal, never as a network blip to retry", async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get("https://dts.tencentcloudapi.com")
+      .intercept({ path: "/", method: "POST" })
+      .reply(
+        200,
+        { Response: { RequestId: "r1", Status: "running", CheckFlag: "", BriefMsg: "", StepInfo: [] } },
+        { headers: { "content-type": "application/json" } },
+      );
+    const client = createDtsClient({
+      endpoint: "https://dts.tencentcloudapi.com",
+      credentials: demo,
+      dispatcher: agent,
+    });
+    const first = await client.call("DescribeMigrationCheckJob", { JobId: JOB });
+    expect(first.ok && first.value.Status).toBe("running");
+    const second = await client.call("DescribeMigrationCheckJob", { JobId: JOB });
+    expect(!second.ok && second.error.kind).toBe("fatal");
+    await agent.close();
+  });
+});
