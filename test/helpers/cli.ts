@@ -36,8 +36,18 @@ export async function runCaptured(args: readonly string[], options: RunOptions =
   let stderr = "";
   const handlers = new Set<(signal: StopSignal) => void>();
   const io: CliIO = {
-    stdout: { write: (text) => void (stdout += text), isTTY: options.tty ?? false },
-    stderr: { write: (text) => void (stderr += text), isTTY: options.tty ?? false },
+    stdout: {
+      write: (text) => {
+        stdout += text;
+      },
+      isTTY: options.tty ?? false,
+    },
+    stderr: {
+      write: (text) => {
+        stderr += text;
+      },
+      isTTY: options.tty ?? false,
+    },
     env: options.env ?? DEMO_ENV,
     homeDir: EMPTY_HOME,
     onSignal(handler) {
