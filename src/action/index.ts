@@ -1,1 +1,33 @@
-export {};
+// The GitHub Action's entry (dist/action.js): wires @actions/core and the process to runAction.
+import * as core from "@actions/core";
+import { processIO } from "../cli/io.js";
+import { EXIT_CODES } from "../gate/verdict.js";
+import { type ActionCore, runAction } from "./run.js";
+
+const actionCore: ActionCore = {
+  getInput: (name) => core.getInput(name),
+  setSecret: (secret) => core.setSecret(secret),
+  info: (message) => core.info(message),
+  debug: (message) => core.debug(message),
+  error: (message, properties) => core.error(message, properties),
+  warning: (message, properties) => core.warning(message, properties),
+  notice: (message, properties) => core.notice(message, properties),
+  setFailed: (message) => core.setFailed(message),
+  setOutput: (name, value) => core.setOutput(name, value),
+  startGroup: (name) => core.startGroup(name),
+  endGroup: () => core.endGroup(),
+  writeSummary: async (markdown) => {
+    await core.summary.addRaw(markdown).write();
+  },
+};
+
+runAction({ core: actionCore, env: process.env, onSignal: processIO.onSignal }).then(
+  (code) => {
+    // setFailed sets 1; the step ends with the CLI's exit code (2 usage, 3 timeout, 4 API error, …).
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    core.setFailed(`dts-gate: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = EXIT_CODES.error;
+  },
+);

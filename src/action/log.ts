@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import { neutralise } from "../gate/safe-text.js";
+
+/*
+ * Blocks of API text are fenced with `::stop-commands::TOKEN` … `::TOKEN::` (an unguessable token)
+ * on top of `neutralise`, so that even a line that slipped through is not processed.
+ */
+
+export interface SafeLog {
+  /** Logs text of any origin, line by line, neutralised (and redacted). */
+  text(text: string): void;
+  /** Runs `fn` with workflow commands switched off: nothing `fn` logs can be a command. */
+  fenced<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** `info` writes one line as is (core.info); `redact` removes secrets. */
+export function createSafeLog(
+  info: (line: string) => void,
+  redact: (text: string) => string,
+  token: () => string = () => randomBytes(16).toString("hex"),
+): SafeLog {
+  return {
+    text(text) {
+      for (const line of neutralise(redact(text))) info(line);
+    },
+    async fenced(fn) {
+      const stop = token();
+      info(`::stop-commands::${stop}`);
+      try {
+        return await fn();
+      } finally {
+        info(`::${stop}::`);
+      }
+    },
+  };
+}

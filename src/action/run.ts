@@ -1,0 +1,161 @@
+import { redact as redactSecrets, type StopSignal } from "../cli/io.js";
+import { systemClock } from "../gate/clock.js";
+import type { GateResult } from "../gate/gate.js";
+import { createProgress } from "../gate/progress.js";
+import { renderReport, toJsonDocument } from "../gate/report.js";
+import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js";
+import { EXIT_CODES } from "../gate/verdict.js";
+import { ConfigError } from "../tencent/credentials.js";
+import { buildAnnotations } from "./annotations.js";
+import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";
+import { createSafeLog } from "./log.js";
+import { renderSummary } from "./summary.js";
+
+export interface AnnotationProperties {
+  title?: string;
+}
+
+/** The part of @actions/core the Action uses; tests pass a recording fake. */
+export interface ActionCore {
+  getInput(name: string): string;
+  setSecret(secret: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+  error(message: string, properties?: AnnotationProperties): void;
+  warning(message: string, properties?: AnnotationProperties): void;
+  notice(message: string, properties?: AnnotationProperties): void;
+  setFailed(message: string): void;
+  setOutput(name: string, value: string): void;
+  startGroup(name: string): void;
+  endGroup(): void;
+  /** Appends Markdown to the job summary; throws when there is no summary file. */
+  writeSummary(markdown: string): Promise<void>;
+}
+
+export interface ActionDeps {
+  readonly core: ActionCore;
+  readonly env: Env;
+  /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
+  readonly onSignal: (handler: (signal: StopSignal) => void) => () => void;
+  /** The gate; the real one unless a test injects another. */
+  readonly run?: (config: RunConfig, hooks: RunHooks) => Promise<GateResult>;
+}
+
+/** The `result` output: the JSON document on one line, U+2028/U+2029 escaped as well. */
+export function toJsonText(result: GateResult): string {
+  return JSON.stringify(toJsonDocument(result)).replace(/[\u2028\u2029]/g, (char) =>
+    char === "\u2028" ? "\\u2028" : "\\u2029",
+  );
+}
+
+/** A copy of `value` with `redact` applied to every string in it. */
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T;
+  }
+  return value;
+}
+
+function groupTitle(jobIds: readonly string[]): string {
+  const shown = jobIds.slice(0, 5).join(", ");
+  const more = jobIds.length > 5 ? ` and ${jobIds.length - 5} more` : "";
+  return `Waiting for the DTS pre-migration check of ${shown}${more}`;
+}
+
+/**
+ * The Action: reads the inputs, runs the gate, then reports through outputs, the job summary,
+ * annotations and the step's result. Resolves to the exit code (the CLI's codes); never throws
+ * for a configuration error or a closed gate.
+ */
+export async function runAction(deps: ActionDeps): Promise<number> {
+  const { core, env } = deps;
+  const getInput: GetInput = (name) => core.getInput(name);
+
+  // Before anything is printed: every credential the inputs or the environment hold.
+  const secrets = secretsToMask(getInput, env);
+  for (const secret of secrets) core.setSecret(secret);
+  const redact = (text: string) => redactSecrets(text, secrets);
+  const log = createSafeLog((line) => core.info(line), redact);
+  // Annotation data is escaped by @actions/core; `##[` (the legacy command syntax) is defanged too.
+  const annotationText = (text: string) => redact(text).replaceAll("##[", "# #[");
+  const fail = (message: string) => core.setFailed(annotationText(message));
+
+  let config: RunConfig;
+  try {
+    config = readInputs(getInput, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    core.setOutput("passed", "false");
+    core.setOutput("status", "");
+    core.setOutput("check-flag", "");
+    core.setOutput("brief-msg", "");
+    core.setOutput("result", JSON.stringify({ passed: false, reason: redact(error.message), jobs: [] }));
+    fail(`dts-gate: ${error.message}`);
+    return EXIT_CODES.usage;
+  }
+
+  const interrupt = new AbortController();
+  let stopSignal: StopSignal | undefined;
+  const unsubscribe = deps.onSignal((signal) => {
+    stopSignal ??= signal;
+    interrupt.abort();
+  });
+
+  let raw: GateResult;
+  try {
+    const progress = createProgress({
+      write: (text) => log.text(text),
+      live: false,
+      style: { color: false },
+      now: systemClock.now,
+      verbose: false,
+    });
+    const run = deps.run ?? runWithRealClock;
+    core.startGroup(groupTitle(config.jobIds));
+    try {
+      raw = await log.fenced(() =>
+        run(config, {
+          interrupt: interrupt.signal,
+          onEvent: progress.onEvent,
+          onNotice: (text) => log.text(text),
+        }),
+      );
+    } finally {
+      core.endGroup();
+    }
+    progress.finish();
+  } finally {
+    unsubscribe();
+  }
+
+  // Secrets go before any escaping: an escaped secret (`-` → `&#45;`) would not be found later.
+  const result = redactDeep(raw, redact);
+  await log.fenced(async () => log.text(renderReport(result, { color: false })));
+
+  const first = result.jobs[0];
+  core.setOutput("passed", String(result.passed));
+  core.setOutput("status", redact(first?.status ?? ""));
+  core.setOutput("check-flag", redact(first?.checkFlag ?? ""));
+  core.setOutput("brief-msg", redact(first?.briefMsg ?? ""));
+  core.setOutput("result", redact(toJsonText(result)));
+
+  try {
+    await core.writeSummary(redact(renderSummary(result)));
+  } catch (error) {
+    core.debug(`no job summary written: ${redact(error instanceof Error ? error.message : String(error))}`);
+  }
+
+  for (const annotation of buildAnnotations(result)) {
+    core[annotation.level](annotationText(annotation.message), { title: annotationText(annotation.title) });
+  }
+
+  if (stopSignal) {
+    fail(`${result.reason} (${stopSignal})`);
+    return stopSignal === "SIGINT" ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
+  }
+  // The report above ends with the reason; a closed gate also fails the step with it.
+  if (result.exitCode !== EXIT_CODES.open) fail(result.reason);
+  return result.exitCode;
+}

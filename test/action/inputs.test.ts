@@ -1,0 +1,183 @@
+import { describe, expect, it } from "vitest";
+import { parseBooleanInput, readInputs, secretsToMask } from "../../src/action/inputs.js";
+import { ConfigError } from "../../src/tencent/credentials.js";
+
+const CREDS = { "secret-id": "AKIDexample", "secret-key": "exampleKey0123" };
+
+/** As core.getInput: the INPUT_ variable trimmed, "" when unset. */
+function inputs(values: Record<string, string>) {
+  return (name: string) => (values[name] ?? "").trim();
+}
+
+function read(values: Record<string, string>, env: Record<string, string> = {}) {
+  return readInputs(inputs({ ...CREDS, ...values }), env);
+}
+
+function configError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("readInputs", () => {
+  it("applies the defaults of action.yml when optional inputs are empty", () => {
+    const config = read({ "job-id": "dts-1ewjspuw" });
+    expect(config.jobIds).toEqual(["dts-1ewjspuw"]);
+    expect(config.endpoint.href).toBe("https://dts.tencentcloudapi.com/");
+    expect(config.intervalMs).toBe(5000);
+    expect(config.timeoutMs).toBe(1_800_000);
+    expect(config.rate).toBe(20);
+    expect(config.requestTimeoutMs).toBe(10_000);
+    expect(config.failOnWarning).toBe(false);
+    expect(config.createCheck).toBe(false);
+    expect(config.start).toBe(false);
+    expect(config).not.toHaveProperty("region");
+    expect(config).not.toHaveProperty("redisUrl");
+    expect(config.credentials.secretId).toBe("AKIDexample");
+    expect(config.credentials.secretKey).toBe("exampleKey0123");
+    expect(config.credentials.token).toBeUndefined();
+  });
+
+  it("splits job ids on spaces, commas and newlines, keeping the first of duplicates", () => {
+    const config = read({
+      "job-id": " dts-bbbbbbbb, dts-aaaaaaaa\ndts-cccccccc\r\n\tdts-bbbbbbbb,,dts-aaaaaaaa  dts-dddddddd\n",
+    });
+    expect(config.jobIds).toEqual(["dts-bbbbbbbb", "dts-aaaaaaaa", "dts-cccccccc", "dts-dddddddd"]);
+  });
+
+  it("requires job-id", () => {
+    for (const value of ["", "   ", "\n"]) {
+      expect(configError(() => read({ "job-id": value }))).toBe(
+        "input job-id is required: one or more job ids (as dts-1ewjspuw), separated by spaces, commas or newlines",
+      );
+    }
+    expect(configError(() => read({ "job-id": " , ,\n" }))).toBe(
+      "input job-id: give at least one job id (as dts-1ewjspuw)",
+    );
+  });
+
+  it("rejects a malformed job id, naming it", () => {
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw, DTS-UPPER123" }))).toBe(
+      'input job-id: invalid job id "DTS-UPPER123": expected dts- and 8 lowercase letters or digits (as dts-1ewjspuw)',
+    );
+  });
+
+  it("reads interval and timeout in seconds with the CLI's rules", () => {
+    expect(read({ "job-id": "dts-1ewjspuw", interval: "0.05", timeout: "0" })).toMatchObject({
+      intervalMs: 50,
+      timeoutMs: 0,
+    });
+    expect(read({ "job-id": "dts-1ewjspuw", interval: " 2.5 ", timeout: "60" })).toMatchObject({
+      intervalMs: 2500,
+      timeoutMs: 60_000,
+    });
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", interval: "0" }))).toBe(
+      'input interval must be a number of seconds > 0, not "0"',
+    );
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", interval: "5s" }))).toBe(
+      'input interval must be a number of seconds > 0, not "5s"',
+    );
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", timeout: "-1" }))).toBe(
+      'input timeout must be a number of seconds ≥ 0, not "-1"',
+    );
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", timeout: "1e9" }))).toBe(
+      "input timeout 1000000000 is more than a week",
+    );
+  });
+
+  it("reads booleans leniently: empty is false, true/false/yes/no/on/off/1/0 in any case", () => {
+    const flags = (value: string) =>
+      read({ "job-id": "dts-1ewjspuw", "fail-on-warning": value, "create-check": value, "start-migration": value });
+    for (const value of ["", "  "])
+      expect(flags(value)).toMatchObject({ failOnWarning: false, createCheck: false, start: false });
+    for (const value of ["true", "TRUE", "True", "yes", "Yes", "1", "on", "Y"]) {
+      expect(flags(value)).toMatchObject({ failOnWarning: true, createCheck: true, start: true });
+    }
+    for (const value of ["false", "FALSE", "no", "NO", "0", "off"]) {
+      expect(flags(value)).toMatchObject({ failOnWarning: false, createCheck: false, start: false });
+    }
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", "start-migration": "maybe" }))).toBe(
+      'input start-migration must be true or false (or yes/no, 1/0), not "maybe"',
+    );
+    expect(parseBooleanInput("x", "", true)).toBe(true);
+  });
+
+  it("checks the endpoint as the CLI does", () => {
+    expect(read({ "job-id": "dts-1ewjspuw", endpoint: "http://127.0.0.1:8181" }).endpoint.href).toBe(
+      "http://127.0.0.1:8181/",
+    );
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", endpoint: "http://dts.example.com" }))).toBe(
+      "input endpoint http://dts.example.com: http:// is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https://",
+    );
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", endpoint: "not a url" }))).toBe(
+      'input endpoint "not a url" is not a URL (example: https://dts.tencentcloudapi.com)',
+    );
+  });
+
+  it("falls back to the TENCENTCLOUD_* variables, inputs first", () => {
+    const env = {
+      TENCENTCLOUD_SECRET_ID: "AKIDfromEnv",
+      TENCENTCLOUD_SECRET_KEY: "keyFromEnv",
+      TENCENTCLOUD_SESSION_TOKEN: "tokenFromEnv",
+      TENCENTCLOUD_REGION: "ap-shanghai",
+    };
+    const fromEnv = readInputs(inputs({ "job-id": "dts-1ewjspuw" }), env);
+    expect(fromEnv.credentials.secretId).toBe("AKIDfromEnv");
+    expect(fromEnv.credentials.secretKey).toBe("keyFromEnv");
+    expect(fromEnv.credentials.token).toBe("tokenFromEnv");
+    expect(fromEnv.region).toBe("ap-shanghai");
+    const mixed = readInputs(
+      inputs({ "job-id": "dts-1ewjspuw", "secret-key": "keyFromInput", region: "ap-guangzhou" }),
+      env,
+    );
+    expect(mixed.credentials.secretId).toBe("AKIDfromEnv");
+    expect(mixed.credentials.secretKey).toBe("keyFromInput");
+    expect(mixed.region).toBe("ap-guangzhou");
+  });
+
+  it("wants both halves of the key pair", () => {
+    expect(configError(() => readInputs(inputs({ "job-id": "dts-1ewjspuw" }), {}))).toMatch(
+      /^no credentials: set the secret-id and secret-key inputs/,
+    );
+    expect(configError(() => readInputs(inputs({ "job-id": "dts-1ewjspuw", "secret-id": "AKIDx" }), {}))).toBe(
+      "secret-id is set but secret-key is not: set both",
+    );
+    expect(configError(() => readInputs(inputs({ "job-id": "dts-1ewjspuw" }), { TENCENTCLOUD_SECRET_KEY: "k" }))).toBe(
+      "secret-key is set but secret-id is not: set both",
+    );
+  });
+
+  it("reads redis-url", () => {
+    expect(read({ "job-id": "dts-1ewjspuw", "redis-url": "redis://:pw@127.0.0.1:6379/0" }).redisUrl?.host).toBe(
+      "127.0.0.1:6379",
+    );
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", "redis-url": "http://127.0.0.1" }))).toBe(
+      "input redis-url must start with redis:// or rediss://, not http://",
+    );
+  });
+});
+
+describe("secretsToMask", () => {
+  it("lists every credential of the inputs and the environment, and a Redis password", () => {
+    const secrets = secretsToMask(
+      inputs({ "secret-id": "AKIDin", "secret-key": "keyIn", "redis-url": "rediss://user:p%40ss@redis.example:6380" }),
+      { TENCENTCLOUD_SECRET_KEY: " keyEnv ", TENCENTCLOUD_SECURITY_TOKEN: "tok" },
+    );
+    expect(secrets.sort()).toEqual(["AKIDin", "keyIn", " keyEnv ", "keyEnv", "tok", "p%40ss", "p@ss"].sort());
+    expect(secrets).not.toContain("user");
+  });
+
+  it("never masks blank values", () => {
+    expect(
+      secretsToMask(inputs({ "secret-id": "" }), { TENCENTCLOUD_SECRET_ID: "  ", TENCENTCLOUD_TOKEN: "\n" }),
+    ).toEqual([]);
+  });
+
+  it("masks a redis-url that is not a URL as a whole", () => {
+    expect(secretsToMask(inputs({ "redis-url": "secret-ish garbage" }), {})).toEqual(["secret-ish garbage"]);
+  });
+});
