@@ -1,3 +1,5 @@
+import { neutraliseLine } from "../gate/safe-text.js";
+
 export type StopSignal = "SIGINT" | "SIGTERM";
 
 /** What a command may touch of the world; tests pass their own. */
@@ -26,12 +28,18 @@ export const processIO: CliIO = {
   },
 };
 
-/** Replaces every occurrence of a secret, wherever it came from: the last line of defence. */
-export function redactingWriter(write: (text: string) => void, secrets: readonly string[]) {
-  const values = secrets.filter((secret) => secret.length >= 4);
-  return (text: string) => {
-    let safe = text;
-    for (const secret of values) safe = safe.split(secret).join("***");
-    write(safe);
-  };
+/**
+ * What every line the CLI prints goes through: every occurrence of a secret is replaced, wherever
+ * it came from (the last line of defence), and no line can act as a GitHub workflow command when
+ * a workflow runs the CLI.
+ */
+export function safeWriter(write: (text: string) => void, secrets: readonly string[]) {
+  return (text: string) => write(redact(text, secrets).split("\n").map(neutraliseLine).join("\n"));
+}
+
+/** Replaces every occurrence of each secret (of 4 characters or more) with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let safe = text;
+  for (const secret of secrets) if (secret.length >= 4) safe = safe.split(secret).join("***");
+  return safe;
 }

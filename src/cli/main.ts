@@ -52,7 +52,24 @@ function waitOptions<T>(parser: Argv<T>) {
       type: "boolean",
       default: false,
       describe: "every request and response on stderr (secrets redacted)",
-    });
+    })
+    .coerce(SCALAR_WAIT_OPTIONS, lastValue);
+}
+
+const SCALAR_WAIT_OPTIONS = [
+  "endpoint",
+  "region",
+  "interval",
+  "timeout",
+  "rate",
+  "output",
+  "redis-url",
+  "request-timeout",
+];
+
+/** A repeated scalar option means "the last one wins", as in most tools, not an array. */
+function lastValue(value: unknown): unknown {
+  return Array.isArray(value) ? value.at(-1) : value;
 }
 
 type WaitArgs = Awaited<ReturnType<typeof waitOptions>["argv"]> & { jobIds?: (string | number)[] };
@@ -135,8 +152,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         run = async () => (await import("./demo.js")).runDemo(args.scenario, io);
       },
     )
-    // A repeated scalar option means "the last one wins", as in most tools, not an array.
-    .parserConfiguration({ "duplicate-arguments-array": false })
     .demandCommand(1, "name a command: wait, simulate or demo")
     .strict()
     .help()

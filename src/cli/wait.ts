@@ -4,7 +4,7 @@ import { renderReport, toJsonDocument } from "../gate/report.js";
 import { type RunConfig, runWithRealClock } from "../gate/run.js";
 import { EXIT_CODES } from "../gate/verdict.js";
 import { ConfigError, type Credentials, resolveCredentials } from "../tencent/credentials.js";
-import { type CliIO, redactingWriter, type StopSignal } from "./io.js";
+import { type CliIO, type StopSignal, safeWriter } from "./io.js";
 
 export interface WaitConfig extends Omit<RunConfig, "credentials"> {
   readonly output: "text" | "json";
@@ -15,6 +15,16 @@ export interface WaitConfig extends Omit<RunConfig, "credentials"> {
 
 function useColor(io: CliIO, stream: { readonly isTTY?: boolean }): boolean {
   return stream.isTTY === true && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
+}
+
+/**
+ * JSON whose strings cannot break a log line (U+0085, U+2028, U+2029 are line breaks to some
+ * readers) nor hold "##[" (a legacy workflow command anywhere in a line): all escaped, same value.
+ */
+export function logSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2)
+    .replace(/[\u0085\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replaceAll("##[", "#\\u0023[");
 }
 
 /** `dts-gate wait`: the gate. Returns the exit code; never calls process.exit. */
@@ -32,8 +42,8 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     throw error;
   }
   const secrets = credentials.secrets();
-  const stdout = redactingWriter((text) => io.stdout.write(text), secrets);
-  const stderr = redactingWriter((text) => io.stderr.write(text), secrets);
+  const stdout = safeWriter((text) => io.stdout.write(text), secrets);
+  const stderr = safeWriter((text) => io.stderr.write(text), secrets);
 
   const interrupt = new AbortController();
   let stopSignal: StopSignal | undefined;
@@ -61,7 +71,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     );
     progress.finish();
     if (config.output === "json") {
-      stdout(`${JSON.stringify(toJsonDocument(result), null, 2)}\n`);
+      stdout(`${logSafeJson(toJsonDocument(result))}\n`);
       stderr(`${result.reason}\n`);
     } else {
       stdout(`\n${renderReport(result, { color: useColor(io, io.stdout) })}`);

@@ -37,10 +37,17 @@ export function paint(style: Style, color: ColorName, text: string): string {
   return style.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
 }
 
-/** API text is data: no control character of it may reach a terminal or a log. */
+/**
+ * API text on one line: no line break (the Unicode line and paragraph separators included, which
+ * some readers of a log or of Markdown break lines on) and no control character.
+ */
 export function clean(text: string | null | undefined): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  return (text ?? "").replace(/\r\n?|\n/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+  return (
+    (text ?? "")
+      .replace(/\r\n?|[\n\u2028\u2029]/g, " ")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
+  );
 }
 
 export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }> = {
