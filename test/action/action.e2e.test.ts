@@ -151,6 +151,18 @@ describe("dist/action.js against the simulator", () => {
     expect(sim.startCount(JOB)).toBe(0);
   });
 
+  it("create-check restarts the check first and waits for the new verdict, not the stale one", async () => {
+    const sim = await startSimulator({ stepMs: 20, jobs: { [JOB]: ["not-pass", "pass"] }, createLagMs: 200 });
+    simulators.push(sim);
+    sim.finishCheck(JOB);
+    const run = await runActionProcess({ inputs: inputs(sim.url, { "create-check": "true" }) });
+    expect(run.code).toBe(0);
+    expect(run.outputs["check-flag"]).toBe("checkPass");
+    expect(sim.arrivals[0]?.action).toBe("CreateMigrateCheckJob");
+    const result = JSON.parse(run.outputs.result ?? "");
+    expect(result.jobs[0].created.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("start-migration starts each job once after every check passed", async () => {
     const sim = await simulator("pass");
     const run = await runActionProcess({
