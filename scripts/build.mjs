@@ -1,21 +1,30 @@
-// Bundles the CLI and the Action into dist/: ESM, minified, every dependency inside. Code
-// splitting keeps undici, bottleneck and p-retry out of the start-up path until a command needs them.
+// Bundles the CLI and the Action into dist/: ESM, minified, every dependency inside.
+// The CLI is split so that undici, bottleneck, p-retry (and the simulator, and the Redis client)
+// load only when a command needs them; the Action is one file, as it always needs them all.
 import { rm } from "node:fs/promises";
 import { build } from "esbuild";
 
-await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { cli: "src/cli/index.ts", action: "src/action/index.ts" },
-  outdir: "dist",
+const common = {
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20.19",
   minify: true,
   legalComments: "none",
-  chunkNames: "chunks/[name]-[hash]",
   // CommonJS dependencies (@actions/core, bottleneck) call require() for Node's built-ins.
   banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
   logLevel: "warning",
+};
+
+await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { cli: "src/cli/index.ts" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  // yargs lays out help with string-width and checks itself with assert: small stand-ins save
+  // their start-up cost (see the files).
+  alias: { "string-width": "./src/cli/string-width.ts" },
 });
+await build({ ...common, entryPoints: { action: "src/action/index.ts" }, outdir: "dist" });

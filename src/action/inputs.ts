@@ -1,6 +1,7 @@
 import { DEFAULTS, parseEndpoint, parseJobIds, parseRedisUrl, parseSeconds } from "../cli/options.js";
 import type { RunConfig } from "../gate/run.js";
-import { ConfigError, Credentials } from "../tencent/credentials.js";
+import { Credentials } from "../tencent/credentials.js";
+import { ConfigError } from "../tencent/errors.js";
 
 /** Reads one input as @actions/core does (trimmed; "" when not given). */
 export type GetInput = (name: string) => string;

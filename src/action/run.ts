@@ -5,7 +5,7 @@ import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument } from "../gate/report.js";
 import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js";
 import { EXIT_CODES } from "../gate/verdict.js";
-import { ConfigError } from "../tencent/credentials.js";
+import { ConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";
 import { createSafeLog } from "./log.js";

@@ -1,7 +1,10 @@
 import yargs, { type Argv } from "yargs";
 import { EXIT_CODES } from "../gate/verdict.js";
-import { ConfigError } from "../tencent/credentials.js";
+import { ConfigError } from "../tencent/errors.js";
 import type { CliIO } from "./io.js";
+
+export { processIO } from "./io.js";
+
 import { DEFAULTS, parseEndpoint, parseJobIds, parseRate, parseRedisUrl, parseSeconds } from "./options.js";
 import type { WaitConfig } from "./wait.js";
 
@@ -114,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
           ),
       (args) => {
         const config = toWaitConfig(args as WaitArgs, io.env);
-        run = async () => (await import("./wait.js")).runWait(config, io);
+        run = async () => (await import("./commands.js")).runWait(config, io);
       },
     )
     .command(
@@ -141,7 +144,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
           .option("clock-offset", { type: "number", default: 0, describe: "seconds the simulator's clock runs ahead" })
           .option("fault", { type: "string", array: true, describe: "inject a fault: KIND[:JOB_ID][@AFTER][xCOUNT]" }),
       (args) => {
-        run = async () => (await import("./simulate.js")).runSimulate(args, io);
+        run = async () => (await import("./commands.js")).runSimulate(args, io);
       },
     )
     .command(
@@ -149,7 +152,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       "run `wait` against the embedded simulator: no account needed",
       (command) => command.option("scenario", { choices: SCENARIOS, default: "warning" as const }),
       (args) => {
-        run = async () => (await import("./demo.js")).runDemo(args.scenario, io);
+        run = async () => (await import("./commands.js")).runDemo(args.scenario, io);
       },
     )
     .demandCommand(1, "name a command: wait, simulate or demo")

@@ -1,5 +1,4 @@
-import { isIP } from "node:net";
-import { ConfigError } from "../tencent/credentials.js";
+import { ConfigError } from "../tencent/errors.js";
 import { JOB_ID_PATTERN } from "../tencent/types.js";
 
 export const DEFAULTS = {
@@ -13,10 +12,10 @@ export const DEFAULTS = {
 /** Loopback only: plain HTTP anywhere else would send signed requests in the clear. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (isIP(host) === 4) return host.startsWith("127.");
-  if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
-  return false;
+  if (host === "localhost") return true;
+  // WHATWG URL parsing has already normalised IP addresses (127.1 → 127.0.0.1, [0::1] → [::1]).
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
+  return host === "::1";
 }
 
 export function parseEndpoint(value: string): URL {

@@ -3,7 +3,8 @@ import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument } from "../gate/report.js";
 import { type RunConfig, runWithRealClock } from "../gate/run.js";
 import { EXIT_CODES } from "../gate/verdict.js";
-import { ConfigError, type Credentials, resolveCredentials } from "../tencent/credentials.js";
+import { type Credentials, resolveCredentials } from "../tencent/credentials.js";
+import { ConfigError } from "../tencent/errors.js";
 import { type CliIO, type StopSignal, safeWriter } from "./io.js";
 
 export interface WaitConfig extends Omit<RunConfig, "credentials"> {
@@ -78,6 +79,12 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     }
     if (stopSignal) return stopSignal === "SIGINT" ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
     return result.exitCode;
+  } catch (error) {
+    // Found only as the run starts (an unreachable --redis-url): still before any request.
+    if (!(error instanceof ConfigError)) throw error;
+    progress.finish();
+    stderr(`dts-gate: ${error.message}\n`);
+    return EXIT_CODES.usage;
   } finally {
     unsubscribe();
   }

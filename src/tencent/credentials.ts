@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
+import { ConfigError } from "./errors.js";
 
 /**
  * A SecretId/SecretKey pair and optional session token. The key and token live in private
@@ -41,15 +42,6 @@ export class Credentials {
 
   [inspect.custom](): string {
     return this.toString();
-  }
-}
-
-/** A configuration problem the user must fix; no request has been sent. Exit code 2. */
-export class ConfigError extends Error {
-  readonly kind = "config" as const;
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
   }
 }
 

@@ -66,3 +66,12 @@ export const LOCAL_CODES = {
   badBody: "InvalidResponse",
   aborted: "Aborted",
 } as const;
+
+/** A configuration problem the user must fix; no request has been sent. Exit code 2. */
+export class ConfigError extends Error {
+  readonly kind = "config" as const;
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBooleanInput, readInputs, secretsToMask } from "../../src/action/inputs.js";
-import { ConfigError } from "../../src/tencent/credentials.js";
+import { ConfigError } from "../../src/tencent/errors.js";
 
 const CREDS = { "secret-id": "AKIDexample", "secret-key": "exampleKey0123" };
 

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, Credentials, resolveCredentials } from "../../src/tencent/credentials.js";
+import { Credentials, resolveCredentials } from "../../src/tencent/credentials.js";
+import { ConfigError } from "../../src/tencent/errors.js";
 
 const files = (entries: Record<string, string>) => async (path: string) => entries[path];
 
