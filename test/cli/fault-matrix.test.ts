@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type FaultKind, type FaultRule, type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { runCaptured } from "../helpers/cli.js";
+
+/**
+ * Every fault the simulator can inject, against `wait`: one by one and mixed, on DescribeMigrationCheckJob
+ * and on StartMigrateJob. Checks the verdict, the exit code, the requests spent and (runCaptured)
+ * that nothing secret is printed. The README's fault table is this file in prose.
+ */
+const JOB = "dts-1ewjspuw";
+const simulators: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
+});
+
+async function run(scenario: "pass" | "not-pass", faults: FaultRule[], ...extra: string[]) {
+  const sim = await startSimulator({ stepMs: 40, rate: 1000, jobs: { [JOB]: scenario }, faults });
+  simulators.push(sim);
+  const result = await runCaptured([
+    "wait",
+    JOB,
+    "--endpoint",
+    sim.url,
+    "--interval",
+    "0.02",
+    "--rate",
+    "200",
+    "--request-timeout",
+    "0.3",
+    "--output",
+    "json",
+    ...extra,
+  ]);
+  const document = JSON.parse(result.stdout);
+  return {
+    sim,
+    code: result.code,
+    job: document.jobs[0],
+    faulted: sim.arrivals.filter((a) => a.code === faults[0]?.kind),
+  };
+}
+
+const POLL_FAULTS: FaultKind[] = [
+  "throttle",
+  "internal",
+  "http502",
+  "reset",
+  "stall",
+  "truncated",
+  "invalidJson",
+  "emptyBody",
+];
+
+describe("fault matrix: DescribeMigrationCheckJob", () => {
+  it.each(
+    POLL_FAULTS.flatMap((kind) => [
+      [kind, "pass", 0, "pass"],
+      [kind, "not-pass", 1, "notPass"],
+    ]) as [FaultKind, "pass" | "not-pass", number, string][],
+  )("%s on %s: exit %i, outcome %s, one extra request per fault", async (kind, scenario, code, outcome) => {
+    // Three faults, each after a good answer: every one costs exactly one retry.
+    const faults = [1, 3, 5].map((after) => ({ kind, after, count: 1, action: "DescribeMigrationCheckJob" as const }));
+    const { job, code: exitCode, faulted } = await run(scenario, faults);
+    expect(exitCode).toBe(code);
+    expect(job.outcome).toBe(outcome);
+    // How many of the three fire before the check ends depends on backoff; each costs one request.
+    expect(faulted.length).toBeGreaterThanOrEqual(1);
+    expect(job.requests).toBe(job.polls + faulted.length);
+  });
+
+  it("nullFields answers are polls without a verdict, never a crash", async () => {
+    const { job, code, faulted } = await run("pass", [{ kind: "nullFields", after: 1, count: 3 }]);
+    expect(code).toBe(0);
+    expect(faulted).toHaveLength(3);
+    expect(job.requests).toBe(job.polls);
+  });
+
+  it("all faults mixed, between good answers, still end in the scenario's verdict", async () => {
+    const faults = [...POLL_FAULTS, "nullFields" as const].map((kind, i) => ({ kind, after: 1 + 2 * i, count: 1 }));
+    const { job, code, sim } = await run("not-pass", faults);
+    expect(code).toBe(1);
+    expect(job.outcome).toBe("notPass");
+    const spent = sim.arrivals.filter((a) => a.code !== undefined && a.code !== "nullFields").length;
+    expect(job.requests).toBe(job.polls + spent);
+  });
+});
+
+describe("fault matrix: StartMigrateJob is never resent once it may have been applied", () => {
+  it.each([
+    ["throttle", 0, 2, 1],
+    // Refused by the server, but the client cannot know that from a 5xx-like answer.
+    ["internal", 4, 1, 0],
+    ["http502", 4, 1, 0],
+    ["reset", 4, 1, 1],
+    ["stall", 4, 1, 1],
+    ["truncated", 4, 1, 1],
+    ["invalidJson", 4, 1, 1],
+    ["emptyBody", 4, 1, 1],
+  ] as [FaultKind, number, number, number][])(
+    "%s: exit %i, %i StartMigrateJob sent, %i applied",
+    async (kind, code, sent, applied) => {
+      const { sim, code: exitCode, job } = await run("pass", [{ kind, action: "StartMigrateJob" }], "--start");
+      expect(exitCode).toBe(code);
+      expect(sim.arrivals.filter((a) => a.action === "StartMigrateJob")).toHaveLength(sent);
+      expect(sim.startCount(JOB)).toBe(applied);
+      if (code === 4) expect(job.error.code).toBe("StartOutcomeUnknown");
+      else expect(job.started.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+});
