@@ -88,23 +88,7 @@ describe("dts-gate wait: exit codes", () => {
 });
 
 describe("dts-gate wait: faults still end in the right verdict", () => {
-  it.each([
-    "throttle",
-    "internal",
-    "http502",
-    "reset",
-    "stall",
-    "truncated",
-    "invalidJson",
-    "emptyBody",
-    "nullFields",
-  ] as const)("fault %s, twice, then the pass verdict", async (kind) => {
-    const sim = await simulator({ scenario: "pass", faults: [{ kind, after: 1, count: 2 }] });
-    const run = await runCaptured(waitArgs(sim, "--request-timeout", "0.3"));
-    expect(run.code).toBe(0);
-    expect(sim.arrivals.filter((arrival) => arrival.code === kind)).toHaveLength(2);
-  });
-
+  // Each fault kind alone, on polls and on StartMigrateJob: test/cli/fault-matrix.test.ts.
   it("flaky, and every fault mixed, end in the pass verdict", async () => {
     const flaky = await simulator({ scenario: "flaky" });
     expect((await runCaptured(waitArgs(flaky))).code).toBe(0);
