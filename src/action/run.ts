@@ -82,11 +82,8 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   const annotationText = (text: string) => redact(text).replaceAll("##[", "# #[");
   const fail = (message: string) => core.setFailed(annotationText(message));
 
-  let config: RunConfig;
-  try {
-    config = readInputs(getInput, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+  /** A configuration error (bad input, unreachable --redis-url): no request was sent. */
+  const configFailure = (error: ConfigError) => {
     core.setOutput("passed", "false");
     core.setOutput("status", "");
     core.setOutput("check-flag", "");
@@ -94,6 +91,14 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     core.setOutput("result", JSON.stringify({ passed: false, reason: redact(error.message), jobs: [] }));
     fail(`dts-gate: ${error.message}`);
     return EXIT_CODES.usage;
+  };
+
+  let config: RunConfig;
+  try {
+    config = readInputs(getInput, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return configFailure(error);
   }
 
   const interrupt = new AbortController();
@@ -126,6 +131,9 @@ export async function runAction(deps: ActionDeps): Promise<number> {
       core.endGroup();
     }
     progress.finish();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return configFailure(error);
   } finally {
     unsubscribe();
   }

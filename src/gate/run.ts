@@ -24,7 +24,17 @@ export interface RunHooks {
   readonly onNotice?: (text: string) => void;
 }
 
-async function limiterFor(config: RunConfig): Promise<RequestLimiter> {
+async function limiterFor(config: RunConfig, hooks: RunHooks): Promise<RequestLimiter> {
+  if (config.redisUrl) {
+    // Loaded only here, so that a run without --redis-url never loads a Redis client.
+    const { createSharedLimiter } = await import("./shared-limiter.js");
+    return createSharedLimiter({
+      redisUrl: config.redisUrl,
+      rate: config.rate,
+      secretId: config.credentials.secretId,
+      ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
+    });
+  }
   return createRateLimiter({ rate: config.rate });
 }
 
@@ -37,7 +47,7 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
     ...(config.region ? { region: config.region } : {}),
     ...(hooks.onTrace ? { trace: hooks.onTrace } : {}),
   });
-  const limiter = await limiterFor(config);
+  const limiter = await limiterFor(config, hooks);
   try {
     return await runGate(config, {
       client,

@@ -3,6 +3,7 @@ import { type ActionCore, type ActionDeps, runAction } from "../../src/action/ru
 import type { StopSignal } from "../../src/cli/io.js";
 import type { GateResult } from "../../src/gate/gate.js";
 import type { RunConfig, RunHooks } from "../../src/gate/run.js";
+import { ConfigError } from "../../src/tencent/errors.js";
 import { gateResult, jobReport } from "./fixtures.js";
 import { decodeEntities } from "./helpers.js";
 
@@ -71,6 +72,18 @@ describe("runAction", () => {
     expect(fake.outputs()).toMatchObject({ passed: "false", status: "success", "check-flag": "checkNotPass" });
     expect(fake.summaries).toHaveLength(1);
     expect(fake.calls.at(-1)).toEqual(["setFailed", "gate closed: a check did not pass"]);
+  });
+
+  it("a configuration error found as the run starts (Redis unreachable) fails the step with exit 2", async () => {
+    const fake = fakeCore({ ...INPUTS, "redis-url": "redis://127.0.0.1:9" });
+    const code = await runAction(
+      deps(fake.core, async () => {
+        throw new ConfigError("cannot reach Redis at redis://127.0.0.1:9");
+      }),
+    );
+    expect(code).toBe(2);
+    expect(fake.outputs()).toMatchObject({ passed: "false" });
+    expect(fake.calls.at(-1)).toEqual(["setFailed", "dts-gate: cannot reach Redis at redis://127.0.0.1:9"]);
   });
 
   it("a summary that cannot be written is a debug line, not a failure", async () => {
