@@ -66,7 +66,8 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
       {
         interrupt: interrupt.signal,
         onEvent: progress.onEvent,
-        onTrace: progress.onTrace,
+        // The client builds a redacted copy of every exchange only for --verbose.
+        ...(config.verbose ? { onTrace: progress.onTrace } : {}),
         onNotice: (text) => stderr(`${text}\n`),
       },
     );

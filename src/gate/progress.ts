@@ -126,7 +126,6 @@ export function createProgress(options: ProgressOptions) {
       }
     },
     onTrace(event: TraceEvent) {
-      if (!options.verbose) return;
       if (event.type === "request") {
         const headers = Object.entries(event.headers)
           .map(([name, value]) => `${name}: ${clean(value)}`)

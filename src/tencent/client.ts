@@ -22,13 +22,14 @@ const NETWORK_CODES = new Set([
   "EAI_AGAIN",
   "UND_ERR_SOCKET",
   "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_RES_EXCEEDED_MAX_SIZE",
   "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
   "UND_ERR_CLOSED",
   "HPE_INVALID_CONSTANT",
   "HPE_INVALID_CHUNK_SIZE",
 ]);
+/** The server took longer than the request timeout to answer, or to finish its answer. */
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 /** Failures before a byte reached the server: a non-idempotent request was surely not applied. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
 
@@ -167,11 +168,12 @@ export function interpretBody<A extends DtsAction>(
 }
 
 /** Classifies a failure that produced no response at all. */
-export function interpretFailure(error: unknown, timedOut: boolean, cancelled: boolean): ApiError {
+export function interpretFailure(error: unknown, cancelled: boolean): ApiError {
   if (cancelled) {
     return new ApiError({ kind: "fatal", code: LOCAL_CODES.aborted, message: "request cancelled", maybeApplied: true });
   }
-  if (timedOut) {
+  const code = errorCodeOf(error);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new ApiError({
       kind: "transient",
       code: LOCAL_CODES.timeout,
@@ -179,7 +181,6 @@ export function interpretFailure(error: unknown, timedOut: boolean, cancelled: b
       maybeApplied: true,
     });
   }
-  const code = errorCodeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code !== undefined && NETWORK_CODES.has(code)) {
     return new ApiError({
@@ -196,21 +197,6 @@ export function interpretFailure(error: unknown, timedOut: boolean, cancelled: b
     message: `${code ?? "error"}: ${message}`,
     maybeApplied: true,
   });
-}
-
-async function readBounded(body: Dispatcher.ResponseData["body"]): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw Object.assign(new Error(`response body larger than ${MAX_BODY_BYTES} bytes`), { code: "EBODYTOOLARGE" });
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
@@ -238,9 +224,7 @@ export function createDtsClient(options: ClientOptions): DtsClient {
       connections: 32,
       connectTimeout: options.connectTimeoutMs ?? Math.min(timeoutMs, 5_000),
       keepAliveTimeout: 30_000,
-      // The whole-exchange timer below is the bound; these only must not fire first.
-      headersTimeout: timeoutMs + 1_000,
-      bodyTimeout: timeoutMs + 1_000,
+      maxResponseSize: MAX_BODY_BYTES,
     });
   const path = url.pathname || "/";
   let clockOffsetMs = 0;
@@ -279,34 +263,26 @@ export function createDtsClient(options: ClientOptions): DtsClient {
     if (token !== undefined) headers["x-tc-token"] = token;
     trace?.({ type: "request", action, params, headers: redactHeaders(headers) });
 
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onCallerAbort = () => controller.abort();
-    callOptions.signal?.addEventListener("abort", onCallerAbort, { once: true });
     const started = now();
     let result: CallResult<A>;
     try {
-      if (callOptions.signal?.aborted) controller.abort();
+      // undici's own timers bound the exchange (no answer, or a body that stops, within the
+      // timeout): no controller or timer of ours per request.
       const response = await dispatcher.request({
         origin: url.origin,
         path: `${path}${url.search}`,
         method: "POST",
         headers,
         body: payload,
-        signal: controller.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
       });
       const serverTimeMs = parseDate(response.headers.date);
-      const text = await readBounded(response.body);
+      const text = await response.body.text();
       result = interpretBody<A>(text, response.statusCode, serverTimeMs);
     } catch (error) {
-      result = { ok: false, error: interpretFailure(error, timedOut, callOptions.signal?.aborted === true) };
-    } finally {
-      clearTimeout(timer);
-      callOptions.signal?.removeEventListener("abort", onCallerAbort);
+      result = { ok: false, error: interpretFailure(error, callOptions.signal?.aborted === true) };
     }
     trace?.({
       type: "response",

@@ -40,11 +40,21 @@ export function stringToSign(timestampSeconds: number, credentialScope: string, 
   return `${SIGN_ALGORITHM}\n${timestampSeconds}\n${credentialScope}\n${sha256Hex(canonicalRequestText)}`;
 }
 
+/** The last signing key derived: it changes once a day, so three of the four HMACs are saved. */
+let lastSigningKey: { secretKey: string; date: string; service: string; key: Buffer } | undefined;
+
+function signingKey(secretKey: string, date: string, service: string): Buffer {
+  const last = lastSigningKey;
+  if (last && last.secretKey === secretKey && last.date === date && last.service === service) return last.key;
+  const key = hmac(hmac(hmac(`TC3${secretKey}`, date), service), "tc3_request");
+  lastSigningKey = { secretKey, date, service, key };
+  return key;
+}
+
 export function signatureOf(secretKey: string, date: string, service: string, toSign: string): string {
-  const kDate = hmac(`TC3${secretKey}`, date);
-  const kService = hmac(kDate, service);
-  const kSigning = hmac(kService, "tc3_request");
-  return createHmac("sha256", kSigning).update(toSign).digest("hex");
+  return createHmac("sha256", signingKey(secretKey, date, service))
+    .update(toSign)
+    .digest("hex");
 }
 
 export interface SignInput {
