@@ -1,0 +1,173 @@
+// Small helpers of scripts/bench.mjs: child processes, /proc readers, statistics, formatting.
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+
+export const DEMO_ENV = {
+  TENCENTCLOUD_SECRET_ID: "AKIDdtsGateDemo0000000000000000000000",
+  TENCENTCLOUD_SECRET_KEY: "dtsGateDemoKey000000000000000000",
+};
+
+/** This environment without any Tencent Cloud setting, plus the simulator's demo credentials. */
+export function benchEnv(extra = {}) {
+  const env = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("TENCENTCLOUD_")) env[name] = value;
+  return { ...env, ...DEMO_ENV, NO_COLOR: "1", ...extra };
+}
+
+export function log(text) {
+  process.stderr.write(`[bench ${((performance.now() - START) / 1000).toFixed(1).padStart(5)}s] ${text}\n`);
+}
+const START = performance.now();
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Children still running, so that a failing bench never leaves one behind. */
+const live = new Set();
+export function killAll() {
+  for (const child of live) child.kill("SIGKILL");
+}
+
+/**
+ * Runs a command to its end. Resolves with its exit code, output, and when (performance.now() of
+ * this process) it was spawned, first wrote to stdout, and exited. `onSpawn(child)` sees it running.
+ */
+export function run(command, args, { env, onSpawn, onStdout } = {}) {
+  return new Promise((resolve, reject) => {
+    const spawnedAt = performance.now();
+    const child = spawn(command, args, { env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    live.add(child);
+    let stdout = "";
+    let stderr = "";
+    let firstStdoutAt;
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (text) => {
+      firstStdoutAt ??= performance.now();
+      stdout += text;
+      onStdout?.(child, text);
+    });
+    child.stderr.on("data", (text) => {
+      stderr += text;
+    });
+    let exitAt;
+    child.on("exit", () => {
+      exitAt = performance.now();
+    });
+    child.on("error", (error) => {
+      live.delete(child);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal, stdout, stderr, spawnedAt, firstStdoutAt, exitAt: exitAt ?? performance.now() });
+    });
+    onSpawn?.(child);
+  });
+}
+
+/** `dts-gate simulate …` as a child; resolves once it listens. */
+export function startSimulatorChild(node, cli, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [cli, "simulate", "--port", "0", ...args], {
+      env: benchEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    live.add(child);
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (chunk) => {
+      err += chunk;
+    });
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        resolve({
+          url: match[1],
+          pid: child.pid,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              child.once("close", () => {
+                live.delete(child);
+                done();
+              });
+              child.kill("SIGINT");
+            }),
+        });
+      }
+    });
+    child.on("close", (code) => {
+      live.delete(child);
+      reject(new Error(`the simulator exited (${code}) before listening: ${err.trim()}`));
+    });
+  });
+}
+
+/** VmRSS of a process in kB, undefined once it is gone. */
+export function rssKb(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function tcpInodes() {
+  const inodes = new Set();
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/** Open TCP sockets of a process (its stdio socketpairs are not TCP); undefined once it is gone. */
+export function tcpSockets(pid) {
+  let fds;
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  const tcp = tcpInodes();
+  let count = 0;
+  for (const fd of fds) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match && tcp.has(match[1])) count++;
+    } catch {}
+  }
+  return count;
+}
+
+export function loadAverage() {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
+export const fmt = {
+  ms: (value) => `${value.toFixed(1)} ms`,
+  us: (value) => `${Math.round(value)} µs`,
+  kb: (bytes) => `${(bytes / 1024).toFixed(1)} KiB`,
+  mb: (kb) => `${(kb / 1024).toFixed(1)} MB`,
+  x: (value) => `${value.toFixed(2)}×`,
+  s: (ms) => `${(ms / 1000).toFixed(2)} s`,
+};
