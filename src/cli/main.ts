@@ -1,4 +1,5 @@
 import yargs, { type Argv } from "yargs";
+import packageJson from "../../package.json" with { type: "json" };
 import { EXIT_CODES } from "../gate/verdict.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { CliIO } from "./io.js";
@@ -159,7 +160,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .strict()
     .help()
     .alias("help", "h")
-    .version(false)
+    .version(packageJson.version)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {

@@ -108,6 +108,8 @@ class JobRecord {
   started: ActionReceipt | null = null;
   readonly notes: string[] = [];
   error: JobError | undefined;
+  /** The last request that failed and was retried: what a timeout report should explain. */
+  lastRetried: ApiError | undefined;
 
   constructor(readonly jobId: string) {}
 
@@ -118,6 +120,9 @@ class JobRecord {
   fail(outcome: Outcome, error: JobError | undefined) {
     this.outcome = outcome;
     if (error) this.error = error;
+    if (outcome === "timeout" && this.lastRetried) {
+      this.note(`last failed request before the timeout: ${this.lastRetried.code}: ${this.lastRetried.message}`);
+    }
   }
 
   report(): JobReport {
@@ -239,7 +244,10 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
         policy: deps.policy,
         signal: runSignal,
         adoptServerClock: (ms) => client.adoptServerClock(ms),
-        onRetry: (notice) => deps.onEvent?.({ type: "retry", jobId: record.jobId, action, notice }),
+        onRetry: (notice) => {
+          record.lastRetried = notice.error;
+          deps.onEvent?.({ type: "retry", jobId: record.jobId, action, notice });
+        },
       },
       { idempotent },
     );
@@ -274,6 +282,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
         return;
       }
       record.polls++;
+      record.lastRetried = undefined;
       const response = result.value;
       record.last = response;
       let { state, note } = judge(response);

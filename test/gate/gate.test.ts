@@ -166,6 +166,16 @@ describe("runGate: errors and retries", () => {
     });
   });
 
+  it("explains a timeout by the last failed request", async () => {
+    const { client, run } = setup({ timeoutMs: 3_000 });
+    client.script("DescribeMigrationCheckJob", JOB, [
+      apiError("NetworkError", { kind: "transient", message: "ECONNREFUSED" }),
+    ]);
+    const result = await run();
+    expect(result.jobs[0]).toMatchObject({ outcome: "timeout", polls: 0 });
+    expect(result.jobs[0]?.notes).toEqual(["last failed request before the timeout: NetworkError: ECONNREFUSED"]);
+  });
+
   it("lets the worst outcome decide the exit code", async () => {
     const { client, run } = setup({ jobIds: [JOB, OTHER], timeoutMs: 4_000 });
     client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("success", "checkNotPass")]);
