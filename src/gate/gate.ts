@@ -322,7 +322,9 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
         return;
       }
       try {
-        await clock.sleep(Math.max(0, nextPollAt - clock.now()), runSignal);
+        // A poll that took the whole interval is followed at once: no timer for nothing.
+        const pauseMs = nextPollAt - clock.now();
+        if (pauseMs > 0) await clock.sleep(pauseMs, runSignal);
       } catch {
         record.fail(interrupted() ? "error" : "timeout", interrupted() ? INTERRUPTED : undefined);
         return;
