@@ -23,8 +23,8 @@ await build({
   outdir: "dist",
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  // yargs lays out help with string-width and checks itself with assert: small stand-ins save
-  // their start-up cost (see the files).
+  // yargs lays out help with string-width: a small stand-in saves its start-up cost (see the file).
+  // (Not node:assert, which yargs also loads: ioredis' redis-errors needs the real one.)
   alias: { "string-width": "./src/cli/string-width.ts" },
 });
 await build({ ...common, entryPoints: { action: "src/action/index.ts" }, outdir: "dist" });
