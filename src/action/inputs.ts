@@ -1,6 +1,6 @@
 import { DEFAULTS, parseEndpoint, parseJobIds, parseRedisUrl, parseSeconds } from "../cli/options.js";
 import type { RunConfig } from "../gate/run.js";
-import { Credentials } from "../tencent/credentials.js";
+import { Credentials, present, TOKEN_VARIABLES } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";
 
 /** Reads one input as @actions/core does (trimmed; "" when not given). */
@@ -28,16 +28,11 @@ export type InputName = (typeof INPUT_NAMES)[number];
 const FALLBACKS = {
   "secret-id": ["TENCENTCLOUD_SECRET_ID"],
   "secret-key": ["TENCENTCLOUD_SECRET_KEY"],
-  "session-token": ["TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"],
+  "session-token": TOKEN_VARIABLES,
 } as const;
 
 const TRUE_WORDS = new Set(["true", "yes", "y", "on", "1"]);
 const FALSE_WORDS = new Set(["false", "no", "n", "off", "0"]);
-
-function present(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
 
 /** The CLI's parsers name their option as `--name`; an Action user knows it as an input. */
 function asInput<T>(name: InputName, parse: () => T): T {

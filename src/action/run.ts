@@ -4,7 +4,8 @@ import type { GateResult } from "../gate/gate.js";
 import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument } from "../gate/report.js";
 import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js";
-import { EXIT_CODES } from "../gate/verdict.js";
+import { logSafeJson } from "../gate/safe-text.js";
+import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { ConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";
@@ -39,13 +40,6 @@ export interface ActionDeps {
   readonly onSignal: (handler: (signal: StopSignal) => void) => () => void;
   /** The gate; the real one unless a test injects another. */
   readonly run?: (config: RunConfig, hooks: RunHooks) => Promise<GateResult>;
-}
-
-/** The `result` output: the JSON document on one line, U+2028/U+2029 escaped as well. */
-export function toJsonText(result: GateResult): string {
-  return JSON.stringify(toJsonDocument(result)).replace(/[\u2028\u2029]/g, (char) =>
-    char === "\u2028" ? "\\u2028" : "\\u2029",
-  );
 }
 
 /** A copy of `value` with `redact` applied to every string in it. */
@@ -147,7 +141,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   core.setOutput("status", redact(first?.status ?? ""));
   core.setOutput("check-flag", redact(first?.checkFlag ?? ""));
   core.setOutput("brief-msg", redact(first?.briefMsg ?? ""));
-  core.setOutput("result", redact(toJsonText(result)));
+  core.setOutput("result", redact(logSafeJson(toJsonDocument(result))));
 
   try {
     await core.writeSummary(redact(renderSummary(result)));
@@ -161,7 +155,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
 
   if (stopSignal) {
     fail(`${result.reason} (${stopSignal})`);
-    return stopSignal === "SIGINT" ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
+    return exitCodeOfSignal(stopSignal);
   }
   // The report above ends with the reason; a closed gate also fails the step with it.
   if (result.exitCode !== EXIT_CODES.open) fail(result.reason);

@@ -1,5 +1,5 @@
 import type { GateResult, JobReport } from "../gate/gate.js";
-import { clean, helpLinks, itemsToReview, OUTCOME_LABELS, stepView } from "../gate/report.js";
+import { clean, helpLinks, itemsToReview, OUTCOME_LABELS, plural, stepView } from "../gate/report.js";
 import type { Outcome } from "../gate/verdict.js";
 import type { CheckStepDetail } from "../tencent/types.js";
 
@@ -37,10 +37,6 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
   timeout: "⏱️",
   error: "⛔",
 };
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;

@@ -2,7 +2,8 @@ import { systemClock } from "../gate/clock.js";
 import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument } from "../gate/report.js";
 import { type RunConfig, runWithRealClock } from "../gate/run.js";
-import { EXIT_CODES } from "../gate/verdict.js";
+import { logSafeJson } from "../gate/safe-text.js";
+import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { type Credentials, resolveCredentials } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";
 import { type CliIO, type StopSignal, safeWriter } from "./io.js";
@@ -16,16 +17,6 @@ export interface WaitConfig extends Omit<RunConfig, "credentials"> {
 
 function useColor(io: CliIO, stream: { readonly isTTY?: boolean }): boolean {
   return stream.isTTY === true && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
-}
-
-/**
- * JSON whose strings cannot break a log line (U+0085, U+2028, U+2029 are line breaks to some
- * readers) nor hold "##[" (a legacy workflow command anywhere in a line): all escaped, same value.
- */
-export function logSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2)
-    .replace(/[\u0085\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replaceAll("##[", "#\\u0023[");
 }
 
 /** `dts-gate wait`: the gate. Returns the exit code; never calls process.exit. */
@@ -73,12 +64,12 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     );
     progress.finish();
     if (config.output === "json") {
-      stdout(`${logSafeJson(toJsonDocument(result))}\n`);
+      stdout(`${logSafeJson(toJsonDocument(result), 2)}\n`);
       stderr(`${result.reason}\n`);
     } else {
       stdout(`\n${renderReport(result, { color: useColor(io, io.stdout) })}`);
     }
-    if (stopSignal) return stopSignal === "SIGINT" ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
+    if (stopSignal) return exitCodeOfSignal(stopSignal);
     return result.exitCode;
   } catch (error) {
     // Found only as the run starts (an unreachable --redis-url): still before any request.

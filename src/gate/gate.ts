@@ -3,6 +3,7 @@ import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
 import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
 import type { Clock } from "./clock.js";
 import type { RequestLimiter } from "./limiter.js";
+import { plural } from "./report.js";
 import { type RetriedResult, type RetryNotice, type RetryPolicy, sendWithRetry } from "./retry.js";
 import {
   EXIT_CODES,
@@ -164,10 +165,6 @@ function resultKey(response: DescribeMigrationCheckJobResponse): string {
   return JSON.stringify([response.Status, response.CheckFlag, response.BriefMsg, response.StepInfo]);
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
 function reasonFor(jobs: readonly JobReport[], exitCode: number, failOnWarning: boolean, interrupted: boolean): string {
   if (interrupted) return "gate closed: interrupted before every check had a verdict";
   const byOutcome = (outcome: Outcome) => jobs.filter((job) => job.outcome === outcome).map((job) => job.jobId);
@@ -252,10 +249,15 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
       { idempotent },
     );
 
+  /** Ends a job that was stopped before its verdict: by an interruption, else by the deadline. */
+  const stopWithoutVerdict = (record: JobRecord) => {
+    if (interrupted()) record.fail("error", INTERRUPTED);
+    else record.fail("timeout", undefined);
+  };
+
   /** Ends a job whose request failed: the deadline and interruption explain an abort. */
   const failRequest = (record: JobRecord, error: ApiError) => {
-    if (interrupted()) record.fail("error", INTERRUPTED);
-    else if (deadline.signal.aborted && error.code === LOCAL_CODES.aborted) record.fail("timeout", undefined);
+    if (interrupted() || (deadline.signal.aborted && error.code === LOCAL_CODES.aborted)) stopWithoutVerdict(record);
     else record.fail("error", jobErrorOf(error));
   };
 
@@ -318,7 +320,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
       // The deadline is checked before sleeping: a poll that could only come after it never starts.
       const nextPollAt = pollStartedAt + options.intervalMs;
       if (nextPollAt >= deadlineAt || interrupted()) {
-        record.fail(interrupted() ? "error" : "timeout", interrupted() ? INTERRUPTED : undefined);
+        stopWithoutVerdict(record);
         return;
       }
       try {
@@ -326,7 +328,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
         const pauseMs = nextPollAt - clock.now();
         if (pauseMs > 0) await clock.sleep(pauseMs, runSignal);
       } catch {
-        record.fail(interrupted() ? "error" : "timeout", interrupted() ? INTERRUPTED : undefined);
+        stopWithoutVerdict(record);
         return;
       }
     }

@@ -1,7 +1,7 @@
 import type { TraceEvent } from "../tencent/client.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import type { GateEvent } from "./gate.js";
-import { clean, OUTCOME_LABELS, paint, type Style } from "./report.js";
+import { clean, OUTCOME_LABELS, paint, plural, type Style } from "./report.js";
 import type { JobState } from "./verdict.js";
 
 export interface ProgressOptions {
@@ -93,7 +93,7 @@ export function createProgress(options: ProgressOptions) {
       log(`[${secondsLabel(elapsedMs)}] ${jobId} ${summary}`);
     } else if (options.now() - lastLineAt >= heartbeatMs) {
       const waiting = [...jobs.values()].filter((line) => line.state === "waiting").length;
-      log(`[${secondsLabel(elapsedMs)}] still waiting for ${waiting} of ${jobs.size} job${jobs.size === 1 ? "" : "s"}`);
+      log(`[${secondsLabel(elapsedMs)}] still waiting for ${waiting} of ${plural(jobs.size, "job")}`);
     }
   };
 

@@ -110,6 +110,11 @@ export function helpLinks(item: CheckStepDetail): string[] {
   return (item.HelpDoc ?? []).map(clean).filter((link) => link.trim() !== "");
 }
 
+/** "1 poll", "2 polls". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -119,7 +124,7 @@ function renderJob(job: JobReport, style: Style): string[] {
   const facts = [
     job.status === null ? "status —" : `status ${clean(job.status)}`,
     job.checkFlag ? clean(job.checkFlag) : undefined,
-    `${job.polls} poll${job.polls === 1 ? "" : "s"}`,
+    plural(job.polls, "poll"),
     seconds(job.elapsedMs),
   ].filter(Boolean);
   const lines = [
@@ -158,9 +163,7 @@ function renderJob(job: JobReport, style: Style): string[] {
     for (const link of helpLinks(item)) lines.push(`      help:     ${link}`);
   }
   if (job.warnings.length > 0 && job.outcome === "pass") {
-    lines.push(
-      `  ${job.warnings.length} warning${job.warnings.length === 1 ? "" : "s"}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`,
-    );
+    lines.push(`  ${plural(job.warnings.length, "warning")}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`);
   }
   if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
   return lines;

@@ -25,3 +25,13 @@ export function neutralise(text: string): string[] {
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
   return lines.map(neutraliseLine);
 }
+
+/**
+ * JSON whose strings cannot break a log line (U+0085, U+2028, U+2029 are line breaks to some
+ * readers) nor hold "##[" (a legacy workflow command anywhere in a line): all escaped, same value.
+ */
+export function logSafeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent)
+    .replace(/[\u0085\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replaceAll("##[", "#\\u0023[");
+}

@@ -4,6 +4,7 @@ import Bottleneck from "bottleneck";
 import type { Redis as RedisClient, RedisOptions } from "ioredis";
 import { ConfigError } from "../tencent/errors.js";
 import { createRateLimiter, type RequestLimiter } from "./limiter.js";
+import { plural } from "./report.js";
 
 /**
  * One request budget for every process that polls with the same credentials, through Redis
@@ -357,7 +358,7 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
   const others = participants - 1;
   notice(
     `Sharing the request budget through Redis at ${shown} with every process using this SecretId ` +
-      `(${others === 0 ? "none other" : `${others} other${others === 1 ? "" : "s"}`} now): at most ${options.rate} ` +
+      `(${others === 0 ? "none other" : plural(others, "other")} now): at most ${options.rate} ` +
       `requests in any second, ${perSecond} per second sustained, all of them together.`,
   );
 

@@ -14,6 +14,11 @@ export const EXIT_CODES = {
   sigterm: 143,
 } as const;
 
+/** 130 after SIGINT, 143 after SIGTERM: what a shell reports for a process the signal ended. */
+export function exitCodeOfSignal(signal: "SIGINT" | "SIGTERM"): number {
+  return signal === "SIGINT" ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
+}
+
 const TERMINAL_STATUSES = new Set(["success", "failed"]);
 const KNOWN_STATUSES = new Set(["notStarted", "running", "success", "failed"]);
 

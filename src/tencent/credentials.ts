@@ -58,9 +58,15 @@ export interface ResolvedCredentials {
   readonly source: string;
 }
 
-const TOKEN_VARIABLES = ["TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"] as const;
+/** Where Tencent's tools look for a session token, in this order (SDK, tccli, Terraform). */
+export const TOKEN_VARIABLES = [
+  "TENCENTCLOUD_SESSION_TOKEN",
+  "TENCENTCLOUD_TOKEN",
+  "TENCENTCLOUD_SECURITY_TOKEN",
+] as const;
 
-function present(value: string | undefined): string | undefined {
+/** A value trimmed, or undefined when it is empty: an empty variable counts as unset. */
+export function present(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }
