@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { DEMO_ENV, EMPTY_HOME, expectNothingSecret } from "../helpers/cli.js";
+import { DEMO_ENV, expectNothingSecret } from "../helpers/cli.js";
+import { CLI, runCliProcess } from "../helpers/process.js";
 
-/** These run the committed bundle, as a user on a fresh clone would (CI checks it is fresh). */
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+// These run the committed bundle, as a user on a fresh clone would (CI checks it is fresh).
 const children: ChildProcess[] = [];
 const simulators: Simulator[] = [];
 
@@ -15,36 +13,14 @@ afterEach(async () => {
   await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
 });
 
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
 function start(args: string[], env: Record<string, string> = DEMO_ENV) {
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+  const run = runCliProcess(CLI, args, env, 30_000);
+  children.push(run.child);
+  const finished = run.then((result) => {
+    expectNothingSecret(result.stdout + result.stderr);
+    return result;
   });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const finished = (async (): Promise<Finished> => {
-    const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
-    expectNothingSecret(stdout + stderr);
-    return { code, signal, stdout, stderr, ms: performance.now() - started };
-  })();
-  const output = () => stdout;
-  return { child, finished, output };
+  return { child: run.child, finished, output: run.output };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000) {

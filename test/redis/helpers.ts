@@ -3,7 +3,7 @@ import { accessSync, constants, mkdtempSync, readdirSync, writeFileSync } from "
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 
 /**
@@ -96,49 +96,6 @@ export async function startRedis(binary: string): Promise<RedisServer> {
       await exited;
     },
   };
-}
-
-/** The committed bundle, as the other process tests run it (CI checks that it is a fresh build). */
-export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
-
-export interface CliRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Wall time from spawn to exit. */
-  readonly ms: number;
-}
-
-/** Runs `node cli.js ...args` with only the given environment (plus PATH); kills it after `timeoutMs`. */
-export function runCliProcess(
-  cli: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  timeoutMs: number,
-  nodeOptions: readonly string[] = [],
-): Promise<CliRun> & { readonly child: ChildProcess } {
-  const started = Date.now();
-  const child = spawn(process.execPath, [...nodeOptions, cli, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const done = new Promise<CliRun>((resolve) => {
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-  return Object.assign(done, { child });
 }
 
 /** Relative module specifiers in `code`: static (`import"x"`, `from"x"`) and dynamic (`import("x")`). */

@@ -6,18 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedBudget, sharedLimiterId } from "../../src/gate/shared-limiter.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { jobIds, maxInSlidingWindow } from "../helpers/cli.js";
-import {
-  CLI,
-  type CliRun,
-  findRedisServer,
-  freePort,
-  importsOf,
-  jsFiles,
-  loadLogger,
-  type RedisServer,
-  runCliProcess,
-  startRedis,
-} from "./helpers.js";
+import { CLI, type CliRun, runCliProcess } from "../helpers/process.js";
+import { findRedisServer, freePort, importsOf, jsFiles, loadLogger, type RedisServer, startRedis } from "./helpers.js";
 
 const binary = findRedisServer();
 const required = process.env.DTS_GATE_REQUIRE_REDIS === "1";

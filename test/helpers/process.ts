@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { EMPTY_HOME } from "./cli.js";
+
+/** The committed bundle, as the other process tests run it (CI checks that it is a fresh build). */
+export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Wall time from spawn to exit. */
+  readonly ms: number;
+}
+
+/**
+ * Runs `node cli.js ...args` with only the given environment (plus PATH, and a HOME without
+ * credential files); kills it after `timeoutMs`. `output()` is its stdout so far.
+ */
+export function runCliProcess(
+  cli: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  nodeOptions: readonly string[] = [],
+): Promise<CliRun> & { readonly child: ChildProcess; output(): string } {
+  const started = Date.now();
+  const child = spawn(process.execPath, [...nodeOptions, cli, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const done = new Promise<CliRun>((resolve) => {
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+  return Object.assign(done, { child, output: () => stdout });
+}
