@@ -144,7 +144,7 @@ function node24() {
 
 function timed(node, args) {
   const started = performance.now();
-  const result = spawnSync(node, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  const result = spawnSync(node, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", env: benchEnv() });
   const ms = performance.now() - started;
   if (result.status !== 0 || result.stderr !== "") {
     throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr.slice(0, 300)}`);
@@ -576,6 +576,8 @@ try {
 const totalS = (performance.now() - benchStart) / 1000;
 const header = [
   `dts-gate bench, ${new Date().toISOString()}: ${SOURCE_DIST.startsWith(ROOT) ? relative(ROOT, SOURCE_DIST) : SOURCE_DIST} ${distId} (sha256 of the bundles, first 12), ${versionOf(NODE)} unless noted, ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}; load average at start ${loadAtStart}, at end ${loadAverage()}; took ${totalS.toFixed(0)} s.`,
+  "",
+  "Every child runs without NODE_EXTRA_CA_CERTS, NODE_OPTIONS and NODE_COMPILE_CACHE, which change any Node start-up (NODE_EXTRA_CA_CERTS alone adds about 57 ms to Node 20's `node -e ''` on a machine that sets it).",
   "",
   "Servers: 2 and 5 ran against the embedded simulator (`dts-gate simulate --scenario stuck --rate 1000000`, a child process that checks every TC3 signature); 3 and 4 against scripts/bench/recording-server.mjs, a DescribeMigrationCheckJob stand-in inside the bench process that records server-side arrival times per job (same answer shape, no signature check). In 4 the check turns terminal at first sighting + 13 steps, the step length spread so that the terminal moment falls evenly over one poll interval; latency runs to the exit of the `wait` process.",
 ];

@@ -2,7 +2,73 @@
 // The CLI is split so that undici, bottleneck, p-retry (and the simulator, and the Redis client)
 // load only when a command needs them; the Action is one file, as it always needs them all.
 import { rm } from "node:fs/promises";
+import { builtinModules } from "node:module";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const bare = (specifier) => specifier.replace(/^node:/, "");
+
+/**
+ * What each bundle imports from Node's built-ins, read off a first, unminified build: for each
+ * built-in the names imported, or `whole` when a namespace or a dynamic import needs all of it.
+ */
+async function importsOfBuiltins(options) {
+  const { outputFiles } = await build({ ...options, minify: false, write: false });
+  const imports = new Map();
+  const entryOf = (specifier) => {
+    const name = bare(specifier);
+    if (!imports.has(name)) imports.set(name, { names: new Set(), whole: false });
+    return imports.get(name);
+  };
+  for (const { text } of outputFiles) {
+    for (const [, clause, specifier] of text.matchAll(/^import (.+?) from "([^"]+)";$/gm)) {
+      if (!BUILTINS.has(specifier)) continue;
+      const entry = entryOf(specifier);
+      if (clause.includes("*")) entry.whole = true;
+      for (const part of clause.match(/\{(.*)\}/)?.[1].split(",") ?? []) entry.names.add(part.trim().split(" as ")[0]);
+    }
+    for (const [, specifier] of text.matchAll(/\bimport\("([^"]+)"\)/g)) {
+      if (BUILTINS.has(specifier)) entryOf(specifier).whole = true;
+    }
+  }
+  return imports;
+}
+
+/**
+ * Node's built-ins without their ESM facades. Building the facade of `fs` or `util` reads every
+ * export, and reading one loads its lazy parts (fs/promises, readline, worker_threads…): several
+ * milliseconds of every start for nothing. Here an `import` of a built-in becomes a small module
+ * that reads only the names the bundle imports (or, for a namespace import, hands over the
+ * built-in itself as CommonJS). yargs' two assertions get a stand-in for node:assert, which would
+ * load Node's whole assertion and diff machinery.
+ */
+function builtinsWithoutFacades(imports) {
+  return {
+    name: "builtins-without-facades",
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+        /[\\/]node_modules[\\/]yargs[\\/]/.test(args.importer)
+          ? { path: fileURLToPath(new URL("../src/cli/assert-lite.ts", import.meta.url)) }
+          : undefined,
+      );
+      build.onResolve({ filter: /^[a-z:_/]+$/ }, (args) => {
+        if (!BUILTINS.has(args.path) || args.kind === "require-call") return undefined;
+        return { path: bare(args.path), namespace: "builtin" };
+      });
+      build.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
+        const builtin = `process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)})`;
+        const entry = imports.get(args.path);
+        if (!entry || entry.whole) return { contents: `module.exports = ${builtin};`, loader: "js" };
+        const names = [...entry.names];
+        return {
+          contents: `const m = ${builtin};\nexport default m;\n${names.length ? `export const { ${names.join(", ")} } = m;\n` : ""}`,
+          loader: "js",
+        };
+      });
+    },
+  };
+}
 
 const common = {
   bundle: true,
@@ -12,19 +78,23 @@ const common = {
   minify: true,
   legalComments: "none",
   // CommonJS dependencies (@actions/core, bottleneck) call require() for Node's built-ins.
-  banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
+  // (process.getBuiltinModule: Node 20.16 and later.)
+  banner: { js: 'const require=process.getBuiltinModule("node:module").createRequire(import.meta.url);' },
   logLevel: "warning",
 };
 
+async function bundle(options) {
+  const imports = await importsOfBuiltins({ ...common, ...options });
+  await build({ ...common, ...options, plugins: [builtinsWithoutFacades(imports)] });
+}
+
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
-  ...common,
+await bundle({
   entryPoints: { cli: "src/cli/index.ts" },
   outdir: "dist",
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   // yargs lays out help with string-width: a small stand-in saves its start-up cost (see the file).
-  // (Not node:assert, which yargs also loads: ioredis' redis-errors needs the real one.)
   alias: { "string-width": "./src/cli/string-width.ts" },
 });
-await build({ ...common, entryPoints: { action: "src/action/index.ts" }, outdir: "dist" });
+await bundle({ entryPoints: { action: "src/action/index.ts" }, outdir: "dist" });
