@@ -1,7 +1,7 @@
 // Bundles the CLI and the Action into dist/: ESM, minified, every dependency inside.
 // The CLI is split so that undici, bottleneck, p-retry (and the simulator, and the Redis client)
 // load only when a command needs them; the Action is one file, as it always needs them all.
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -70,6 +70,29 @@ function builtinsWithoutFacades(imports) {
   };
 }
 
+const YARGS_COLUMNS = "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
+
+/**
+ * yargs reads process.stdout.columns when it loads, which creates Node's stdout stream (net and
+ * stream machinery, milliseconds of every start) even for a run that never writes to it. The CLI
+ * sets the width itself (`.wrap`), so the read becomes a getter. yargs is pinned; a version whose
+ * shim differs fails the build here.
+ */
+const yargsColumnsOnDemand = {
+  name: "yargs-columns-on-demand",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const parts = source.split(YARGS_COLUMNS);
+      if (parts.length !== 2) throw new Error(`${args.path}: expected one "${YARGS_COLUMNS}"`);
+      return {
+        contents: parts.join(`get stdColumns() { return ${YARGS_COLUMNS.slice("stdColumns: ".length)} }`),
+        loader: "js",
+      };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   format: "esm",
@@ -85,7 +108,7 @@ const common = {
 
 async function bundle(options) {
   const imports = await importsOfBuiltins({ ...common, ...options });
-  await build({ ...common, ...options, plugins: [builtinsWithoutFacades(imports)] });
+  await build({ ...common, ...options, plugins: [builtinsWithoutFacades(imports), yargsColumnsOnDemand] });
 }
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });

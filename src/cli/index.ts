@@ -13,7 +13,7 @@ runCli(process.argv.slice(2), processIO).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`dts-gate: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    processIO.stderr.write(`dts-gate: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 4;
   },
 );

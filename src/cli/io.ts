@@ -1,20 +1,87 @@
+import { fstatSync, writeSync } from "node:fs";
 import { neutraliseLine } from "../gate/safe-text.js";
 
 export type StopSignal = "SIGINT" | "SIGTERM";
 
+export interface OutputStream {
+  write(text: string): void;
+  readonly isTTY?: boolean;
+  /** Width of the terminal, when it is one. */
+  readonly columns?: number | undefined;
+}
+
 /** What a command may touch of the world; tests pass their own. */
 export interface CliIO {
-  readonly stdout: { write(text: string): void; readonly isTTY?: boolean };
-  readonly stderr: { write(text: string): void; readonly isTTY?: boolean };
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly homeDir?: string;
   /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
   onSignal(handler: (signal: StopSignal) => void): () => void;
 }
 
+/**
+ * Standard output or error, written straight to its file descriptor. Creating Node's
+ * process.stdout loads its net and stream machinery, milliseconds of every start (--help
+ * included), and its writes to files, pipes and terminals are synchronous on Linux anyway, as
+ * these are. A descriptor that would block (EAGAIN: a non-blocking one from the parent) hands the
+ * rest to Node's stream; a reader that has gone (EPIPE) gets nothing more, and the verdict still
+ * ends the process with its exit code.
+ */
+export function descriptorStream(fd: number, nodeStream: () => NodeJS.WriteStream): OutputStream {
+  let fallback: NodeJS.WriteStream | undefined;
+  let readerGone = false;
+  let isTTY: boolean | undefined;
+  const isTerminal = () => {
+    // node:tty loads net: asked only of a character device (a terminal, or /dev/null).
+    isTTY ??= isCharacterDevice(fd) && process.getBuiltinModule("node:tty").isatty(fd);
+    return isTTY;
+  };
+  return {
+    get isTTY() {
+      return isTerminal();
+    },
+    get columns() {
+      return isTerminal() ? nodeStream().columns : undefined;
+    },
+    write(text) {
+      if (readerGone) return;
+      if (fallback) {
+        fallback.write(text);
+        return;
+      }
+      const bytes = Buffer.from(text);
+      let offset = 0;
+      while (offset < bytes.length) {
+        try {
+          offset += writeSync(fd, bytes, offset);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === "EPIPE") {
+            readerGone = true;
+            return;
+          }
+          if (code !== "EAGAIN") throw error;
+          fallback = nodeStream();
+          fallback.write(bytes.subarray(offset));
+          return;
+        }
+      }
+    },
+  };
+}
+
+function isCharacterDevice(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
 export const processIO: CliIO = {
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: descriptorStream(1, () => process.stdout),
+  stderr: descriptorStream(2, () => process.stderr),
   env: process.env,
   onSignal(handler) {
     const onInt = () => handler("SIGINT");

@@ -161,14 +161,19 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .help()
     .alias("help", "h")
     .version(packageJson.version)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
       throw error instanceof ConfigError ? error : new UsageError(message ?? error?.message ?? "invalid usage");
     });
 
+  let shown = "";
   try {
-    await parser.parseAsync();
+    // With a callback, yargs hands over what --help and --version print instead of writing it to
+    // process.stdout itself: all output goes through `io`.
+    await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+      shown = output;
+    });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
       io.stderr.write(`dts-gate: ${error.message}\nRun dts-gate --help for the options.\n`);
@@ -176,5 +181,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     throw error;
   }
+  if (shown !== "") io.stdout.write(`${shown}\n`);
   return run ? run() : EXIT_CODES.open;
 }

@@ -58,6 +58,19 @@ describe("the bundled CLI as a process", () => {
     expect(result.stdout).toBe(match?.[0]);
   });
 
+  it("prints --help to stdout, and keeps its exit code when the reader of stdout has gone", async () => {
+    const help = await start(["--help"]).finished;
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("wait <jobIds..>");
+    expect(help.stderr).toBe("");
+
+    const closed = start(["demo", "--scenario", "not-pass"]);
+    closed.child.stdout?.destroy();
+    const result = await closed.finished;
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain("EPIPE");
+  });
+
   it("simulate rejects bad options with exit 2", async () => {
     const result = await start(["simulate", "--job", "dts-1ewjspuw=sideways"], {}).finished;
     expect(result.code).toBe(2);
