@@ -213,6 +213,56 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
   return shown;
 }
 
+interface Answer {
+  readonly statusCode: number;
+  readonly date: string | string[] | undefined;
+  readonly body: string;
+}
+
+/**
+ * One request through undici's dispatcher, the body gathered as it comes: what
+ * `dispatcher.request` does, without a body stream and its promises for a one-chunk answer.
+ * A signal that aborts cancels the exchange, as with `request`.
+ */
+function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let statusCode = 0;
+    let date: Answer["date"];
+    let onAbort: (() => void) | undefined;
+    const forgetSignal = () => {
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+    };
+    dispatcher.dispatch(options, {
+      onRequestStart(controller) {
+        if (!signal) return;
+        if (signal.aborted) {
+          controller.abort(signal.reason);
+          return;
+        }
+        onAbort = () => controller.abort(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+      },
+      onResponseStart(_controller, status, headers) {
+        statusCode = status;
+        date = headers.date;
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        forgetSignal();
+        const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        resolve({ statusCode, date, body: body?.toString("utf8") ?? "" });
+      },
+      onResponseError(_controller, error) {
+        forgetSignal();
+        reject(error);
+      },
+    });
+  });
+}
+
 export function createDtsClient(options: ClientOptions): DtsClient {
   const url = new URL(options.endpoint);
   const now = options.now ?? Date.now;
@@ -266,21 +316,22 @@ export function createDtsClient(options: ClientOptions): DtsClient {
     const started = now();
     let result: CallResult<A>;
     try {
-      // undici's own timers bound the exchange (no answer, or a body that stops, within the
-      // timeout): no controller or timer of ours per request.
-      const response = await dispatcher.request({
-        origin: url.origin,
-        path: `${path}${url.search}`,
-        method: "POST",
-        headers,
-        body: payload,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-      });
-      const serverTimeMs = parseDate(response.headers.date);
-      const text = await response.body.text();
-      result = interpretBody<A>(text, response.statusCode, serverTimeMs);
+      const answer = await exchange(
+        dispatcher,
+        {
+          origin: url.origin,
+          path: `${path}${url.search}`,
+          method: "POST",
+          headers,
+          body: payload,
+          // undici's own timers bound the exchange (no answer, or a body that stops, within the
+          // timeout): no controller or timer of ours per request.
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        callOptions.signal,
+      );
+      result = interpretBody<A>(answer.body, answer.statusCode, parseDate(answer.date));
     } catch (error) {
       result = { ok: false, error: interpretFailure(error, callOptions.signal?.aborted === true) };
     }

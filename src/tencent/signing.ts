@@ -11,10 +11,22 @@ function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac("sha256", key).update(data).digest();
 }
 
-/** `YYYY-MM-DD` of a Unix timestamp in seconds, in UTC. */
+let lastDay: { day: number; date: string } | undefined;
+
+/** `YYYY-MM-DD` of a Unix timestamp in seconds, in UTC (the last day's is kept). */
 export function utcDate(timestampSeconds: number): string {
-  return new Date(timestampSeconds * 1000).toISOString().slice(0, 10);
+  const day = Math.floor(timestampSeconds / 86_400);
+  if (lastDay?.day !== day) lastDay = { day, date: new Date(day * 86_400_000).toISOString().slice(0, 10) };
+  return lastDay.date;
 }
+
+/**
+ * Hashed canonical requests by what they are made of. A poller sends the same request (same
+ * payload, host and path) again and again; only the timestamp, outside the canonical request,
+ * changes. Bounded: a run waits for a few hundred jobs at most, and the map starts over when full.
+ */
+const canonicalHashes = new Map<string, { hash: string; signedHeaders: string }>();
+const CANONICAL_HASHES_MAX = 1_024;
 
 export interface CanonicalRequestInput {
   readonly method: string;
@@ -37,7 +49,11 @@ export function canonicalRequest(input: CanonicalRequestInput): {
 }
 
 export function stringToSign(timestampSeconds: number, credentialScope: string, canonicalRequestText: string): string {
-  return `${SIGN_ALGORITHM}\n${timestampSeconds}\n${credentialScope}\n${sha256Hex(canonicalRequestText)}`;
+  return stringToSignOfHash(timestampSeconds, credentialScope, sha256Hex(canonicalRequestText));
+}
+
+function stringToSignOfHash(timestampSeconds: number, credentialScope: string, canonicalRequestHash: string): string {
+  return `${SIGN_ALGORITHM}\n${timestampSeconds}\n${credentialScope}\n${canonicalRequestHash}`;
 }
 
 /** The last signing key derived: it changes once a day, so three of the four HMACs are saved. */
@@ -76,25 +92,44 @@ export interface Signature {
   readonly signature: string;
 }
 
-/** Signs `content-type;host`, the header set of the official SDK. */
-export function signTc3(input: SignInput): Signature {
-  const date = utcDate(input.timestampSeconds);
-  const scope = `${date}/${input.service}/tc3_request`;
+function hashedCanonicalRequest(input: SignInput): { hash: string; signedHeaders: string } {
+  const method = input.method ?? "POST";
+  const path = input.path ?? "/";
+  const query = input.query ?? "";
+  const key =
+    typeof input.payload === "string"
+      ? [method, path, query, input.contentType, input.host, input.payload].join("\n")
+      : undefined;
+  const known = key === undefined ? undefined : canonicalHashes.get(key);
+  if (known) return known;
   const { text, signedHeaders } = canonicalRequest({
-    method: input.method ?? "POST",
-    path: input.path ?? "/",
-    query: input.query ?? "",
+    method,
+    path,
+    query,
     headers: new Map([
       ["content-type", input.contentType],
       ["host", input.host],
     ]),
     payloadHash: sha256Hex(input.payload),
   });
+  const hashed = { hash: sha256Hex(text), signedHeaders };
+  if (key !== undefined) {
+    if (canonicalHashes.size >= CANONICAL_HASHES_MAX) canonicalHashes.clear();
+    canonicalHashes.set(key, hashed);
+  }
+  return hashed;
+}
+
+/** Signs `content-type;host`, the header set of the official SDK. */
+export function signTc3(input: SignInput): Signature {
+  const date = utcDate(input.timestampSeconds);
+  const scope = `${date}/${input.service}/tc3_request`;
+  const { hash, signedHeaders } = hashedCanonicalRequest(input);
   const signature = signatureOf(
     input.secretKey,
     date,
     input.service,
-    stringToSign(input.timestampSeconds, scope, text),
+    stringToSignOfHash(input.timestampSeconds, scope, hash),
   );
   return {
     signature,
