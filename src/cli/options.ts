@@ -65,11 +65,14 @@ export function parseSeconds(name: string, value: unknown, { allowZero }: { allo
   return number;
 }
 
+/** Far above any quota the API grants (20 by default), below what a typo of a few digits gives. */
+export const MAX_RATE = 100_000;
+
 export function parseRate(value: unknown): number {
   const number = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > 1000) {
+  if (!Number.isInteger(number) || number < 1 || number > MAX_RATE) {
     throw new ConfigError(
-      `--rate must be a whole number of requests per second from 1 to 1000, not ${JSON.stringify(value)}`,
+      `--rate must be a whole number of requests per second from 1 to ${MAX_RATE}, not ${JSON.stringify(value)}`,
     );
   }
   return number;

@@ -6,7 +6,9 @@ export interface Clock {
 }
 
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  // Monotonic, in fractions of a millisecond: a change of the wall clock moves no deadline, and a
+  // poll that took longer than a sub-millisecond interval is not followed by a pause.
+  now: () => performance.now(),
   sleep(ms, signal) {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {

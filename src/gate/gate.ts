@@ -303,7 +303,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
         }
       }
       if (note) record.note(note);
-      record.elapsedMs = clock.now() - startedAt;
+      record.elapsedMs = Math.round(clock.now() - startedAt);
       deps.onEvent?.({
         type: "poll",
         jobId: record.jobId,
@@ -356,7 +356,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
     await Promise.all(
       records.map(async (record) => {
         if (!options.createCheck || (await createCheck(record))) await waitForVerdict(record);
-        record.elapsedMs = clock.now() - startedAt;
+        record.elapsedMs = Math.round(clock.now() - startedAt);
         deps.onEvent?.({ type: "verdict", report: record.report() });
       }),
     );

@@ -46,6 +46,22 @@ describe("the process-wide rate limiter", () => {
     expect(maxInSlidingWindow(starts)).toBeLessThanOrEqual(50);
   });
 
+  it("above 20 per second, takes slots in blocks and still holds the sliding window", async () => {
+    const limiter = createRateLimiter({ rate: 400 });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 1_201 }, () =>
+        limiter.schedule(async () => {
+          starts.push(Date.now());
+        }),
+      ),
+    );
+    await limiter.stop();
+    expect(maxInSlidingWindow(starts)).toBeLessThanOrEqual(400);
+    const perSecond = (starts.length - 1) / (((starts.at(-1) ?? 0) - (starts[0] ?? 0)) / 1000);
+    expect(perSecond).toBeGreaterThan(0.9 * 400);
+  });
+
   it("stop() drops waiting tasks and leaves no timer behind", async () => {
     const limiter = createRateLimiter({ rate: 1 });
     const first = limiter.schedule(async () => "ran");
