@@ -46,6 +46,8 @@ const NODE = process.execPath;
 
 const COLD_RUNS = 31;
 const POLLS_TARGET = 2_000;
+/** The soak runs at least this long, however fast it polls (see soak()). */
+const SOAK_MIN_S = 30;
 /** Runs of each side in the cost measure; the figure is the median. */
 const COST_ROUNDS = 3;
 const RATE_JOBS = 500;
@@ -477,10 +479,12 @@ async function soak(measuredPace) {
   const faultArgs = SOAK_FAULTS.flatMap((spec) => ["--fault", spec]);
   const sim = await startSimulatorChild(NODE, CLI, ["--scenario", "stuck", "--rate", "1000000", ...faultArgs]);
   // Faults cost retries with backoff and one stall a request timeout (1 s): allow a few seconds.
-  const timeoutS = Math.ceil((SOAK_POLLS / pollsPerSecond) * 1.05 + 4);
-  log(`soak: ${SOAK_POLLS} polls with ${SOAK_FAULTS.length} faults; --timeout ${timeoutS}`);
-  // Warm-up: the first 20 % of the run, in which V8 also grows its heap to its working size.
-  const warmMs = timeoutS * 1000 * 0.2;
+  // At least SOAK_MIN_S: V8 takes a few seconds to grow its heap to its working size (about 3 s
+  // polling back to back here, about 6 s with the faults), and growth is measured after that.
+  const timeoutS = Math.max(SOAK_MIN_S, Math.ceil((SOAK_POLLS / pollsPerSecond) * 1.05 + 4));
+  log(`soak: ${SOAK_POLLS}+ polls with ${SOAK_FAULTS.length} faults; --timeout ${timeoutS}`);
+  // Warm-up: the first 30 % of the run, in which V8 also grows its heap to its working size.
+  const warmMs = timeoutS * 1000 * 0.3;
   const samples = [];
   let sampler;
   let atVerdict;

@@ -5,7 +5,7 @@
 // Under `node --expose-gc` with BENCH_HEAP_AT_MS set, it also records the heap in use after a full
 // collection at that moment and at the verdict: what a leak would show, without V8's heap sizing.
 // The wrapper's own cost is the same in every run, so differences between runs cancel it.
-import { writeFileSync } from "node:fs";
+import fs, { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 
@@ -29,8 +29,7 @@ if (typeof globalThis.gc === "function" && heapAtMs > 0) {
     heap.warm = heapNow();
   }, heapAtMs).unref();
 }
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = (chunk, ...rest) => {
+const onFirstOutput = () => {
   if (verdictAtMs === undefined) {
     verdictAtMs = performance.now();
     if (heap.warm !== undefined) heap.end = heapNow();
@@ -39,6 +38,16 @@ process.stdout.write = (chunk, ...rest) => {
       aliveAfterVerdict = process.getActiveResourcesInfo();
     }, 100).unref();
   }
+};
+// The CLI writes to fd 1 directly (fs.writeSync), or through process.stdout when that would block.
+const writeSync = fs.writeSync;
+fs.writeSync = (fd, ...rest) => {
+  if (fd === 1) onFirstOutput();
+  return writeSync(fd, ...rest);
+};
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => {
+  onFirstOutput();
   return write(chunk, ...rest);
 };
 
