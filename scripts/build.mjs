@@ -1,6 +1,6 @@
 // Bundles the CLI and the Action into dist/: ESM, minified, every dependency inside.
-// The CLI is split so that undici, bottleneck, p-retry (and the simulator, and the Redis client)
-// load only when a command needs them; the Action is one file, as it always needs them all.
+// The CLI is three files, so that undici, bottleneck, p-retry (and the simulator, and the Redis
+// client) load only when a command needs them; the Action is one file, as it always needs them all.
 import { readFile, rm } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -106,18 +106,51 @@ const common = {
   logLevel: "warning",
 };
 
-async function bundle(options) {
-  const imports = await importsOfBuiltins({ ...common, ...options });
-  await build({ ...common, ...options, plugins: [builtinsWithoutFacades(imports), yargsColumnsOnDemand] });
+/**
+ * The CLI's files load one another by these names (src/cli/index.ts, src/cli/main.ts and
+ * src/gate/run.ts import them), each bundled on its own.
+ */
+const CLI_FILES = {
+  "./main.js": "./chunks/main.js",
+  "./commands.js": "./commands.js",
+  "./shared-limiter.js": "./shared-limiter.js",
+};
+const cliFilesApart = {
+  name: "cli-files-apart",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(main|commands|shared-limiter)\.js$/ }, (args) => ({
+      path: CLI_FILES[args.path],
+      external: true,
+    }));
+  },
+};
+
+async function bundle(options, plugins = []) {
+  const imports = await importsOfBuiltins({ ...common, ...options, plugins });
+  await build({ ...common, ...options, plugins: [...plugins, builtinsWithoutFacades(imports), yargsColumnsOnDemand] });
 }
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await bundle({
-  entryPoints: { cli: "src/cli/index.ts" },
-  outdir: "dist",
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
-  // yargs lays out help with string-width: a small stand-in saves its start-up cost (see the file).
-  alias: { "string-width": "./src/cli/string-width.ts" },
-});
+// The CLI: dist/cli.js turns Node's compile cache on, then loads chunks/main.js (yargs and the
+// command line: everything --help needs, in one file), which loads chunks/commands.js only when a
+// command runs, which loads chunks/shared-limiter.js (and its Redis client) only for --redis-url.
+// Bundles apart rather than esbuild's code splitting, which gives every module two of them use a
+// chunk of its own: four more files for every start to find, read and link. The price is that
+// those few modules (errors, exit codes, output) are in more than one file, so a class of one file
+// is not its namesake in another: only plain values cross, and errors are told by their kind.
+await bundle({ entryPoints: { cli: "src/cli/index.ts" }, outdir: "dist", banner: {} }, [cliFilesApart]);
+await bundle(
+  {
+    entryPoints: {
+      main: "src/cli/main.ts",
+      commands: "src/cli/commands.ts",
+      "shared-limiter": "src/gate/shared-limiter.ts",
+    },
+    outdir: "dist/chunks",
+    // yargs lays out its help with string-width and wrap-ansi: small stand-ins save their start-up
+    // cost (see the files).
+    alias: { "string-width": "./src/cli/string-width.ts", "wrap-ansi": "./src/cli/wrap-ansi.ts" },
+  },
+  [cliFilesApart],
+);
 await bundle({ entryPoints: { action: "src/action/index.ts" }, outdir: "dist" });

@@ -1,7 +1,7 @@
 import { DEFAULTS, parseEndpoint, parseJobIds, parseRedisUrl, parseSeconds } from "../cli/options.js";
 import type { RunConfig } from "../gate/run.js";
 import { Credentials, present, TOKEN_VARIABLES } from "../tencent/credentials.js";
-import { ConfigError } from "../tencent/errors.js";
+import { ConfigError, isConfigError } from "../tencent/errors.js";
 
 /** Reads one input as @actions/core does (trimmed; "" when not given). */
 export type GetInput = (name: string) => string;
@@ -39,7 +39,7 @@ function asInput<T>(name: InputName, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!isConfigError(error)) throw error;
     const message = error.message.includes(`--${name}`)
       ? error.message.replaceAll(`--${name}`, `input ${name}`)
       : `input ${name}: ${error.message}`;

@@ -6,7 +6,7 @@ import { renderReport, toJsonDocument } from "../gate/report.js";
 import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
-import { ConfigError } from "../tencent/errors.js";
+import { type ConfigError, isConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";
 import { createSafeLog } from "./log.js";
@@ -91,7 +91,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   try {
     config = readInputs(getInput, env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!isConfigError(error)) throw error;
     return configFailure(error);
   }
 
@@ -126,7 +126,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     }
     progress.finish();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!isConfigError(error)) throw error;
     return configFailure(error);
   } finally {
     unsubscribe();

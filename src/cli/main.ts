@@ -1,7 +1,7 @@
 import yargs, { type Argv } from "yargs";
 import packageJson from "../../package.json" with { type: "json" };
 import { EXIT_CODES } from "../gate/verdict.js";
-import { ConfigError } from "../tencent/errors.js";
+import { isConfigError } from "../tencent/errors.js";
 import type { CliIO } from "./io.js";
 
 export { processIO } from "./io.js";
@@ -164,7 +164,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error instanceof ConfigError ? error : new UsageError(message ?? error?.message ?? "invalid usage");
+      throw isConfigError(error) ? error : new UsageError(message ?? error?.message ?? "invalid usage");
     });
 
   let shown = "";
@@ -175,7 +175,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       shown = output;
     });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (isConfigError(error) || error instanceof UsageError) {
       io.stderr.write(`dts-gate: ${error.message}\nRun dts-gate --help for the options.\n`);
       return EXIT_CODES.usage;
     }

@@ -5,7 +5,7 @@ import { type RunConfig, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { type Credentials, resolveCredentials } from "../tencent/credentials.js";
-import { ConfigError } from "../tencent/errors.js";
+import { isConfigError } from "../tencent/errors.js";
 import { type CliIO, type StopSignal, safeWriter } from "./io.js";
 
 export interface WaitConfig extends Omit<RunConfig, "credentials"> {
@@ -27,7 +27,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
       config.credentials ??
       (await resolveCredentials({ env: io.env, ...(io.homeDir ? { homeDir: io.homeDir } : {}) })).credentials;
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (isConfigError(error)) {
       io.stderr.write(`dts-gate: ${error.message}\n`);
       return EXIT_CODES.usage;
     }
@@ -73,7 +73,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     return result.exitCode;
   } catch (error) {
     // Found only as the run starts (an unreachable --redis-url): still before any request.
-    if (!(error instanceof ConfigError)) throw error;
+    if (!isConfigError(error)) throw error;
     progress.finish();
     stderr(`dts-gate: ${error.message}\n`);
     return EXIT_CODES.usage;
