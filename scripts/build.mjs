@@ -1,6 +1,7 @@
 // Bundles the CLI and the Action into dist/: ESM, minified, every dependency inside.
-// The CLI is three files, so that undici, bottleneck, p-retry (and the simulator, and the Redis
+// The CLI is four files, so that undici, bottleneck, p-retry (and the simulator, and the Redis
 // client) load only when a command needs them; the Action is one file, as it always needs them all.
+import { createHash } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -107,50 +108,65 @@ const common = {
 };
 
 /**
- * The CLI's files load one another by these names (src/cli/index.ts, src/cli/main.ts and
- * src/gate/run.ts import them), each bundled on its own.
+ * The CLI's files load one another by these names (src/cli/index.ts and src/gate/run.ts import
+ * them), each bundled on its own.
  */
-const CLI_FILES = {
-  "./main.js": "./chunks/main.js",
-  "./commands.js": "./commands.js",
-  "./shared-limiter.js": "./shared-limiter.js",
-};
-const cliFilesApart = {
-  name: "cli-files-apart",
-  setup(build) {
-    build.onResolve({ filter: /^\.\/(main|commands|shared-limiter)\.js$/ }, (args) => ({
-      path: CLI_FILES[args.path],
-      external: true,
-    }));
-  },
-};
+function cliFilesApart(paths) {
+  return {
+    name: "cli-files-apart",
+    setup(build) {
+      build.onResolve({ filter: /^\.\/(commands|shared-limiter)\.js$/ }, (args) => ({
+        path: paths[args.path],
+        external: true,
+      }));
+    },
+  };
+}
 
+/** Bundles, with the names each bundle imports from Node's built-ins found by a first pass. */
 async function bundle(options, plugins = []) {
-  const imports = await importsOfBuiltins({ ...common, ...options, plugins });
+  const imports = await importsOfBuiltins({ ...common, ...options, format: "esm", define: {}, plugins });
   await build({ ...common, ...options, plugins: [...plugins, builtinsWithoutFacades(imports), yargsColumnsOnDemand] });
 }
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
-// The CLI: dist/cli.js turns Node's compile cache on, then loads chunks/main.js (yargs and the
-// command line: everything --help needs, in one file), which loads chunks/commands.js only when a
-// command runs, which loads chunks/shared-limiter.js (and its Redis client) only for --redis-url.
-// Bundles apart rather than esbuild's code splitting, which gives every module two of them use a
-// chunk of its own: four more files for every start to find, read and link. The price is that
-// those few modules (errors, exit codes, output) are in more than one file, so a class of one file
-// is not its namesake in another: only plain values cross, and errors are told by their kind.
-await bundle({ entryPoints: { cli: "src/cli/index.ts" }, outdir: "dist", banner: {} }, [cliFilesApart]);
+// The CLI is four files. dist/cli.js runs chunks/main.cjs (yargs and the command line: all that
+// --help needs) with a V8 code cache (src/cli/code-cache.ts), so main.cjs is a script, CommonJS
+// in form, that gets `import.meta.url` from cli.js. cli.js loads chunks/commands.js only when a
+// command runs, and that loads chunks/shared-limiter.js (and its Redis client) only for
+// --redis-url. Bundles apart rather than esbuild's code splitting, which gives every module two of
+// them use a chunk of its own: more files for every start to find, read and link. The price is
+// that those few modules (errors, exit codes, output) are in more than one file, so a class of one
+// file is not its namesake in another: only plain values cross, and errors are told by their kind.
 await bundle(
   {
-    entryPoints: {
-      main: "src/cli/main.ts",
-      commands: "src/cli/commands.ts",
-      "shared-limiter": "src/gate/shared-limiter.ts",
-    },
+    entryPoints: { commands: "src/cli/commands.ts", "shared-limiter": "src/gate/shared-limiter.ts" },
     outdir: "dist/chunks",
-    // yargs lays out its help with string-width and wrap-ansi: small stand-ins save their start-up
-    // cost (see the files).
-    alias: { "string-width": "./src/cli/string-width.ts", "wrap-ansi": "./src/cli/wrap-ansi.ts" },
   },
-  [cliFilesApart],
+  [cliFilesApart({ "./shared-limiter.js": "./shared-limiter.js" })],
+);
+await bundle({
+  entryPoints: { main: "src/cli/main.ts" },
+  outdir: "dist/chunks",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  banner: {},
+  define: { "import.meta.url": "__importMetaUrl" },
+  // yargs lays out its help with string-width and wrap-ansi: small stand-ins save their start-up
+  // cost (see the files).
+  alias: { "string-width": "./src/cli/string-width.ts", "wrap-ansi": "./src/cli/wrap-ansi.ts" },
+});
+const mainHash = createHash("sha256")
+  .update(await readFile(new URL("../dist/chunks/main.cjs", import.meta.url)))
+  .digest("hex")
+  .slice(0, 16);
+await bundle(
+  {
+    entryPoints: { cli: "src/cli/index.ts" },
+    outdir: "dist",
+    banner: {},
+    define: { __DTS_GATE_MAIN_HASH__: JSON.stringify(mainHash) },
+  },
+  [cliFilesApart({ "./commands.js": "./chunks/commands.js" })],
 );
 await bundle({ entryPoints: { action: "src/action/index.ts" }, outdir: "dist" });

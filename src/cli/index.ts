@@ -1,14 +1,26 @@
 #!/usr/bin/env node
 import module from "node:module";
+import { codeCacheDir, runScriptWithCodeCache } from "./code-cache.js";
+import type * as Main from "./main.js";
 
-// Node 22.1+ keeps compiled code between runs (in the OS temp dir), which halves start-up of the
-// bundle; Node 20 has no such API. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+/** The content hash of chunks/main.cjs, set by scripts/build.mjs. */
+declare const __DTS_GATE_MAIN_HASH__: string;
+
+// Node 22.1+ keeps compiled ES modules between runs (in the OS temp dir): the commands' file is
+// one. Node 20 has no such API. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-// Loaded after the cache is on, so that the CLI itself is compiled through it.
-const { runCli, processIO } = await import("./main.js");
+const argv = process.argv.slice(2);
+const COMMANDS = new Set(["wait", "simulate", "demo"]);
+const main = runScriptWithCodeCache<typeof Main>(new URL("./chunks/main.cjs", import.meta.url), {
+  dir: codeCacheDir(process.env),
+  bundleHash: __DTS_GATE_MAIN_HASH__,
+  slot: COMMANDS.has(argv[0] ?? "") ? (argv[0] ?? "") : "other",
+});
+const { runCli, processIO } = main.exports;
+process.once("exit", () => main.save());
 
-runCli(process.argv.slice(2), processIO).then(
+runCli(argv, processIO, () => import("./commands.js")).then(
   (code) => {
     process.exitCode = code;
   },

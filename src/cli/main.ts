@@ -101,8 +101,18 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
 
 class UsageError extends Error {}
 
-/** Runs the command line; resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+/** The commands' implementations (undici, bottleneck, p-retry, the simulator), loaded on demand. */
+export type Commands = typeof import("./commands.js");
+
+/**
+ * Runs the command line; resolves to the exit code. `loadCommands` is called only once a command
+ * runs: the entry (src/cli/index.ts) knows where the commands' file is.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIO,
+  loadCommands: () => Promise<Commands>,
+): Promise<number> {
   let run: (() => Promise<number>) | undefined;
   const parser = yargs([...argv])
     .scriptName("dts-gate")
@@ -118,7 +128,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
           ),
       (args) => {
         const config = toWaitConfig(args as WaitArgs, io.env);
-        run = async () => (await import("./commands.js")).runWait(config, io);
+        run = async () => (await loadCommands()).runWait(config, io);
       },
     )
     .command(
@@ -145,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
           .option("clock-offset", { type: "number", default: 0, describe: "seconds the simulator's clock runs ahead" })
           .option("fault", { type: "string", array: true, describe: "inject a fault: KIND[:JOB_ID][@AFTER][xCOUNT]" }),
       (args) => {
-        run = async () => (await import("./commands.js")).runSimulate(args, io);
+        run = async () => (await loadCommands()).runSimulate(args, io);
       },
     )
     .command(
@@ -153,7 +163,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       "run `wait` against the embedded simulator: no account needed",
       (command) => command.option("scenario", { choices: SCENARIOS, default: "warning" as const }),
       (args) => {
-        run = async () => (await import("./commands.js")).runDemo(args.scenario, io);
+        run = async () => (await loadCommands()).runDemo(args.scenario, io);
       },
     )
     .demandCommand(1, "name a command: wait, simulate or demo")

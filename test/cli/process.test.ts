@@ -1,4 +1,7 @@
 import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, expectNothingSecret } from "../helpers/cli.js";
@@ -69,6 +72,29 @@ describe("the bundled CLI as a process", () => {
     const result = await closed.finished;
     expect(result.code).toBe(1);
     expect(result.stderr).not.toContain("EPIPE");
+  });
+
+  it("keeps a code cache in the user's cache directory, unless NODE_DISABLE_COMPILE_CACHE", async () => {
+    const home = mkdtempSync(join(tmpdir(), "dts-gate-cache-home-"));
+    try {
+      const first = await start(["--help"], { HOME: home }).finished;
+      const cacheDir = join(home, ".cache", "dts-gate");
+      const files = readdirSync(cacheDir);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/-other\.v8$/);
+      const second = await start(["--help"], { HOME: home }).finished;
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe(first.stdout);
+      expect(readdirSync(cacheDir)).toEqual(files);
+
+      const off = mkdtempSync(join(tmpdir(), "dts-gate-cache-home-"));
+      const disabled = await start(["--help"], { HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" }).finished;
+      expect(disabled.stdout).toBe(first.stdout);
+      expect(readdirSync(off)).toEqual([]);
+      rmSync(off, { recursive: true, force: true });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("simulate rejects bad options with exit 2", async () => {

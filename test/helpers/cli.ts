@@ -59,7 +59,7 @@ export async function runCaptured(args: readonly string[], options: RunOptions =
     for (const handler of handlers) handler(signal);
   });
   const started = performance.now();
-  const code = await runCli(args, io);
+  const code = await runCli(args, io, () => import("../../src/cli/commands.js"));
   const run = { code, stdout, stderr, ms: performance.now() - started };
   expectNothingSecret(stdout + stderr);
   return run;

@@ -11,8 +11,8 @@ describe("isConfigError", () => {
     expect(isConfigError(new ConfigErrorOfAnotherBundle("no credentials"))).toBe(true);
     expect(isConfigError(new Error("config"))).toBe(false);
     expect(isConfigError({ kind: "config", message: "not an Error" })).toBe(false);
-    expect(
-      isConfigError(new ApiError({ kind: "fatal", code: "AuthFailure", message: "x", maybeApplied: false })),
-    ).toBe(false);
+    expect(isConfigError(new ApiError({ kind: "fatal", code: "AuthFailure", message: "x", maybeApplied: false }))).toBe(
+      false,
+    );
   });
 });
