@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import realWrapAnsi from "wrap-ansi";
 import wrapAnsi from "../../src/cli/wrap-ansi.js";
 import { runCaptured } from "../helpers/cli.js";
+import { seededRandom } from "../helpers/random.js";
 
 const OPTION_SETS = [{ hard: true }, {}, { trim: false }, { wordWrap: false }, { hard: true, trim: false }] as const;
 
@@ -26,13 +27,7 @@ describe("the wrap-ansi stand-in for yargs' help layout", () => {
   });
 
   it("agrees with wrap-ansi on 3,000 generated texts, with every option", () => {
-    let seed = 0x5eed_1234;
-    const next = () => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) / 0x1_0000_0000;
-    };
+    const next = seededRandom(0x5eed_1234);
     const alphabet = [..."abcdefghij ABC   0123-_./,:[]()…é中文\t", "\r\n", "\n", "supercalifragilistic"];
     for (let i = 0; i < 3_000; i++) {
       const length = Math.floor(next() * 120);

@@ -9,6 +9,7 @@ import {
   stringToSign,
   utcDate,
 } from "../../src/tencent/signing.js";
+import { seededRandom } from "../helpers/random.js";
 
 const require = createRequire(import.meta.url);
 const officialSign = (
@@ -60,14 +61,7 @@ describe("TC3-HMAC-SHA256", () => {
   });
 
   it("agrees with the official SDK's signer on 1,000 generated requests", () => {
-    // A small deterministic generator, so a failure names a reproducible case.
-    let seed = 0x2f6b_91c3;
-    const next = () => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) / 0x1_0000_0000;
-    };
+    const next = seededRandom(0x2f6b_91c3);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
     const text = (length: number) => Array.from({ length }, () => pick([...'abcXYZ019-_./ 中文é"\\\n\t{}'])).join("");
     const hosts = [
