@@ -224,6 +224,30 @@ interface Answer {
 }
 
 /**
+ * The exchanges in flight under each signal, with one listener per signal: a run passes the same
+ * signal to every request, and adding and removing a listener per request cost more CPU than
+ * the rest of what the client does around undici.
+ */
+const inFlight = new WeakMap<AbortSignal, Set<(reason: Error) => void>>();
+
+function onAbortOf(signal: AbortSignal): Set<(reason: Error) => void> {
+  let aborts = inFlight.get(signal);
+  if (!aborts) {
+    const registered = new Set<(reason: Error) => void>();
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const abort of registered) abort(signal.reason);
+      },
+      { once: true },
+    );
+    inFlight.set(signal, registered);
+    aborts = registered;
+  }
+  return aborts;
+}
+
+/**
  * One request through undici's dispatcher, the body gathered as it comes: what
  * `dispatcher.request` does, without a body stream and its promises for a one-chunk answer.
  * A signal that aborts cancels the exchange, as with `request`.
@@ -233,19 +257,20 @@ function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, s
     const chunks: Buffer[] = [];
     let statusCode = 0;
     let date: Answer["date"];
-    let onAbort: (() => void) | undefined;
+    let abort: ((reason: Error) => void) | undefined;
+    const aborts = signal ? onAbortOf(signal) : undefined;
     const forgetSignal = () => {
-      if (onAbort) signal?.removeEventListener("abort", onAbort);
+      if (abort) aborts?.delete(abort);
     };
     dispatcher.dispatch(options, {
       onRequestStart(controller) {
-        if (!signal) return;
+        if (!signal || !aborts) return;
         if (signal.aborted) {
           controller.abort(signal.reason);
           return;
         }
-        onAbort = () => controller.abort(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
+        abort = (reason) => controller.abort(reason);
+        aborts.add(abort);
       },
       onResponseStart(_controller, status, headers) {
         statusCode = status;

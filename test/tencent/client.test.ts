@@ -189,6 +189,34 @@ describe("classification of every error the simulator produces", () => {
     expect(printed).not.toContain(DEMO_SECRET_KEY);
   });
 
+  it("one signal cancels every exchange in flight under it, and only those; an aborted one sends nothing", async () => {
+    const { simulator, client } = await setup({
+      rate: 1_000,
+      faults: [{ kind: "stall", jobId: "dts-stall001", count: Number.POSITIVE_INFINITY }],
+    });
+    const controller = new AbortController();
+    const { signal } = controller;
+    // Finished exchanges under the signal: their cancellation must not linger.
+    for (let i = 0; i < 5; i++) {
+      expect((await client.call("DescribeMigrationCheckJob", { JobId: JOB }, { signal })).ok).toBe(true);
+    }
+    const stalled = ["dts-stall001", "dts-stall001", "dts-stall001"].map((JobId) =>
+      client.call("DescribeMigrationCheckJob", { JobId }, { signal }),
+    );
+    const other = client.call("DescribeMigrationCheckJob", { JobId: JOB });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    for (const result of await Promise.all(stalled)) {
+      expect(!result.ok && [result.error.kind, result.error.code]).toEqual(["fatal", "Aborted"]);
+    }
+    expect((await other).ok).toBe(true);
+
+    const arrivals = simulator.arrivals.length;
+    const late = await client.call("DescribeMigrationCheckJob", { JobId: JOB }, { signal });
+    expect(!late.ok && late.error.code).toBe("Aborted");
+    expect(simulator.arrivals.length).toBe(arrivals);
+  });
+
   it("treats an unmatched MockAgent interceptor as fatal, never as a network blip to retry", async () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
