@@ -56,8 +56,9 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
   let handBackTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
+  // performance.now(): monotonic, so that a change of the wall clock never hands a slot back early.
   const handBackDue = () => {
-    const now = Date.now();
+    const now = performance.now();
     let due = 0;
     while (due < dueTimes.length && (dueTimes[due] ?? 0) <= now) due++;
     if (due === 0) return;
@@ -78,7 +79,7 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
         handBackDue();
         armHandBack();
       },
-      Math.max(0, at - Date.now()),
+      Math.max(0, at - performance.now()),
     );
   };
 
@@ -112,7 +113,7 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
         return;
       }
       inHand--;
-      dueTimes.push(Date.now() + holdMs);
+      dueTimes.push(performance.now() + holdMs);
       waiting.shift()?.start();
     }
   };
