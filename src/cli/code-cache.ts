@@ -7,10 +7,11 @@ import { Script } from "node:vm";
  * Runs a CommonJS-format bundle (the CLI's command line: yargs and main.ts) through V8 with a code
  * cache kept between runs. Node 22+'s own compile cache keeps only what V8 compiled before the
  * module ran, and Node 20 has none; this cache is made after a run, so it also holds every
- * function that run compiled, and the next start skips compiling them (a third of `--help`).
+ * function that run compiled, and the next start skips compiling them (about a third of what
+ * `--help` adds to Node's own start-up).
  *
- * The cache is V8's: the file name carries the bundle's content hash, the Node version and the
- * platform, and V8 refuses data it did not make for this exact engine and source. One file per
+ * V8 refuses data made by another engine or for a source of another length; the file name
+ * carries the rest: the bundle's content hash, the Node version and the platform. One file per
  * command, as `--help` and `wait` run different code; written once, when absent or refused.
  */
 export type CodeCacheState = "used" | "absent" | "refused" | "off";
