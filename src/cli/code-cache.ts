@@ -32,20 +32,26 @@ export interface CodeCacheOptions {
   readonly slot: string;
 }
 
-/** The script sees these, as a CommonJS module does; `importMetaUrl` stands for `import.meta.url`. */
+/**
+ * The script sees these, as a CommonJS module does; `__importMetaUrl` stands for
+ * `import.meta.url`, which scripts/build.mjs defines as that name when it bundles the script.
+ */
 const WRAPPER_PARAMETERS = "exports, require, module, __importMetaUrl";
 
 export function runScriptWithCodeCache<T>(file: URL, options: CodeCacheOptions): ScriptRun<T> {
   const source = readFileSync(file, "utf8");
   const prefix = `${options.bundleHash}-`;
-  const cacheFile =
+  const place =
     options.dir === undefined
       ? undefined
-      : join(options.dir, `${prefix}${process.version}-${process.platform}-${process.arch}-${options.slot}.v8`);
+      : {
+          dir: options.dir,
+          file: join(options.dir, `${prefix}${process.version}-${process.platform}-${process.arch}-${options.slot}.v8`),
+        };
   let cachedData: Buffer | undefined;
-  if (cacheFile !== undefined) {
+  if (place !== undefined) {
     try {
-      cachedData = readFileSync(cacheFile);
+      cachedData = readFileSync(place.file);
     } catch {
       cachedData = undefined;
     }
@@ -59,22 +65,22 @@ export function runScriptWithCodeCache<T>(file: URL, options: CodeCacheOptions):
   script.runInThisContext()(module.exports, require, module, file.href);
 
   const cache: CodeCacheState =
-    cacheFile === undefined ? "off" : !cachedData ? "absent" : script.cachedDataRejected ? "refused" : "used";
+    place === undefined ? "off" : !cachedData ? "absent" : script.cachedDataRejected ? "refused" : "used";
   return {
     exports: module.exports,
     cache,
     save() {
-      if (cacheFile === undefined || options.dir === undefined || cache === "used") return;
+      if (place === undefined || cache === "used") return;
       try {
-        mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+        mkdirSync(place.dir, { recursive: true, mode: 0o700 });
         // Another build's files are of no more use.
-        for (const name of readdirSync(options.dir)) {
-          if (name.endsWith(".v8") && !name.startsWith(prefix)) rmSync(join(options.dir, name), { force: true });
+        for (const name of readdirSync(place.dir)) {
+          if (name.endsWith(".v8") && !name.startsWith(prefix)) rmSync(join(place.dir, name), { force: true });
         }
         // Whole or not at all: a process starting meanwhile reads the old file or the new one.
-        const partial = `${cacheFile}.${process.pid}.tmp`;
+        const partial = `${place.file}.${process.pid}.tmp`;
         writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
-        renameSync(partial, cacheFile);
+        renameSync(partial, place.file);
       } catch {
         // A cache that cannot be written (read-only home, full disk) only costs speed.
       }
