@@ -52,6 +52,8 @@ const FIRST_START_RUNS = 11;
 const SOAK_MIN_S = 30;
 /** Runs of each side in the cost measure; the figure is the median. */
 const COST_ROUNDS = 3;
+/** A bound only: cost runs end after POLLS_TARGET polls (see costPerPoll). */
+const COST_RUN_TIMEOUT_S = 120;
 const RATE_JOBS = 500;
 const RATE = 20;
 const RATE_INTERVAL_S = 0.05;
@@ -290,36 +292,51 @@ async function sdkRun(url, jobId, count) {
   return { cpuUs: usage.userUs + usage.systemUs, calls: usage.calls, wallMs: result.exitAt - result.spawnedAt };
 }
 
-/** Returns the measured poll rate of one job with the rate lifted (used to size the soak). */
+/** Job ids of the cost runs: the simulator child ends each gate run after POLLS_TARGET polls. */
+const costJob = (name) => `dts-cost${name.padStart(4, "0")}`;
+const GATE_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`g${round}`));
+const PACED_COST_JOB = costJob("p");
+
+/**
+ * Returns the measured poll rate of one job with the rate lifted (used to size the soak).
+ *
+ * Both sides make the same number of requests: the SDK loop counts its own calls, and the
+ * simulator answers the gate's request POLLS_TARGET + 1 with UnauthorizedOperation (the `denied`
+ * fault), which ends the wait at once (exit 4, never retried). A run bounded by time instead would
+ * make as many polls as the machine allows, and the more polls, the more of the start's warm-up
+ * (V8 optimising the hot path) each one hides.
+ */
 async function costPerPoll() {
-  const sim = await startSimulatorChild(NODE, CLI, ["--scenario", "stuck", "--rate", "1000000"]);
+  const endOfRun = [...GATE_COST_JOBS, PACED_COST_JOB].flatMap((job) => ["--fault", `denied:${job}@${POLLS_TARGET}`]);
+  const sim = await startSimulatorChild(NODE, CLI, ["--scenario", "stuck", "--rate", "1000000", ...endOfRun]);
+  const checkCount = (run) => {
+    if (run.polls !== POLLS_TARGET || run.requests !== POLLS_TARGET + 1) {
+      throw new Error(`a cost run made ${run.polls} polls in ${run.requests} requests, not ${POLLS_TARGET} + 1`);
+    }
+    return run;
+  };
   try {
     log(`cost per poll: simulator at ${sim.url}; start-up runs (1 request each)`);
     const gateBase = [];
     const sdkBase = [];
     for (let i = 0; i < 3; i++) {
-      gateBase.push((await gateRun(sim.url, "dts-cpubase0", 0)).cpuUs);
-      sdkBase.push((await sdkRun(sim.url, "dts-cpusdk00", 1)).cpuUs);
+      gateBase.push((await gateRun(sim.url, costJob("b"), 0)).cpuUs);
+      sdkBase.push((await sdkRun(sim.url, costJob("sb"), 1)).cpuUs);
     }
-    const calibration = await gateRun(sim.url, "dts-cpucalib", 1);
-    const pollsPerSecond = calibration.polls / (calibration.elapsedMs / 1000);
-    // 20 % over: the calibration's pace includes its warm-up, and a run must reach POLLS_TARGET.
-    const timeoutS = Math.max(1, Math.round((POLLS_TARGET / pollsPerSecond) * 1.2 * 100) / 100);
-    log(
-      `cost per poll: dts-gate polls ${pollsPerSecond.toFixed(0)}/s here; ${POLLS_TARGET} polls with --timeout ${timeoutS}`,
-    );
+    log(`cost per poll: ${COST_ROUNDS} rounds of ${POLLS_TARGET} polls + 1 request, each side in turn`);
     // Rounds, each side in turn: the machine's speed drifts between runs (the simulator shares
     // it), and a median of rounds is steadier than any one run.
     const gateRuns = [];
     const sdkRuns = [];
-    for (let round = 0; round < COST_ROUNDS; round++) {
-      gateRuns.push(await gateRun(sim.url, `dts-cpugate${round}`, timeoutS));
-      sdkRuns.push(await sdkRun(sim.url, `dts-cpusdk1${round}`, POLLS_TARGET));
+    for (const job of GATE_COST_JOBS) {
+      gateRuns.push(checkCount(await gateRun(sim.url, job, COST_RUN_TIMEOUT_S)));
+      sdkRuns.push(await sdkRun(sim.url, costJob("s"), POLLS_TARGET + 1));
     }
     const gateBaseUs = median(gateBase);
     const sdkBaseUs = median(sdkBase);
-    const gatePerCalls = gateRuns.map((run) => (run.cpuUs - gateBaseUs) / (run.requests - 1));
-    const sdkPerCalls = sdkRuns.map((run) => (run.cpuUs - sdkBaseUs) / (run.calls - 1));
+    // A run of N + 1 requests less a run of 1: the cost of N requests on each side.
+    const gatePerCalls = gateRuns.map((run) => (run.cpuUs - gateBaseUs) / POLLS_TARGET);
+    const sdkPerCalls = sdkRuns.map((run) => (run.cpuUs - sdkBaseUs) / POLLS_TARGET);
     const gatePerCall = median(gatePerCalls);
     const sdkPerCall = median(sdkPerCalls);
     const gate = gateRuns[gatePerCalls.indexOf(gatePerCall)] ?? gateRuns[0];
@@ -329,23 +346,21 @@ async function costPerPoll() {
     );
     const ratio = gatePerCall / sdkPerCall;
     log("cost per poll: once more with a pause of about 1 ms between polls");
-    const paced = await gateRun(sim.url, "dts-cpugate1", Math.max(1, Math.round((POLLS_TARGET / 900) * 100) / 100), {
-      intervalS: "0.001",
-    });
-    const pacedPerCall = (paced.cpuUs - median(gateBase)) / (paced.requests - 1);
+    const paced = checkCount(await gateRun(sim.url, PACED_COST_JOB, COST_RUN_TIMEOUT_S, { intervalS: "0.001" }));
+    const pacedPerCall = (paced.cpuUs - gateBaseUs) / POLLS_TARGET;
     row(
       "2. cost per poll (CPU user+sys per request)",
-      `dts-gate ${fmt.us(gatePerCall)} (median of ${COST_ROUNDS} runs, e.g. ${gate.requests} requests) vs official SDK ${fmt.us(sdkPerCall)} (median of ${COST_ROUNDS} runs of ${sdk.calls} calls): **${fmt.x(ratio)}**`,
+      `dts-gate ${fmt.us(gatePerCall)} vs official SDK ${fmt.us(sdkPerCall)}, each the median of ${COST_ROUNDS} runs of ${POLLS_TARGET} requests: **${fmt.x(ratio)}**`,
       "≤ 0.5×",
       ratio <= 0.5,
     );
     row(
       "2. start-up CPU, and pace with the rate lifted",
-      `dts-gate ${fmt.ms(median(gateBase) / 1000)} for one look, SDK ${fmt.ms(median(sdkBase) / 1000)} for one call; dts-gate ${(gate.polls / (gate.elapsedMs / 1000)).toFixed(0)} polls/s (\`--interval ${BACK_TO_BACK_INTERVAL_S} --rate ${LIFTED_RATE}\`), SDK loop ${(sdk.calls / (sdk.wallMs / 1000)).toFixed(0)} calls/s`,
+      `dts-gate ${fmt.ms(gateBaseUs / 1000)} for one look, SDK ${fmt.ms(sdkBaseUs / 1000)} for one call; dts-gate ${(gate.polls / (gate.elapsedMs / 1000)).toFixed(0)} polls/s (\`--interval ${BACK_TO_BACK_INTERVAL_S} --rate ${LIFTED_RATE}\`), SDK loop ${(sdk.calls / (sdk.wallMs / 1000)).toFixed(0)} calls/s`,
     );
     row(
       "2. cost per poll, paced",
-      `\`--interval 0.001\`: ${fmt.us(pacedPerCall)} per request (${paced.requests} requests), ${fmt.x(pacedPerCall / sdkPerCall)} the SDK's; the difference is the process waking up after each pause`,
+      `\`--interval 0.001\`: ${fmt.us(pacedPerCall)} per request, ${fmt.x(pacedPerCall / sdkPerCall)} the SDK's; the difference is the process waking up after each pause`,
     );
     return gate.polls / (gate.elapsedMs / 1000);
   } finally {
@@ -637,7 +652,7 @@ const header = [
   "",
   "Every child runs without NODE_EXTRA_CA_CERTS, NODE_OPTIONS and NODE_COMPILE_CACHE, which change any Node start-up (NODE_EXTRA_CA_CERTS alone adds about 57 ms to Node 20's `node -e ''` on a machine that sets it).",
   "",
-  "Servers: 2 and 5 ran against the embedded simulator (`dts-gate simulate --scenario stuck --rate 1000000`, a child process that checks every TC3 signature); 3 and 4 against scripts/bench/recording-server.mjs, a DescribeMigrationCheckJob stand-in inside the bench process that records server-side arrival times per job (same answer shape, no signature check). In 4 the check turns terminal at first sighting + 13 steps, the step length spread so that the terminal moment falls evenly over one poll interval; latency runs to the exit of the `wait` process.",
+  "Servers: 2 and 5 ran against the embedded simulator (`dts-gate simulate --scenario stuck --rate 1000000`, a child process that checks every TC3 signature; in 2 it refuses each gate run's request 2,001 with `--fault denied`, which ends the run after exactly 2,000 polls); 3 and 4 against scripts/bench/recording-server.mjs, a DescribeMigrationCheckJob stand-in inside the bench process that records server-side arrival times per job (same answer shape, no signature check). In 4 the check turns terminal at first sighting + 13 steps, the step length spread so that the terminal moment falls evenly over one poll interval; latency runs to the exit of the `wait` process.",
 ];
 const markdown = `${header.join("\n")}\n\n${renderTable()}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}`;
 mkdirSync(join(ROOT, ".bench"), { recursive: true });

@@ -4,7 +4,8 @@ import { JOB_ID_PATTERN } from "../tencent/types.js";
 /**
  * Misbehaviours the simulator can be told to show.
  * Refusals (the action is NOT applied): `throttle` (RequestLimitExceeded), `internal` (InternalError),
- * `http502` (HTTP 502, HTML body).
+ * `http502` (HTTP 502, HTML body), `denied` (UnauthorizedOperation: as when the key's CAM policy
+ * changes mid-wait; the one fault no client should retry).
  * Lost or garbled answers (the action IS applied first, as when a reply is lost on the way back):
  * `reset` (socket destroyed, no answer), `stall` (no answer until the client gives up or close()),
  * `truncated` (full Content-Length, half the bytes, then the socket destroyed), `invalidJson`,
@@ -15,6 +16,7 @@ export type FaultKind =
   | "throttle"
   | "internal"
   | "http502"
+  | "denied"
   | "reset"
   | "stall"
   | "truncated"
@@ -26,6 +28,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "throttle",
   "internal",
   "http502",
+  "denied",
   "reset",
   "stall",
   "truncated",
@@ -35,7 +38,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 /** Faults that answer instead of performing the action. */
-export const REFUSAL_FAULTS: ReadonlySet<FaultKind> = new Set(["throttle", "internal", "http502"]);
+export const REFUSAL_FAULTS: ReadonlySet<FaultKind> = new Set(["throttle", "internal", "http502", "denied"]);
 
 export function isFaultKind(value: string): value is FaultKind {
   return (FAULT_KINDS as readonly string[]).includes(value);

@@ -299,6 +299,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (kind === "http502") send(req, res, 502, BAD_GATEWAY_HTML, "text/html");
     else if (kind === "throttle") {
       send(req, res, 200, envelope({ code: "RequestLimitExceeded", message: "Your request rate is too high." }));
+    } else if (kind === "denied") {
+      send(
+        req,
+        res,
+        200,
+        envelope({ code: "UnauthorizedOperation", message: "The CAM policy of this key does not allow the action." }),
+      );
     } else {
       send(req, res, 200, envelope({ code: "InternalError", message: "An internal error occurred; try again later." }));
     }

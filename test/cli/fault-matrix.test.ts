@@ -46,8 +46,8 @@ async function run(scenario: "pass" | "not-pass", faults: FaultRule[], ...extra:
   };
 }
 
-/** Faults that cost a retry; nullFields is a valid answer without a verdict. */
-const POLL_FAULTS = FAULT_KINDS.filter((kind) => kind !== "nullFields");
+/** Faults that cost a retry; nullFields is a valid answer without a verdict, denied is fatal. */
+const POLL_FAULTS = FAULT_KINDS.filter((kind) => kind !== "nullFields" && kind !== "denied");
 
 describe("fault matrix: DescribeMigrationCheckJob", () => {
   it.each(
@@ -73,6 +73,15 @@ describe("fault matrix: DescribeMigrationCheckJob", () => {
     expect(job.requests).toBe(job.polls);
   });
 
+  it("denied (UnauthorizedOperation) ends the wait at once: exit 4, never retried", async () => {
+    const { job, code, faulted } = await run("pass", [{ kind: "denied", after: 3 }]);
+    expect(code).toBe(4);
+    expect(job.outcome).toBe("error");
+    expect(job.error.code).toBe("UnauthorizedOperation");
+    expect(faulted).toHaveLength(1);
+    expect([job.polls, job.requests]).toEqual([3, 4]);
+  });
+
   it("all faults mixed, between good answers, still end in the scenario's verdict", async () => {
     const faults = [...POLL_FAULTS, "nullFields" as const].map((kind, i) => ({ kind, after: 1 + 2 * i, count: 1 }));
     const { job, code, sim } = await run("not-pass", faults);
@@ -89,6 +98,8 @@ describe("fault matrix: StartMigrateJob is never resent once it may have been ap
     // Refused by the server, but the client cannot know that from a 5xx-like answer.
     ["internal", 4, 1, 0],
     ["http502", 4, 1, 0],
+    // Refused, and fatal: the gate reports it as it is.
+    ["denied", 4, 1, 0],
     ["reset", 4, 1, 1],
     ["stall", 4, 1, 1],
     ["truncated", 4, 1, 1],
@@ -101,7 +112,8 @@ describe("fault matrix: StartMigrateJob is never resent once it may have been ap
       expect(exitCode).toBe(code);
       expect(sim.arrivals.filter((a) => a.action === "StartMigrateJob")).toHaveLength(sent);
       expect(sim.startCount(JOB)).toBe(applied);
-      if (code === 4) expect(job.error.code).toBe("StartOutcomeUnknown");
+      if (kind === "denied") expect(job.error.code).toBe("UnauthorizedOperation");
+      else if (code === 4) expect(job.error.code).toBe("StartOutcomeUnknown");
       else expect(job.started.requestId).toMatch(/^[0-9a-f-]{36}$/);
     },
   );

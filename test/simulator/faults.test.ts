@@ -43,6 +43,14 @@ describe("fault kinds at the HTTP level", () => {
     expect(answer.json.Response.RequestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("denied: UnauthorizedOperation envelope, the action not performed", async () => {
+    const s = await start({ faults: [{ kind: "denied", action: "StartMigrateJob" }], scenario: "pass" });
+    const answer = await post(s.url, { action: "StartMigrateJob" });
+    expect(answer.json.Response.Error.Code).toBe("UnauthorizedOperation");
+    expect(s.startCount(JOB)).toBe(0);
+    expect(s.arrivals.map((a) => a.code)).toEqual(["denied"]);
+  });
+
   it("http502: HTTP 502 with an HTML body and a Date header", async () => {
     const s = await start({ faults: [{ kind: "http502" }] });
     const answer = await post(s.url);

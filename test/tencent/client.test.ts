@@ -153,6 +153,7 @@ describe("classification of every error the simulator produces", () => {
     ["throttle", "throttled", "RequestLimitExceeded"],
     ["internal", "transient", "InternalError"],
     ["http502", "transient", "HttpError"],
+    ["denied", "fatal", "UnauthorizedOperation"],
     ["reset", "transient", "NetworkError"],
     ["stall", "transient", "RequestTimeout"],
     ["truncated", "transient", "NetworkError"],
