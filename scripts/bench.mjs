@@ -42,6 +42,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HERE = join(ROOT, "scripts", "bench");
 const WRAP = join(HERE, "cpu-wrap.mjs");
 const SDK_LOOP = join(HERE, "sdk-loop.mjs");
+const HTTP_FLOOR = join(HERE, "http-floor.mjs");
 const NODE = process.execPath;
 
 const COLD_RUNS = 31;
@@ -292,6 +293,19 @@ async function sdkRun(url, jobId, count) {
   return { cpuUs: usage.userUs + usage.systemUs, calls: usage.calls, wallMs: result.exitAt - result.spawnedAt };
 }
 
+/** The HTTP layers of http-floor.mjs, cheapest last. */
+const HTTP_LAYERS = ["undici", "node-http", "node-net"];
+
+async function floorRun(url, layer, count) {
+  const report = reportFile();
+  const result = await run(NODE, [HTTP_FLOOR, layer, url, String(count), costJob("f")], {
+    env: benchEnv({ BENCH_REPORT: report }),
+  });
+  if (result.code !== 0) throw new Error(`http-floor ${layer} exited ${result.code}: ${result.stderr.slice(-500)}`);
+  const usage = JSON.parse(readFileSync(report, "utf8"));
+  return usage.userUs + usage.systemUs;
+}
+
 /** Job ids of the cost runs: the simulator child ends each gate run after POLLS_TARGET polls. */
 const costJob = (name) => `dts-cost${name.padStart(4, "0")}`;
 const GATE_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`g${round}`));
@@ -357,6 +371,23 @@ async function costPerPoll() {
     row(
       "2. start-up CPU, and pace with the rate lifted",
       `dts-gate ${fmt.ms(gateBaseUs / 1000)} for one look, SDK ${fmt.ms(sdkBaseUs / 1000)} for one call; dts-gate ${(gate.polls / (gate.elapsedMs / 1000)).toFixed(0)} polls/s (\`--interval ${BACK_TO_BACK_INTERVAL_S} --rate ${LIFTED_RATE}\`), SDK loop ${(sdk.calls / (sdk.wallMs / 1000)).toFixed(0)} calls/s`,
+    );
+    // The same count through each HTTP layer alone: what any gate built on it cannot go below.
+    const floors = [];
+    for (const layer of HTTP_LAYERS) {
+      const bases = [];
+      const perCalls = [];
+      for (let round = 0; round < COST_ROUNDS; round++) {
+        bases.push(await floorRun(sim.url, layer, 1));
+        perCalls.push(await floorRun(sim.url, layer, POLLS_TARGET + 1));
+      }
+      const perCall = (median(perCalls) - median(bases)) / POLLS_TARGET;
+      floors.push(`${layer} ${fmt.us(perCall)} (${fmt.x(perCall / sdkPerCall)})`);
+    }
+    log(`cost per poll: the HTTP layer alone: ${floors.join(", ")}`);
+    row(
+      "2. the HTTP layer alone, same count (scripts/bench/http-floor.mjs: no gate, signed once)",
+      `${floors.join("; ")}; ratios to the official SDK's cost per call`,
     );
     row(
       "2. cost per poll, paced",

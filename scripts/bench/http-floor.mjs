@@ -1,0 +1,133 @@
+// What the HTTP layer alone costs: N DescribeMigrationCheckJob calls in a row, one keep-alive
+// connection, no gate around them (no limiter, retry, signing per call or progress), with:
+//   undici     undici's Pool and `dispatch`, as src/tencent/client.ts uses them;
+//   node-http  node:http with a keep-alive agent (what the official SDK runs on);
+//   node-net   HTTP/1.1 written and read by hand over node:net (what no library costs).
+// Every call sends the same headers, signed once at start by the official SDK's own signer (the
+// simulator accepts a signature for 300 s), and parses the JSON answer. Writes the whole process's
+// CPU time at exit to BENCH_REPORT, as sdk-loop.mjs does: a run of N + 1 calls less a run of 1.
+import { writeFileSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import net from "node:net";
+
+const require = createRequire(import.meta.url);
+const Pool = require("undici/lib/dispatcher/pool.js");
+const Sign = require("tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js").default;
+
+const [mode, url, countText, jobId] = process.argv.slice(2);
+const count = Number(countText);
+const reportPath = process.env.BENCH_REPORT;
+const secretId = process.env.TENCENTCLOUD_SECRET_ID;
+const secretKey = process.env.TENCENTCLOUD_SECRET_KEY;
+if (!["undici", "node-http", "node-net"].includes(mode) || !url || !(count >= 1) || !jobId || !reportPath) {
+  process.stderr.write("usage: BENCH_REPORT=FILE node http-floor.mjs undici|node-http|node-net URL N JOB_ID\n");
+  process.exit(2);
+}
+
+const target = new URL(url);
+const params = { JobId: jobId };
+const payload = JSON.stringify(params);
+const timestamp = Math.floor(Date.now() / 1000);
+const contentType = "application/json; charset=utf-8";
+const headers = {
+  "content-type": contentType,
+  host: target.host,
+  "x-tc-action": "DescribeMigrationCheckJob",
+  "x-tc-version": "2021-12-06",
+  "x-tc-timestamp": String(timestamp),
+  authorization: Sign.sign3({
+    url,
+    payload: params,
+    timestamp,
+    service: "dts",
+    secretId,
+    secretKey,
+    headers: { "Content-Type": contentType },
+  }),
+};
+
+/** The answer's body, checked to be an API answer and not an error envelope. */
+function check(body) {
+  const answer = JSON.parse(body).Response;
+  if (typeof answer?.Status !== "string")
+    throw new Error(`not a DescribeMigrationCheckJob answer: ${body.slice(0, 200)}`);
+}
+
+function undiciCall() {
+  const pool = new Pool(target.origin, { connections: 32 });
+  const options = { origin: target.origin, path: "/", method: "POST", headers, body: payload };
+  return () =>
+    new Promise((resolve, reject) => {
+      const chunks = [];
+      pool.dispatch(options, {
+        onRequestStart() {},
+        onResponseStart() {},
+        onResponseData(_controller, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          resolve(Buffer.concat(chunks).toString("utf8"));
+        },
+        onResponseError(_controller, error) {
+          reject(error);
+        },
+      });
+    });
+}
+
+function nodeHttpCall() {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const options = { host: target.hostname, port: target.port, path: "/", method: "POST", headers, agent };
+  return () =>
+    new Promise((resolve, reject) => {
+      const request = http.request(options, (response) => {
+        const chunks = [];
+        response.on("data", (chunk) => chunks.push(chunk));
+        response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      });
+      request.on("error", reject);
+      request.end(payload);
+    });
+}
+
+async function nodeNetCall() {
+  const socket = net.connect(Number(target.port), target.hostname);
+  socket.setNoDelay(true);
+  await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  const head = Object.entries({ ...headers, "content-length": String(Buffer.byteLength(payload)) })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
+  const request = `POST / HTTP/1.1\r\n${head}\r\n${payload}`;
+  let waiting;
+  let buffered = Buffer.alloc(0);
+  // Enough HTTP/1.1 for this server: a Content-Length body, one answer per request.
+  socket.on("data", (chunk) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    const headEnd = buffered.indexOf("\r\n\r\n");
+    if (headEnd < 0) return;
+    const length = Number(/content-length: *(\d+)/i.exec(buffered.subarray(0, headEnd).toString("latin1"))?.[1]);
+    if (buffered.length < headEnd + 4 + length) return;
+    const body = buffered.subarray(headEnd + 4, headEnd + 4 + length).toString("utf8");
+    buffered = buffered.subarray(headEnd + 4 + length);
+    waiting?.(body);
+  });
+  return () =>
+    new Promise((resolve) => {
+      waiting = resolve;
+      socket.write(request);
+    });
+}
+
+let calls = 0;
+process.on("exit", (code) => {
+  const cpu = process.cpuUsage();
+  writeFileSync(reportPath, JSON.stringify({ code, calls, userUs: cpu.user, systemUs: cpu.system }));
+});
+
+const call = mode === "undici" ? undiciCall() : mode === "node-http" ? nodeHttpCall() : await nodeNetCall();
+for (let i = 0; i < count; i++) {
+  check(await call());
+  calls++;
+}
+process.exit(0);
