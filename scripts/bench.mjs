@@ -47,6 +47,8 @@ const NODE = process.execPath;
 
 const COLD_RUNS = 31;
 const POLLS_TARGET = 2_000;
+/** Longer cost runs: the cost per poll from POLLS_TARGET to here is the cost once warm. */
+const WARM_POLLS = 6_000;
 /** Starts with empty caches, per Node version. */
 const FIRST_START_RUNS = 11;
 /** The soak runs at least this long, however fast it polls (see soak()). */
@@ -310,6 +312,7 @@ async function floorRun(url, layer, count) {
 const costJob = (name) => `dts-cost${name.padStart(4, "0")}`;
 const GATE_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`g${round}`));
 const PACED_COST_JOB = costJob("p");
+const WARM_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`w${round}`));
 
 /**
  * Returns the measured poll rate of one job with the rate lifted (used to size the soak).
@@ -321,73 +324,89 @@ const PACED_COST_JOB = costJob("p");
  * (V8 optimising the hot path) each one hides.
  */
 async function costPerPoll() {
-  const endOfRun = [...GATE_COST_JOBS, PACED_COST_JOB].flatMap((job) => ["--fault", `denied:${job}@${POLLS_TARGET}`]);
+  const endOfRun = [
+    ...[...GATE_COST_JOBS, PACED_COST_JOB].map((job) => `denied:${job}@${POLLS_TARGET}`),
+    ...WARM_COST_JOBS.map((job) => `denied:${job}@${WARM_POLLS}`),
+  ].flatMap((spec) => ["--fault", spec]);
   const sim = await startSimulatorChild(NODE, CLI, ["--scenario", "stuck", "--rate", "1000000", ...endOfRun]);
-  const checkCount = (run) => {
-    if (run.polls !== POLLS_TARGET || run.requests !== POLLS_TARGET + 1) {
-      throw new Error(`a cost run made ${run.polls} polls in ${run.requests} requests, not ${POLLS_TARGET} + 1`);
+  const checkCount = (run, polls = POLLS_TARGET) => {
+    if (run.polls !== polls || run.requests !== polls + 1) {
+      throw new Error(`a cost run made ${run.polls} polls in ${run.requests} requests, not ${polls} + 1`);
     }
     return run;
   };
+  const url = sim.url;
+  const gateJobs = { [POLLS_TARGET]: GATE_COST_JOBS, [WARM_POLLS]: WARM_COST_JOBS };
+  // Each side: one run of a single request (start-up), and one of `polls` + 1 requests.
+  const sides = [
+    {
+      name: "dts-gate",
+      base: async () => (await gateRun(url, costJob("b"), 0)).cpuUs,
+      run: async (round, polls) => checkCount(await gateRun(url, gateJobs[polls][round], COST_RUN_TIMEOUT_S), polls),
+    },
+    {
+      name: "official SDK",
+      base: async () => (await sdkRun(url, costJob("sb"), 1)).cpuUs,
+      run: (_round, polls) => sdkRun(url, costJob("s"), polls + 1),
+    },
+    ...HTTP_LAYERS.map((layer) => ({
+      name: layer,
+      base: () => floorRun(url, layer, 1),
+      run: async (_round, polls) => ({ cpuUs: await floorRun(url, layer, polls + 1) }),
+    })),
+  ];
+  const [gateSide, sdkSide, ...layerSides] = sides;
+  const bases = new Map(sides.map((side) => [side, []]));
+  const runs = new Map(sides.map((side) => [side, []]));
+  const warmRuns = new Map([gateSide, sdkSide].map((side) => [side, []]));
   try {
-    log(`cost per poll: simulator at ${sim.url}; start-up runs (1 request each)`);
-    const gateBase = [];
-    const sdkBase = [];
-    for (let i = 0; i < 3; i++) {
-      gateBase.push((await gateRun(sim.url, costJob("b"), 0)).cpuUs);
-      sdkBase.push((await sdkRun(sim.url, costJob("sb"), 1)).cpuUs);
-    }
-    log(`cost per poll: ${COST_ROUNDS} rounds of ${POLLS_TARGET} polls + 1 request, each side in turn`);
-    // Rounds, each side in turn: the machine's speed drifts between runs (the simulator shares
-    // it), and a median of rounds is steadier than any one run.
-    const gateRuns = [];
-    const sdkRuns = [];
-    for (const job of GATE_COST_JOBS) {
-      gateRuns.push(checkCount(await gateRun(sim.url, job, COST_RUN_TIMEOUT_S)));
-      sdkRuns.push(await sdkRun(sim.url, costJob("s"), POLLS_TARGET + 1));
-    }
-    const gateBaseUs = median(gateBase);
-    const sdkBaseUs = median(sdkBase);
-    // A run of N + 1 requests less a run of 1: the cost of N requests on each side.
-    const gatePerCalls = gateRuns.map((run) => (run.cpuUs - gateBaseUs) / POLLS_TARGET);
-    const sdkPerCalls = sdkRuns.map((run) => (run.cpuUs - sdkBaseUs) / POLLS_TARGET);
-    const gatePerCall = median(gatePerCalls);
-    const sdkPerCall = median(sdkPerCalls);
-    const gate = gateRuns[gatePerCalls.indexOf(gatePerCall)] ?? gateRuns[0];
-    const sdk = sdkRuns[sdkPerCalls.indexOf(sdkPerCall)] ?? sdkRuns[0];
     log(
-      `cost per poll: dts-gate ${gatePerCalls.map((us) => fmt.us(us)).join(", ")}; SDK ${sdkPerCalls.map((us) => fmt.us(us)).join(", ")}`,
+      `cost per poll: simulator at ${url}; ${COST_ROUNDS} rounds, every side in turn, of one request and of ${POLLS_TARGET} + 1`,
     );
-    const ratio = gatePerCall / sdkPerCall;
+    // Rounds, every side in turn: the machine's speed drifts (the simulator shares it), and a
+    // median of interleaved rounds compares the sides under the same conditions.
+    for (let round = 0; round < COST_ROUNDS; round++) {
+      for (const side of sides) {
+        bases.get(side)?.push(await side.base());
+        runs.get(side)?.push(await side.run(round, POLLS_TARGET));
+      }
+    }
+    log(`cost per poll: ${COST_ROUNDS} rounds of ${WARM_POLLS} + 1 requests, dts-gate and the SDK in turn`);
+    for (let round = 0; round < COST_ROUNDS; round++) {
+      for (const side of [gateSide, sdkSide]) warmRuns.get(side)?.push(await side.run(round, WARM_POLLS));
+    }
+    const cpuOf = (list) => median((list ?? []).map((run) => run.cpuUs));
+    // A run of N + 1 requests less a run of 1: the cost of N requests.
+    const perCall = (side) => (cpuOf(runs.get(side)) - median(bases.get(side) ?? [])) / POLLS_TARGET;
+    // Runs of WARM_POLLS less runs of POLLS_TARGET: the cost per request once warm.
+    const warmPerCall = (side) => (cpuOf(warmRuns.get(side)) - cpuOf(runs.get(side))) / (WARM_POLLS - POLLS_TARGET);
+    const sdkPerCall = perCall(sdkSide);
+    const ratio = perCall(gateSide) / sdkPerCall;
+    log(
+      `cost per poll: ${sides.map((side) => `${side.name} ${(runs.get(side) ?? []).map((run) => fmt.us((run.cpuUs - median(bases.get(side) ?? [])) / POLLS_TARGET)).join(", ")}`).join("; ")}`,
+    );
     log("cost per poll: once more with a pause of about 1 ms between polls");
-    const paced = checkCount(await gateRun(sim.url, PACED_COST_JOB, COST_RUN_TIMEOUT_S, { intervalS: "0.001" }));
-    const pacedPerCall = (paced.cpuUs - gateBaseUs) / POLLS_TARGET;
+    const paced = checkCount(await gateRun(url, PACED_COST_JOB, COST_RUN_TIMEOUT_S, { intervalS: "0.001" }));
+    const pacedPerCall = (paced.cpuUs - median(bases.get(gateSide) ?? [])) / POLLS_TARGET;
+    const gate = runs.get(gateSide)?.[0];
+    const sdk = runs.get(sdkSide)?.[0];
     row(
       "2. cost per poll (CPU user+sys per request)",
-      `dts-gate ${fmt.us(gatePerCall)} vs official SDK ${fmt.us(sdkPerCall)}, each the median of ${COST_ROUNDS} runs of ${POLLS_TARGET} requests: **${fmt.x(ratio)}**`,
+      `dts-gate ${fmt.us(perCall(gateSide))} vs official SDK ${fmt.us(sdkPerCall)}, medians of ${COST_ROUNDS} runs of ${POLLS_TARGET} requests each: **${fmt.x(ratio)}**`,
       "≤ 0.5×",
       ratio <= 0.5,
     );
     row(
       "2. start-up CPU, and pace with the rate lifted",
-      `dts-gate ${fmt.ms(gateBaseUs / 1000)} for one look, SDK ${fmt.ms(sdkBaseUs / 1000)} for one call; dts-gate ${(gate.polls / (gate.elapsedMs / 1000)).toFixed(0)} polls/s (\`--interval ${BACK_TO_BACK_INTERVAL_S} --rate ${LIFTED_RATE}\`), SDK loop ${(sdk.calls / (sdk.wallMs / 1000)).toFixed(0)} calls/s`,
+      `dts-gate ${fmt.ms(median(bases.get(gateSide) ?? []) / 1000)} for one look, SDK ${fmt.ms(median(bases.get(sdkSide) ?? []) / 1000)} for one call; dts-gate ${(gate.polls / (gate.elapsedMs / 1000)).toFixed(0)} polls/s (\`--interval ${BACK_TO_BACK_INTERVAL_S} --rate ${LIFTED_RATE}\`), SDK loop ${(sdk.calls / (sdk.wallMs / 1000)).toFixed(0)} calls/s`,
     );
-    // The same count through each HTTP layer alone: what any gate built on it cannot go below.
-    const floors = [];
-    for (const layer of HTTP_LAYERS) {
-      const bases = [];
-      const perCalls = [];
-      for (let round = 0; round < COST_ROUNDS; round++) {
-        bases.push(await floorRun(sim.url, layer, 1));
-        perCalls.push(await floorRun(sim.url, layer, POLLS_TARGET + 1));
-      }
-      const perCall = (median(perCalls) - median(bases)) / POLLS_TARGET;
-      floors.push(`${layer} ${fmt.us(perCall)} (${fmt.x(perCall / sdkPerCall)})`);
-    }
-    log(`cost per poll: the HTTP layer alone: ${floors.join(", ")}`);
     row(
-      "2. the HTTP layer alone, same count (scripts/bench/http-floor.mjs: no gate, signed once)",
-      `${floors.join("; ")}; ratios to the official SDK's cost per call`,
+      `2. cost per poll once warm (requests ${POLLS_TARGET + 1} to ${WARM_POLLS})`,
+      `dts-gate ${fmt.us(warmPerCall(gateSide))} vs official SDK ${fmt.us(warmPerCall(sdkSide))}: ${fmt.x(warmPerCall(gateSide) / warmPerCall(sdkSide))} (runs of ${WARM_POLLS} less runs of ${POLLS_TARGET}, medians of ${COST_ROUNDS})`,
+    );
+    row(
+      "2. the HTTP layer alone, same rounds (scripts/bench/http-floor.mjs: no gate, signed once)",
+      `${layerSides.map((side) => `${side.name} ${fmt.us(perCall(side))} (${fmt.x(perCall(side) / sdkPerCall)})`).join("; ")}; ratios to the official SDK's cost per call`,
     );
     row(
       "2. cost per poll, paced",
