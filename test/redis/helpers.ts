@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { createServer as createTlsServer } from "node:tls";
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 
@@ -20,10 +21,14 @@ export function findRedisServer(): string | undefined {
       return undefined;
     }
   }
-  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/bin", "/usr/sbin", "/usr/local/bin"];
-  for (const dir of dirs) {
+  return executableOnPath("redis-server", ["/usr/bin", "/usr/sbin", "/usr/local/bin"]);
+}
+
+/** The first executable `name` in PATH, then in `moreDirs`. */
+function executableOnPath(name: string, moreDirs: readonly string[] = []): string | undefined {
+  for (const dir of [...(process.env.PATH ?? "").split(delimiter), ...moreDirs]) {
     if (!dir) continue;
-    const candidate = join(dir, "redis-server");
+    const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
@@ -134,4 +139,79 @@ export function jsFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".js"))
     .map((name) => join(dir, name));
+}
+
+/** openssl on PATH, which the TLS tests need to make a throw-away certificate. */
+export function findOpenssl(): string | undefined {
+  return executableOnPath("openssl");
+}
+
+export interface TlsProxy {
+  readonly port: number;
+  /** The self-signed certificate it presents (for localhost and 127.0.0.1), PEM. */
+  readonly certFile: string;
+  /** TLS handshakes completed so far. */
+  readonly handshakes: () => number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A TLS front for a plain redis-server, as a managed Redis with TLS is: a certificate made for
+ * the test (never committed), each TLS connection piped to `targetPort`.
+ */
+export async function startTlsProxy(openssl: string, targetPort: number): Promise<TlsProxy> {
+  const dir = mkdtempSync(join(tmpdir(), "dts-gate-tls-"));
+  const keyFile = join(dir, "key.pem");
+  const certFile = join(dir, "cert.pem");
+  const made = spawnSync(
+    openssl,
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr.toString()}`);
+  let handshakes = 0;
+  const sockets = new Set<Socket>();
+  const server = createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (tlsSocket) => {
+    handshakes++;
+    const upstream = connect(targetPort, "127.0.0.1");
+    for (const socket of [tlsSocket, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.once("close", () => sockets.delete(socket));
+    }
+    tlsSocket.pipe(upstream).pipe(tlsSocket);
+    tlsSocket.once("close", () => upstream.destroy());
+    upstream.once("close", () => tlsSocket.destroy());
+  });
+  server.on("tlsClientError", () => {});
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : 0,
+    certFile,
+    handshakes: () => handshakes,
+    stop: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
