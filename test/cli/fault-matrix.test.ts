@@ -19,7 +19,7 @@ afterEach(async () => {
   await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
 });
 
-async function run(scenario: "pass" | "not-pass", faults: FaultRule[], ...extra: string[]) {
+async function run(scenario: "pass" | "not-pass" | "stuck", faults: FaultRule[], ...extra: string[]) {
   const sim = await startSimulator({ stepMs: 40, rate: 1000, jobs: { [JOB]: scenario }, faults });
   simulators.push(sim);
   const result = await runCaptured([
@@ -90,6 +90,22 @@ describe("fault matrix: DescribeMigrationCheckJob", () => {
     const spent = sim.arrivals.filter((a) => a.code !== undefined && a.code !== "nullFields").length;
     expect(job.requests).toBe(job.polls + spent);
   });
+
+  it("all faults mixed, then denied: each recoverable one costs a request, denied ends the wait", async () => {
+    const recoverable = [...POLL_FAULTS, "nullFields" as const].map((kind, i) => ({
+      kind,
+      after: 1 + 2 * i,
+      count: 1,
+    }));
+    const faults = [...recoverable, { kind: "denied" as const, after: 1 + 2 * recoverable.length, count: 1 }];
+    const { job, code, sim } = await run("stuck", faults);
+    expect(code).toBe(4);
+    expect(job.error.code).toBe("UnauthorizedOperation");
+    const codes = sim.arrivals.map((a) => a.code).filter((c) => c !== undefined);
+    expect(codes).toEqual(faults.map((fault) => fault.kind));
+    // Every fault but nullFields (a valid answer) was a request without a poll.
+    expect(job.requests).toBe(job.polls + faults.length - 1);
+  }, 30_000);
 });
 
 describe("fault matrix: StartMigrateJob is never resent once it may have been applied", () => {
