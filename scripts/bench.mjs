@@ -55,7 +55,7 @@ const FIRST_START_RUNS = 11;
 const SOAK_MIN_S = 30;
 /** Runs of each side in the cost measure; the figure is the median. */
 const COST_ROUNDS = 3;
-/** A bound only: cost runs end after POLLS_TARGET polls (see costPerPoll). */
+/** A bound only: cost runs end after a given count of polls (see costPerPoll). */
 const COST_RUN_TIMEOUT_S = 120;
 const RATE_JOBS = 500;
 const RATE = 20;
@@ -295,6 +295,12 @@ async function sdkRun(url, jobId, count) {
   return { cpuUs: usage.userUs + usage.systemUs, calls: usage.calls, wallMs: result.exitAt - result.spawnedAt };
 }
 
+/** Job ids of the cost runs: the simulator child ends each gate run after its count of polls. */
+const costJob = (name) => `dts-cost${name.padStart(4, "0")}`;
+const GATE_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`g${round}`));
+const PACED_COST_JOB = costJob("p");
+const WARM_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`w${round}`));
+
 /** The HTTP layers of http-floor.mjs, cheapest last. */
 const HTTP_LAYERS = ["undici", "node-http", "node-net"];
 
@@ -307,12 +313,6 @@ async function floorRun(url, layer, count) {
   const usage = JSON.parse(readFileSync(report, "utf8"));
   return usage.userUs + usage.systemUs;
 }
-
-/** Job ids of the cost runs: the simulator child ends each gate run after POLLS_TARGET polls. */
-const costJob = (name) => `dts-cost${name.padStart(4, "0")}`;
-const GATE_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`g${round}`));
-const PACED_COST_JOB = costJob("p");
-const WARM_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob(`w${round}`));
 
 /**
  * Returns the measured poll rate of one job with the rate lifted (used to size the soak).
