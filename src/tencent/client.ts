@@ -95,6 +95,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The server's clock from a `Date` header: read only for an error, which may be a clock skew. */
 function parseDate(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined) return undefined;
@@ -115,11 +116,11 @@ function errorCodeOf(error: unknown): string | undefined {
 export function interpretBody<A extends DtsAction>(
   text: string,
   httpStatus: number,
-  serverTimeMs: number | undefined,
+  dateHeader: string | string[] | undefined,
 ): CallResult<A> {
-  const base = {
-    httpStatus,
-    ...(serverTimeMs === undefined ? {} : { serverTimeMs }),
+  const errorBase = () => {
+    const serverTimeMs = parseDate(dateHeader);
+    return { httpStatus, ...(serverTimeMs === undefined ? {} : { serverTimeMs }) };
   };
   let parsed: unknown;
   try {
@@ -134,7 +135,7 @@ export function interpretBody<A extends DtsAction>(
     return {
       ok: false,
       error: new ApiError({
-        ...base,
+        ...errorBase(),
         kind,
         code,
         message: typeof response.Error.Message === "string" ? response.Error.Message : "",
@@ -148,7 +149,7 @@ export function interpretBody<A extends DtsAction>(
     return {
       ok: false,
       error: new ApiError({
-        ...base,
+        ...errorBase(),
         kind,
         code: LOCAL_CODES.http,
         message: `HTTP ${httpStatus} without an API answer`,
@@ -160,7 +161,7 @@ export function interpretBody<A extends DtsAction>(
     return {
       ok: false,
       error: new ApiError({
-        ...base,
+        ...errorBase(),
         kind: "transient",
         code: LOCAL_CODES.badBody,
         message: text === "" ? "empty response body" : "response body is not a Tencent Cloud API answer",
@@ -305,7 +306,11 @@ export function createDtsClient(options: ClientOptions): DtsClient {
       keepAliveTimeout: 30_000,
       maxResponseSize: MAX_BODY_BYTES,
     });
+  // The URL's parts, read once: each getter of a URL builds its string anew.
+  const { origin, host, hostname, search } = url;
   const path = url.pathname || "/";
+  const pathAndQuery = `${path}${search}`;
+  const query = search.slice(1);
   let clockOffsetMs = 0;
   const { credentials, trace } = options;
 
@@ -320,16 +325,16 @@ export function createDtsClient(options: ClientOptions): DtsClient {
       secretId: credentials.secretId,
       secretKey: credentials.secretKey,
       service: DTS_SERVICE,
-      host: url.hostname,
+      host: hostname,
       contentType: CONTENT_TYPE,
       timestampSeconds: timestamp,
       payload,
       path,
-      query: url.search.slice(1),
+      query,
     });
     const headers: Record<string, string> = {
       "content-type": CONTENT_TYPE,
-      host: url.host,
+      host,
       "x-tc-action": action,
       "x-tc-version": DTS_VERSION,
       "x-tc-timestamp": String(timestamp),
@@ -348,8 +353,8 @@ export function createDtsClient(options: ClientOptions): DtsClient {
       const answer = await exchange(
         dispatcher,
         {
-          origin: url.origin,
-          path: `${path}${url.search}`,
+          origin,
+          path: pathAndQuery,
           method: "POST",
           headers,
           body: payload,
@@ -360,7 +365,7 @@ export function createDtsClient(options: ClientOptions): DtsClient {
         },
         callOptions.signal,
       );
-      result = interpretBody<A>(answer.body, answer.statusCode, parseDate(answer.date));
+      result = interpretBody<A>(answer.body, answer.statusCode, answer.date);
     } catch (error) {
       result = { ok: false, error: interpretFailure(error, callOptions.signal?.aborted === true) };
     }
