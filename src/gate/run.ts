@@ -44,6 +44,8 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
     endpoint: config.endpoint.href,
     credentials: config.credentials,
     requestTimeoutMs: config.requestTimeoutMs,
+    // A job's requests never overlap.
+    maxInFlight: new Set(config.jobIds).size,
     ...(config.region ? { region: config.region } : {}),
     ...(hooks.onTrace ? { trace: hooks.onTrace } : {}),
   });

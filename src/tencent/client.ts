@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
-// Only undici's Pool: its index also loads fetch, WebSocket, caches and mocks, which the client
-// never uses (about 30 ms of every start of `wait`). undici has no exports map; the path is that
-// of the pinned version, and every test of the client goes through it.
+// Only undici's Pool and Client: its index also loads fetch, WebSocket, caches and mocks, which
+// the client never uses (about 30 ms of every start of `wait`). undici has no exports map; the
+// paths are those of the pinned version, and every test of the client goes through them.
+import Client from "undici/lib/dispatcher/client.js";
 import Pool from "undici/lib/dispatcher/pool.js";
 import type { Credentials } from "./credentials.js";
 import { ApiError, kindOfCode, LOCAL_CODES } from "./errors.js";
@@ -11,6 +12,8 @@ import { type ActionResponses, DTS_SERVICE, DTS_VERSION, type DtsAction } from "
 
 export const DEFAULT_ENDPOINT = "https://dts.tencentcloudapi.com";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Connections to one endpoint at most. */
+const MAX_CONNECTIONS = 32;
 const CONTENT_TYPE = "application/json";
 /** No DTS answer comes near this; a larger body is a broken peer, not something to buffer. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -67,6 +70,12 @@ export interface ClientOptions {
   readonly language?: "en-US" | "zh-CN";
   /** Whole exchange, from sending to the last body byte. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Most requests that can be in flight at once (default: many), each on a connection of its
+   * own, up to 32. With 1 (a wait for one job, whose requests never overlap) the client is
+   * undici's Client alone: the Pool around it cost about a tenth of a request's CPU.
+   */
+  readonly maxInFlight?: number;
   readonly connectTimeoutMs?: number;
   /** Wall clock in ms; injected by tests. */
   readonly now?: () => number;
@@ -298,14 +307,17 @@ export function createDtsClient(options: ClientOptions): DtsClient {
   const now = options.now ?? Date.now;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const ownsDispatcher = options.dispatcher === undefined;
+  const connections = Math.min(MAX_CONNECTIONS, Math.max(1, options.maxInFlight ?? MAX_CONNECTIONS));
+  const connectionOptions = {
+    connectTimeout: options.connectTimeoutMs ?? Math.min(timeoutMs, 5_000),
+    keepAliveTimeout: 30_000,
+    maxResponseSize: MAX_BODY_BYTES,
+  };
   const dispatcher =
     options.dispatcher ??
-    new Pool(url.origin, {
-      connections: 32,
-      connectTimeout: options.connectTimeoutMs ?? Math.min(timeoutMs, 5_000),
-      keepAliveTimeout: 30_000,
-      maxResponseSize: MAX_BODY_BYTES,
-    });
+    (connections === 1
+      ? new Client(url.origin, connectionOptions)
+      : new Pool(url.origin, { ...connectionOptions, connections }));
   // The URL's parts, read once: each getter of a URL builds its string anew.
   const { origin, host, hostname, search } = url;
   const path = url.pathname || "/";

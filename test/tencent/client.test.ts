@@ -1,3 +1,4 @@
+import { connect, createServer } from "node:net";
 import { MockAgent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
@@ -87,6 +88,53 @@ describe("DTS client against the simulator", () => {
     expect(started.ok && started.value.RequestId).toMatch(/^[0-9a-f-]{36}$/);
     const created = await client.call("CreateMigrateCheckJob", { JobId: JOB });
     expect(created.ok || created.error.code).toBe("FailedOperation.StatusInConflict");
+  });
+});
+
+/** A TCP relay in front of the simulator that counts the connections made through it. */
+async function countingRelay(target: URL) {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const end of [socket, upstream]) end.on("error", () => {});
+    socket.pipe(upstream).pipe(socket);
+    socket.once("close", () => upstream.destroy());
+    upstream.once("close", () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("connections", () => {
+  it.each([
+    [1, 1],
+    [3, 3],
+    [undefined, 6],
+  ] as const)("maxInFlight %s: six calls at once all answer, over %i connections", async (maxInFlight, expected) => {
+    const simulator = await startSimulator({ stepMs: 10, rate: 100 });
+    const relay = await countingRelay(new URL(simulator.url));
+    const client = createDtsClient({
+      endpoint: relay.url,
+      credentials: demo,
+      ...(maxInFlight === undefined ? {} : { maxInFlight }),
+    });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => client.call("DescribeMigrationCheckJob", { JobId: JOB })),
+      );
+      expect(results.map((result) => result.ok)).toEqual(Array(6).fill(true));
+      expect(relay.connections()).toBe(expected);
+    } finally {
+      await client.close();
+      await relay.close();
+      await simulator.close();
+    }
   });
 });
 
