@@ -54,7 +54,7 @@ const FIRST_START_RUNS = 11;
 /** The soak runs at least this long, however fast it polls (see soak()). */
 const SOAK_MIN_S = 30;
 /** Runs of each side in the cost measure; the figure is the median. */
-const COST_ROUNDS = 3;
+const COST_ROUNDS = 5;
 /** A bound only: cost runs end after a given count of polls (see costPerPoll). */
 const COST_RUN_TIMEOUT_S = 120;
 const RATE_JOBS = 500;
@@ -373,6 +373,9 @@ async function costPerPoll({ node = NODE, label = "", extras = true } = {}) {
     log(
       `cost per poll${on}: simulator at ${url}; ${COST_ROUNDS} rounds, every side in turn, of one request and of ${POLLS_TARGET} + 1`,
     );
+    // The simulator warms up first: a client's CPU per request depends on how fast the server
+    // answers (a slower answer is one more sleep and wake-up), and a cold server answers slower.
+    await floorRun(url, "node-net", 2 * POLLS_TARGET, node);
     // Rounds, every side in turn: the machine's speed drifts (the simulator shares it), and a
     // median of interleaved rounds compares the sides under the same conditions.
     for (let round = 0; round < COST_ROUNDS; round++) {
