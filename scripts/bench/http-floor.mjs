@@ -1,6 +1,6 @@
 // What the HTTP layer alone costs: N DescribeMigrationCheckJob calls in a row, one keep-alive
 // connection, no gate around them (no limiter, retry, signing per call or progress), with:
-//   undici     undici's Pool and `dispatch`, as src/tencent/client.ts uses them;
+//   undici     undici's Client and `dispatch`, as src/tencent/client.ts uses them for one job;
 //   node-http  node:http with a keep-alive agent (what the official SDK runs on);
 //   node-net   HTTP/1.1 written and read by hand over node:net (what no library costs).
 // Every call sends the same headers, signed once at start by the official SDK's own signer (the
@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 
 const require = createRequire(import.meta.url);
-const Pool = require("undici/lib/dispatcher/pool.js");
+const Client = require("undici/lib/dispatcher/client.js");
 const Sign = require("tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js").default;
 
 const [mode, url, countText, jobId] = process.argv.slice(2);
@@ -55,12 +55,12 @@ function check(body) {
 }
 
 function undiciCall() {
-  const pool = new Pool(target.origin, { connections: 32 });
+  const client = new Client(target.origin);
   const options = { origin: target.origin, path: "/", method: "POST", headers, body: payload };
   return () =>
     new Promise((resolve, reject) => {
       const chunks = [];
-      pool.dispatch(options, {
+      client.dispatch(options, {
         onRequestStart() {},
         onResponseStart() {},
         onResponseData(_controller, chunk) {
