@@ -52,7 +52,7 @@ const WARM_POLLS = 6_000;
 /** Starts with empty caches, per Node version. */
 const FIRST_START_RUNS = 11;
 /** The soak runs at least this long, however fast it polls (see soak()). */
-const SOAK_MIN_S = 30;
+const SOAK_MIN_S = 60;
 /** Runs of each side in the cost measure; the figure is the median. */
 const COST_ROUNDS = 5;
 /** A bound only: cost runs end after a given count of polls (see costPerPoll). */
@@ -575,12 +575,13 @@ async function soak(measuredPace) {
   const faultArgs = SOAK_FAULTS.flatMap((spec) => ["--fault", spec]);
   const sim = await startSimulatorChild(NODE, CLI, ["--scenario", "stuck", "--rate", "1000000", ...faultArgs]);
   // Faults cost retries with backoff and one stall a request timeout (1 s): allow a few seconds.
-  // At least SOAK_MIN_S: V8 takes a few seconds to grow its heap to its working size (about 3 s
-  // polling back to back here, about 6 s with the faults), and growth is measured after that.
+  // At least SOAK_MIN_S: V8 grows its heap to its working size over its first full collections,
+  // which come the later the less a poll allocates (about 18 s polling back to back here), and
+  // growth is measured after that.
   const timeoutS = Math.max(SOAK_MIN_S, Math.ceil((SOAK_POLLS / pollsPerSecond) * 1.05 + 4));
   log(`soak: ${SOAK_POLLS}+ polls with ${SOAK_FAULTS.length} faults; --timeout ${timeoutS}`);
-  // Warm-up: the first 30 % of the run, in which V8 also grows its heap to its working size.
-  const warmMs = timeoutS * 1000 * 0.3;
+  // Warm-up: the first half of the run, in which V8 also grows its heap to its working size.
+  const warmMs = timeoutS * 1000 * 0.5;
   const samples = [];
   let sampler;
   let atVerdict;
