@@ -14,6 +14,11 @@ export interface CliRun {
   readonly ms: number;
 }
 
+/** A run as an assertion message: how it ended, and the end of its stderr. */
+export function describeRun(run: CliRun): string {
+  return `exit ${run.code} (${run.signal ?? "no signal"}) after ${run.ms} ms\n--- stderr ---\n${run.stderr.slice(-3000)}`;
+}
+
 /**
  * Runs `node cli.js ...args` with only the given environment (plus PATH, and a HOME without
  * credential files); kills it after `timeoutMs`. `output()` is its stdout so far.

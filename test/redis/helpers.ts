@@ -6,6 +6,7 @@ import { delimiter, join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
+import type { Simulator } from "../../src/simulator/index.js";
 
 /**
  * The redis-server binary: $DTS_GATE_REDIS_SERVER when set (a path; one that does not exist
@@ -214,4 +215,28 @@ export async function startTlsProxy(openssl: string, targetPort: number): Promis
         server.close(() => resolve());
       }),
   };
+}
+
+/** What a gate says when it shares its budget through Redis. */
+export const SHARING = /Sharing the request budget through Redis/;
+
+/** `wait` for these jobs of the simulator, sharing the budget through `redisUrl`; JSON on stdout. */
+export function waitArgs(ids: readonly string[], sim: Simulator, redisUrl: string): string[] {
+  return ["wait", ...ids, "--interval", "0.05", "--endpoint", sim.url, "--redis-url", redisUrl, "--output", "json"];
+}
+
+/** In CI (DTS_GATE_REQUIRE_REDIS=1) a Redis suite without its tools fails instead of being skipped. */
+export const TOOLS_REQUIRED = process.env.DTS_GATE_REQUIRE_REDIS === "1";
+
+/** The tools a suite lacks (those found undefined); says once that the suite is skipped, outside CI. */
+export function missingTools(suite: string, tools: Readonly<Record<string, string | undefined>>): string[] {
+  const missing = Object.entries(tools)
+    .filter(([, path]) => path === undefined)
+    .map(([name]) => name);
+  if (missing.length > 0 && !TOOLS_REQUIRED) {
+    console.warn(
+      `${suite}: SKIPPED, not on PATH: ${missing.join(", ")} (apt-get install -y ${missing.join(" ")}; DTS_GATE_REQUIRE_REDIS=1 makes this fail)`,
+    );
+  }
+  return missing;
 }

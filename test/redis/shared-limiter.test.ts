@@ -4,38 +4,34 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedBudget, sharedLimiterId } from "../../src/gate/shared-limiter.js";
-import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { jobIds, maxInSlidingWindow } from "../helpers/cli.js";
-import { CLI, type CliRun, runCliProcess } from "../helpers/process.js";
-import { findRedisServer, freePort, importsOf, jsFiles, loadLogger, type RedisServer, startRedis } from "./helpers.js";
+import { DEMO_SECRET_ID, startSimulator } from "../../src/simulator/index.js";
+import { DEMO_ENV as ENV, jobIds, maxInSlidingWindow } from "../helpers/cli.js";
+import { CLI, type CliRun, describeRun, runCliProcess } from "../helpers/process.js";
+import {
+  findRedisServer,
+  freePort,
+  importsOf,
+  jsFiles,
+  loadLogger,
+  missingTools,
+  type RedisServer,
+  SHARING,
+  startRedis,
+  TOOLS_REQUIRED,
+  waitArgs,
+} from "./helpers.js";
 
 const binary = findRedisServer();
-const required = process.env.DTS_GATE_REQUIRE_REDIS === "1";
-const missing = binary === undefined;
-if (missing && !required) {
-  console.warn(
-    "test/redis: SKIPPED, no redis-server on PATH (apt-get install -y redis-server; DTS_GATE_REQUIRE_REDIS=1 makes this fail)",
-  );
-}
+const missing = missingTools("test/redis", { "redis-server": binary }).length > 0;
 
-const ENV = { TENCENTCLOUD_SECRET_ID: DEMO_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEMO_SECRET_KEY };
 const FELL_BACK = /Lost Redis at redis:\/\/127\.0\.0\.1:\d+ /g;
-const SHARING = /Sharing the request budget through Redis/;
-
-function waitArgs(ids: readonly string[], sim: Simulator, redisUrl: string): string[] {
-  return ["wait", ...ids, "--interval", "0.05", "--endpoint", sim.url, "--redis-url", redisUrl, "--output", "json"];
-}
-
-function describeRun(run: CliRun): string {
-  return `exit ${run.code} (${run.signal ?? "no signal"}) after ${run.ms} ms\n--- stderr ---\n${run.stderr.slice(-3000)}`;
-}
 
 function passedJobs(run: CliRun): number {
   const document = JSON.parse(run.stdout) as { passed: boolean; jobs: { outcome: string }[] };
   return document.jobs.filter((job) => job.outcome === "pass").length;
 }
 
-describe.skipIf(missing && !required)(
+describe.skipIf(missing && !TOOLS_REQUIRED)(
   `the shared limiter with a real redis-server${missing ? " (redis-server NOT FOUND)" : ""}`,
   () => {
     let redis: RedisServer | undefined;

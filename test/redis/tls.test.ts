@@ -1,27 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_SECRET_ID, DEMO_SECRET_KEY, startSimulator } from "../../src/simulator/index.js";
-import { jobIds } from "../helpers/cli.js";
-import { CLI, type CliRun, runCliProcess } from "../helpers/process.js";
-import { findOpenssl, findRedisServer, type RedisServer, startRedis, startTlsProxy, type TlsProxy } from "./helpers.js";
+import { startSimulator } from "../../src/simulator/index.js";
+import { DEMO_ENV as ENV, jobIds } from "../helpers/cli.js";
+import { CLI, describeRun, runCliProcess } from "../helpers/process.js";
+import {
+  findOpenssl,
+  findRedisServer,
+  missingTools,
+  type RedisServer,
+  SHARING,
+  startRedis,
+  startTlsProxy,
+  type TlsProxy,
+  TOOLS_REQUIRED,
+  waitArgs,
+} from "./helpers.js";
 
 const redisServer = findRedisServer();
 const openssl = findOpenssl();
-const required = process.env.DTS_GATE_REQUIRE_REDIS === "1";
-const missing = [...(redisServer ? [] : ["redis-server"]), ...(openssl ? [] : ["openssl"])];
-if (missing.length > 0 && !required) {
-  console.warn(
-    `test/redis/tls: SKIPPED, not on PATH: ${missing.join(", ")} (DTS_GATE_REQUIRE_REDIS=1 makes this fail)`,
-  );
-}
+const missing = missingTools("test/redis/tls", { "redis-server": redisServer, openssl });
 
-const ENV = { TENCENTCLOUD_SECRET_ID: DEMO_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEMO_SECRET_KEY };
-const SHARING = /Sharing the request budget through Redis/;
-
-function describeRun(run: CliRun): string {
-  return `exit ${run.code} (${run.signal ?? "no signal"}) after ${run.ms} ms\n--- stderr ---\n${run.stderr.slice(-3000)}`;
-}
-
-describe.skipIf(missing.length > 0 && !required)("--redis-url rediss:// (Redis behind TLS)", () => {
+describe.skipIf(missing.length > 0 && !TOOLS_REQUIRED)("--redis-url rediss:// (Redis behind TLS)", () => {
   let redis: RedisServer | undefined;
   let proxy: TlsProxy | undefined;
 
@@ -39,9 +37,7 @@ describe.skipIf(missing.length > 0 && !required)("--redis-url rediss:// (Redis b
   const wait = async (redisUrl: string, env: Record<string, string>) => {
     const sim = await startSimulator({ stepMs: 40, rate: 20 });
     try {
-      const ids = jobIds(3, "t");
-      const args = ["wait", ...ids, "--interval", "0.05", "--endpoint", sim.url, "--redis-url", redisUrl];
-      const run = await runCliProcess(CLI, [...args, "--output", "json"], { ...ENV, ...env }, 30_000);
+      const run = await runCliProcess(CLI, waitArgs(jobIds(3, "t"), sim, redisUrl), { ...ENV, ...env }, 30_000);
       return { run, requests: sim.arrivals.length };
     } finally {
       await sim.close();
