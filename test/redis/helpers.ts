@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { connect, createServer, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import type { Simulator } from "../../src/simulator/index.js";
+import { relayTo } from "../helpers/relay.js";
 
 /**
  * The redis-server binary: $DTS_GATE_REDIS_SERVER when set (a path; one that does not exist
@@ -192,15 +193,10 @@ export async function startTlsProxy(openssl: string, targetPort: number): Promis
   const sockets = new Set<Socket>();
   const server = createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (tlsSocket) => {
     handshakes++;
-    const upstream = connect(targetPort, "127.0.0.1");
-    for (const socket of [tlsSocket, upstream]) {
+    for (const socket of [tlsSocket, relayTo(tlsSocket, targetPort)]) {
       sockets.add(socket);
-      socket.on("error", () => {});
       socket.once("close", () => sockets.delete(socket));
     }
-    tlsSocket.pipe(upstream).pipe(tlsSocket);
-    tlsSocket.once("close", () => upstream.destroy());
-    upstream.once("close", () => tlsSocket.destroy());
   });
   server.on("tlsClientError", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

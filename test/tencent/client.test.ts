@@ -1,10 +1,11 @@
-import { connect, createServer } from "node:net";
+import { createServer } from "node:net";
 import { MockAgent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { createDtsClient, type DtsClient, type TraceEvent } from "../../src/tencent/client.js";
 import { Credentials } from "../../src/tencent/credentials.js";
 import type { DtsAction } from "../../src/tencent/types.js";
+import { relayTo } from "../helpers/relay.js";
 
 const JOB = "dts-1ewjspuw";
 const demo = new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY);
@@ -96,11 +97,7 @@ async function countingRelay(target: URL) {
   let connections = 0;
   const server = createServer((socket) => {
     connections++;
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const end of [socket, upstream]) end.on("error", () => {});
-    socket.pipe(upstream).pipe(socket);
-    socket.once("close", () => upstream.destroy());
-    upstream.once("close", () => socket.destroy());
+    relayTo(socket, Number(target.port), target.hostname);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
