@@ -293,13 +293,19 @@ async function gateRun(
   };
 }
 
-async function sdkRun(url, jobId, count, node = NODE) {
+/** Runs a bench script that reports its usage at exit (usage-report.mjs); it must exit 0. */
+async function reportingRun(node, args, name) {
   const report = reportFile();
-  const result = await run(node, [SDK_LOOP, url, String(count), jobId], { env: benchEnv({ BENCH_REPORT: report }) });
-  if (result.code !== 0) throw new Error(`the SDK loop exited ${result.code}: ${result.stderr.slice(-500)}`);
+  const result = await run(node, args, { env: benchEnv({ BENCH_REPORT: report }) });
+  if (result.code !== 0) throw new Error(`${name} exited ${result.code}: ${result.stderr.slice(-500)}`);
   const usage = JSON.parse(readFileSync(report, "utf8"));
+  return { result, usage, cpuUs: usage.userUs + usage.systemUs };
+}
+
+async function sdkRun(url, jobId, count, node = NODE) {
+  const { result, usage, cpuUs } = await reportingRun(node, [SDK_LOOP, url, String(count), jobId], "the SDK loop");
   if (usage.errors > 0) throw new Error(`the SDK loop got ${usage.errors} errors`);
-  return { cpuUs: usage.userUs + usage.systemUs, calls: usage.calls, wallMs: result.exitAt - result.spawnedAt };
+  return { cpuUs, calls: usage.calls, wallMs: result.exitAt - result.spawnedAt };
 }
 
 /** Job ids of the cost runs: the simulator child ends each gate run after its count of polls. */
@@ -312,13 +318,8 @@ const WARM_COST_JOBS = Array.from({ length: COST_ROUNDS }, (_, round) => costJob
 const HTTP_LAYERS = ["undici", "node-http", "node-net"];
 
 async function floorRun(url, layer, count, node = NODE) {
-  const report = reportFile();
-  const result = await run(node, [HTTP_FLOOR, layer, url, String(count), costJob("f")], {
-    env: benchEnv({ BENCH_REPORT: report }),
-  });
-  if (result.code !== 0) throw new Error(`http-floor ${layer} exited ${result.code}: ${result.stderr.slice(-500)}`);
-  const usage = JSON.parse(readFileSync(report, "utf8"));
-  return usage.userUs + usage.systemUs;
+  const args = [HTTP_FLOOR, layer, url, String(count), costJob("f")];
+  return (await reportingRun(node, args, `http-floor ${layer}`)).cpuUs;
 }
 
 /**

@@ -5,9 +5,10 @@
 // Under `node --expose-gc` with BENCH_HEAP_AT_MS set, it also records the heap in use after a full
 // collection at that moment and at the verdict: what a leak would show, without V8's heap sizing.
 // The wrapper's own cost is the same in every run, so differences between runs cancel it.
-import fs, { writeFileSync } from "node:fs";
+import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { reportUsageAtExit } from "./usage-report.mjs";
 
 const [cliPath, ...args] = process.argv.slice(2);
 const reportPath = process.env.BENCH_REPORT;
@@ -51,24 +52,13 @@ process.stdout.write = (chunk, ...rest) => {
   return write(chunk, ...rest);
 };
 
-process.on("exit", (code) => {
-  const cpu = process.cpuUsage();
-  const usage = process.resourceUsage();
-  writeFileSync(
-    reportPath,
-    JSON.stringify({
-      code,
-      userUs: cpu.user,
-      systemUs: cpu.system,
-      maxRssKb: usage.maxRSS,
-      verdictAtMs: verdictAtMs ?? null,
-      exitAtMs: performance.now(),
-      aliveAfterVerdict: aliveAfterVerdict ?? null,
-      heapWarmBytes: heap.warm ?? null,
-      heapEndBytes: heap.end ?? null,
-    }),
-  );
-});
+reportUsageAtExit(reportPath, () => ({
+  verdictAtMs: verdictAtMs ?? null,
+  exitAtMs: performance.now(),
+  aliveAfterVerdict: aliveAfterVerdict ?? null,
+  heapWarmBytes: heap.warm ?? null,
+  heapEndBytes: heap.end ?? null,
+}));
 
 process.argv = [process.argv[0], cliPath, ...args];
 await import(pathToFileURL(cliPath).href);

@@ -6,10 +6,10 @@
 // Every call sends the same headers, signed once at start by the official SDK's own signer (the
 // simulator accepts a signature for 300 s), and parses the JSON answer. Writes the whole process's
 // CPU time at exit to BENCH_REPORT, as sdk-loop.mjs does: a run of N + 1 calls less a run of 1.
-import { writeFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import net from "node:net";
+import { reportUsageAtExit } from "./usage-report.mjs";
 
 const require = createRequire(import.meta.url);
 const Client = require("undici/lib/dispatcher/client.js");
@@ -120,10 +120,7 @@ async function nodeNetCall() {
 }
 
 let calls = 0;
-process.on("exit", (code) => {
-  const cpu = process.cpuUsage();
-  writeFileSync(reportPath, JSON.stringify({ code, calls, userUs: cpu.user, systemUs: cpu.system }));
-});
+reportUsageAtExit(reportPath, () => ({ calls }));
 
 const call = mode === "undici" ? undiciCall() : mode === "node-http" ? nodeHttpCall() : await nodeNetCall();
 for (let i = 0; i < count; i++) {

@@ -2,8 +2,8 @@
 // (tencentcloud-sdk-nodejs-common, CommonClient), set up as test/simulator/sdk.test.ts does.
 // Writes the whole process's CPU time at exit to BENCH_REPORT, exactly like cpu-wrap.mjs, so that
 // the difference between a run of N calls and a run of 1 call is the cost of N − 1 calls.
-import { writeFileSync } from "node:fs";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { reportUsageAtExit } from "./usage-report.mjs";
 
 const [url, countText, jobId] = process.argv.slice(2);
 const count = Number(countText);
@@ -17,20 +17,7 @@ if (!url || !(count >= 1) || !jobId || !reportPath || !secretId || !secretKey) {
 
 let calls = 0;
 let errors = 0;
-process.on("exit", (code) => {
-  const cpu = process.cpuUsage();
-  writeFileSync(
-    reportPath,
-    JSON.stringify({
-      code,
-      calls,
-      errors,
-      userUs: cpu.user,
-      systemUs: cpu.system,
-      maxRssKb: process.resourceUsage().maxRSS,
-    }),
-  );
-});
+reportUsageAtExit(reportPath, () => ({ calls, errors }));
 
 const host = new URL(url).host;
 const client = new CommonClient(host, "2021-12-06", {
