@@ -121,16 +121,18 @@ function errorCodeOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What an error from an answer carries: the HTTP status, and the server's clock when it sent one. */
+function errorFields(httpStatus: number, dateHeader: string | string[] | undefined) {
+  const serverTimeMs = parseDate(dateHeader);
+  return { httpStatus, ...(serverTimeMs === undefined ? {} : { serverTimeMs }) };
+}
+
 /** Turns a parsed body into the action's response or a classified error. */
 export function interpretBody<A extends DtsAction>(
   text: string,
   httpStatus: number,
   dateHeader: string | string[] | undefined,
 ): CallResult<A> {
-  const errorBase = () => {
-    const serverTimeMs = parseDate(dateHeader);
-    return { httpStatus, ...(serverTimeMs === undefined ? {} : { serverTimeMs }) };
-  };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -144,7 +146,7 @@ export function interpretBody<A extends DtsAction>(
     return {
       ok: false,
       error: new ApiError({
-        ...errorBase(),
+        ...errorFields(httpStatus, dateHeader),
         kind,
         code,
         message: typeof response.Error.Message === "string" ? response.Error.Message : "",
@@ -158,7 +160,7 @@ export function interpretBody<A extends DtsAction>(
     return {
       ok: false,
       error: new ApiError({
-        ...errorBase(),
+        ...errorFields(httpStatus, dateHeader),
         kind,
         code: LOCAL_CODES.http,
         message: `HTTP ${httpStatus} without an API answer`,
@@ -170,7 +172,7 @@ export function interpretBody<A extends DtsAction>(
     return {
       ok: false,
       error: new ApiError({
-        ...errorBase(),
+        ...errorFields(httpStatus, dateHeader),
         kind: "transient",
         code: LOCAL_CODES.badBody,
         message: text === "" ? "empty response body" : "response body is not a Tencent Cloud API answer",
