@@ -1,5 +1,6 @@
 import type { GateResult } from "../gate/gate.js";
-import { clean, helpLinks } from "../gate/report.js";
+import { helpLinks } from "../gate/report.js";
+import { clean } from "../gate/text.js";
 import type { CheckStepDetail } from "../tencent/types.js";
 
 export type AnnotationLevel = "error" | "warning" | "notice";

@@ -1,5 +1,6 @@
 import type { GateResult, JobReport } from "../gate/gate.js";
-import { clean, helpLinks, itemsToReview, OUTCOME_LABELS, plural, stepView } from "../gate/report.js";
+import { helpLinks, itemsToReview, OUTCOME_LABELS, stepView } from "../gate/report.js";
+import { clean, plural } from "../gate/text.js";
 import type { Outcome } from "../gate/verdict.js";
 import type { CheckStepDetail } from "../tencent/types.js";
 

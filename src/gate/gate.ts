@@ -3,8 +3,8 @@ import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
 import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
 import type { Clock } from "./clock.js";
 import type { RequestLimiter } from "./limiter.js";
-import { plural } from "./report.js";
 import { type RetriedResult, type RetryNotice, type RetryPolicy, sendWithRetry } from "./retry.js";
+import { plural } from "./text.js";
 import {
   EXIT_CODES,
   exitCodeOf,

@@ -2,7 +2,11 @@ import Bottleneck from "bottleneck";
 
 /** Every request of the process passes through one of these, polls and retries alike. */
 export interface RequestLimiter {
-  schedule<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` once a slot is free. A `signal` that aborts while the task still waits for a slot
+   * rejects at once with the signal's reason: a deadline or a stop signal never waits for the queue.
+   */
+  schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Drops queued tasks and clears every timer, so nothing keeps the process alive. */
   stop(): Promise<void>;
 }

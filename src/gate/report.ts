@@ -1,5 +1,6 @@
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
 import type { GateResult, JobReport } from "./gate.js";
+import { clean, plural } from "./text.js";
 import type { Outcome } from "./verdict.js";
 
 /** The contract's `--output json` document (and the Action's `result` output). */
@@ -35,19 +36,6 @@ type ColorName = keyof typeof COLORS;
 
 export function paint(style: Style, color: ColorName, text: string): string {
   return style.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
-}
-
-/**
- * API text on one line: no line break (the Unicode line and paragraph separators included, which
- * some readers of a log or of Markdown break lines on) and no control character.
- */
-export function clean(text: string | null | undefined): string {
-  return (
-    (text ?? "")
-      .replace(/\r\n?|[\n\u2028\u2029]/g, " ")
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-      .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
-  );
 }
 
 export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }> = {
@@ -108,11 +96,6 @@ export function itemsToReview(steps: readonly CheckStep[] | null): ItemView[] {
 /** Links worth printing: HelpDoc entries that are not blank. */
 export function helpLinks(item: CheckStepDetail): string[] {
   return (item.HelpDoc ?? []).map(clean).filter((link) => link.trim() !== "");
-}
-
-/** "1 poll", "2 polls". */
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 function seconds(ms: number): string {

@@ -4,7 +4,7 @@ import Bottleneck from "bottleneck";
 import type { Redis as RedisClient, RedisOptions } from "ioredis";
 import { ConfigError } from "../tencent/errors.js";
 import { createRateLimiter, type RequestLimiter } from "./limiter.js";
-import { plural } from "./report.js";
+import { plural } from "./text.js";
 
 /**
  * One request budget for every process that polls with the same credentials, through Redis

@@ -15,6 +15,8 @@ export interface ApiErrorFields {
   readonly httpStatus?: number;
   /** Server time (ms since epoch) from the `Date` header, when the response had one. */
   readonly serverTimeMs?: number;
+  /** From a `Retry-After` header (HTTP 429 or 503): no retry may come sooner than this. */
+  readonly retryAfterMs?: number;
   /**
    * Whether the request may have reached the server and been applied (a timeout or reset after
    * sending). Matters for actions that are not idempotent, such as StartMigrateJob.
@@ -28,6 +30,7 @@ export class ApiError extends Error implements ApiErrorFields {
   readonly requestId?: string;
   readonly httpStatus?: number;
   readonly serverTimeMs?: number;
+  readonly retryAfterMs?: number;
   readonly maybeApplied: boolean;
 
   constructor(fields: ApiErrorFields) {
@@ -39,6 +42,7 @@ export class ApiError extends Error implements ApiErrorFields {
     if (fields.requestId !== undefined) this.requestId = fields.requestId;
     if (fields.httpStatus !== undefined) this.httpStatus = fields.httpStatus;
     if (fields.serverTimeMs !== undefined) this.serverTimeMs = fields.serverTimeMs;
+    if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
   }
 
   get retryable(): boolean {
