@@ -1,6 +1,6 @@
-import type { GateResult } from "../gate/gate.js";
 import { helpLinks } from "../gate/report.js";
 import { clean } from "../gate/text.js";
+import type { GateResult } from "../gate/types.js";
 import type { CheckStepDetail } from "../tencent/types.js";
 
 export type AnnotationLevel = "error" | "warning" | "notice";

@@ -1,10 +1,10 @@
 import { redact as redactSecrets, type StopSignal } from "../cli/io.js";
 import { systemClock } from "../gate/clock.js";
-import type { GateResult } from "../gate/gate.js";
 import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument } from "../gate/report.js";
 import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
+import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { type ConfigError, isConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";

@@ -1,6 +1,6 @@
-import type { GateResult, JobReport } from "../gate/gate.js";
 import { helpLinks, itemsToReview, OUTCOME_LABELS, stepView } from "../gate/report.js";
 import { clean, plural } from "../gate/text.js";
+import type { GateResult, JobReport } from "../gate/types.js";
 import type { Outcome } from "../gate/verdict.js";
 import type { CheckStepDetail } from "../tencent/types.js";
 
@@ -37,6 +37,7 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
   failed: "❌",
   timeout: "⏱️",
   error: "⛔",
+  cancelled: "⏹️",
 };
 
 function seconds(ms: number): string {

@@ -1,292 +1,223 @@
-import type { CallResult, DtsClient } from "../tencent/client.js";
 import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
-import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
-import type { Clock } from "./clock.js";
-import type { RequestLimiter } from "./limiter.js";
-import { type RetriedResult, type RetryNotice, type RetryPolicy, sendWithRetry } from "./retry.js";
-import { plural } from "./text.js";
-import {
-  EXIT_CODES,
-  exitCodeOf,
-  isTerminalStatus,
-  type JobState,
-  judge,
-  type Outcome,
-  type WarningItem,
-  warningsOf,
-} from "./verdict.js";
-
-export interface GateOptions {
-  readonly jobIds: readonly string[];
-  readonly intervalMs: number;
-  /** 0: one look, no waiting. */
-  readonly timeoutMs: number;
-  readonly failOnWarning: boolean;
-  readonly createCheck: boolean;
-  readonly start: boolean;
-  /**
-   * After CreateMigrateCheckJob the service may still show the previous check's result. A result
-   * is taken as fresh once the check was seen unfinished or the result changed; an unchanged
-   * result is accepted only after this long, so a very fast check cannot hang the gate.
-   */
-  readonly staleGraceMs?: number;
-}
-
-export interface GateDeps {
-  readonly client: Pick<DtsClient, "call" | "adoptServerClock">;
-  readonly limiter: RequestLimiter;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly policy: RetryPolicy;
-  /** Aborted on SIGINT/SIGTERM: in-flight requests are cancelled and what is known is reported. */
-  readonly interrupt?: AbortSignal;
-  readonly onEvent?: (event: GateEvent) => void;
-}
-
-export interface JobError {
-  readonly code: string;
-  readonly message: string;
-  readonly requestId?: string;
-}
-
-export interface ActionReceipt {
-  readonly requestId: string;
-}
-
-export interface JobReport {
-  readonly jobId: string;
-  readonly outcome: Outcome;
-  readonly status: string | null;
-  readonly checkFlag: string | null;
-  readonly briefMsg: string | null;
-  readonly stepInfo: CheckStep[] | null;
-  readonly requestId: string | null;
-  readonly polls: number;
-  /** Requests sent for this job, retries included. */
-  readonly requests: number;
-  readonly elapsedMs: number;
-  readonly warnings: readonly WarningItem[];
-  readonly created: ActionReceipt | null;
-  readonly started: ActionReceipt | null;
-  readonly notes: readonly string[];
-  readonly error?: JobError;
-}
-
-export interface GateResult {
-  readonly passed: boolean;
-  readonly exitCode: number;
-  readonly interrupted: boolean;
-  /** One sentence: why the gate opened or closed. */
-  readonly reason: string;
-  readonly jobs: readonly JobReport[];
-}
-
-export type GateEvent =
-  | { readonly type: "created"; readonly jobId: string; readonly requestId: string }
-  | {
-      readonly type: "poll";
-      readonly jobId: string;
-      readonly state: JobState;
-      readonly response: DescribeMigrationCheckJobResponse;
-      readonly polls: number;
-      readonly elapsedMs: number;
-      readonly note?: string;
-    }
-  | { readonly type: "retry"; readonly jobId: string; readonly action: DtsAction; readonly notice: RetryNotice }
-  | { readonly type: "verdict"; readonly report: JobReport }
-  | { readonly type: "started"; readonly jobId: string; readonly requestId: string };
+import type { DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
+import { readCheckAnswer } from "./check-answer.js";
+import { JobRecord, jobErrorOf } from "./job-record.js";
+import { reasonFor } from "./report.js";
+import { type RetriedResult, type SendOptions, sendWithRetry } from "./retry.js";
+import { clean } from "./text.js";
+import type { GateDeps, GateOptions, GateResult, JobError, JobReport } from "./types.js";
+import { EXIT_CODES, exitCodeOf, isTerminalStatus, judge } from "./verdict.js";
 
 const DEFAULT_STALE_GRACE_MS = 60_000;
+/** StartMigrateJob is sent at most this often: only refusals that were surely not applied are sent again. */
+export const START_MAX_SENDS = 3;
 const INTERRUPTED: JobError = { code: "Interrupted", message: "interrupted before a verdict" };
 
-class JobRecord {
-  outcome: Outcome | undefined;
-  last: DescribeMigrationCheckJobResponse | undefined;
-  polls = 0;
-  requests = 0;
-  elapsedMs = 0;
-  created: ActionReceipt | null = null;
-  started: ActionReceipt | null = null;
-  readonly notes: string[] = [];
-  error: JobError | undefined;
-  /** The last request that failed and was retried: what a timeout report should explain. */
-  lastRetried: ApiError | undefined;
-
-  constructor(readonly jobId: string) {}
-
-  note(text: string) {
-    if (!this.notes.includes(text)) this.notes.push(text);
-  }
-
-  fail(outcome: Outcome, error: JobError | undefined) {
-    this.outcome = outcome;
-    if (error) this.error = error;
-    if (outcome === "timeout" && this.lastRetried) {
-      this.note(`last failed request before the timeout: ${this.lastRetried.code}: ${this.lastRetried.message}`);
-    }
-  }
-
-  report(): JobReport {
-    const outcome = this.outcome ?? "error";
-    const stepInfo = this.last?.StepInfo ?? null;
-    const warnings = outcome === "pass" ? warningsOf(stepInfo) : [];
-    const error =
-      this.error ?? (this.outcome === undefined ? { code: "Unfinished", message: "no verdict" } : undefined);
-    return {
-      jobId: this.jobId,
-      outcome,
-      status: this.last?.Status ?? null,
-      checkFlag: this.last?.CheckFlag ?? null,
-      briefMsg: this.last?.BriefMsg ?? null,
-      stepInfo,
-      requestId: this.last?.RequestId ?? null,
-      polls: this.polls,
-      requests: this.requests,
-      elapsedMs: this.elapsedMs,
-      warnings,
-      created: this.created,
-      started: this.started,
-      notes: this.notes,
-      ...(outcome === "error" && error ? { error } : {}),
-    };
-  }
-}
-
-function jobErrorOf(error: ApiError): JobError {
-  return {
-    code: error.code,
-    message: error.message,
-    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-  };
-}
+/** Why the run stopped waiting before every job had its verdict; the first cause is kept. */
+type StopCause = "deadline" | "interrupt" | "failFast" | "unexpected";
 
 /** Same answer, same check result: used to tell a stale result from a fresh one. */
 function resultKey(response: DescribeMigrationCheckJobResponse): string {
   return JSON.stringify([response.Status, response.CheckFlag, response.BriefMsg, response.StepInfo]);
 }
 
-function reasonFor(jobs: readonly JobReport[], exitCode: number, failOnWarning: boolean, interrupted: boolean): string {
-  if (interrupted) return "gate closed: interrupted before every check had a verdict";
-  const byOutcome = (outcome: Outcome) => jobs.filter((job) => job.outcome === outcome).map((job) => job.jobId);
-  const errors = jobs.filter((job) => job.outcome === "error");
-  if (errors.length > 0) {
-    const first = errors[0];
-    return `gate closed: ${errors.map((job) => job.jobId).join(", ")} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}`;
-  }
-  const timedOut = byOutcome("timeout");
-  if (timedOut.length > 0) return `gate closed: no verdict before the timeout for ${timedOut.join(", ")}`;
-  const notPassed = byOutcome("notPass");
-  const failed = byOutcome("failed");
-  if (notPassed.length + failed.length > 0) {
-    const parts = [
-      ...(notPassed.length > 0 ? [`${notPassed.join(", ")} did not pass the check`] : []),
-      ...(failed.length > 0 ? [`the check task of ${failed.join(", ")} failed`] : []),
-    ];
-    return `gate closed: ${parts.join("; ")}`;
-  }
-  const warned = jobs.filter((job) => job.warnings.length > 0);
-  if (exitCode === EXIT_CODES.closed && failOnWarning) {
-    return `gate closed: --fail-on-warning and ${warned.map((job) => `${job.jobId} has ${plural(job.warnings.length, "warning")}`).join(", ")}`;
-  }
-  const started = jobs.filter((job) => job.started !== null).length;
-  const warningNote =
-    warned.length > 0
-      ? ` (${plural(
-          warned.reduce((sum, job) => sum + job.warnings.length, 0),
-          "warning",
-        )} to review)`
-      : "";
-  return `gate open: ${jobs.length === 1 ? "the check passed" : `all ${jobs.length} checks passed`}${warningNote}${
-    started > 0 ? `; migration started for ${plural(started, "job")}` : ""
-  }`;
+function describeUnexpected(error: unknown): string {
+  return clean(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
 
 /**
  * Waits for the pre-migration check of every job and turns the results into one verdict.
  * Optionally (re)creates the checks first and starts the migrations once every job passed.
  * Knows nothing of the command line or of GitHub: time, transport and output are injected.
+ * Never throws: whatever fails unexpectedly ends the run with exit 4 and what is known reported,
+ * a StartMigrateJob that was sent included.
  */
-export async function runGate(options: GateOptions, deps: GateDeps): Promise<GateResult> {
-  const { clock, client } = deps;
-  const jobIds = [...new Set(options.jobIds)];
-  const records = jobIds.map((jobId) => new JobRecord(jobId));
-  const startedAt = clock.now();
-  const deadlineAt = startedAt + options.timeoutMs;
-  const staleGraceMs = options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS;
+export function runGate(options: GateOptions, deps: GateDeps): Promise<GateResult> {
+  return new GateRun(options, deps).run();
+}
 
-  // One deadline for the whole wait; it also cuts whatever is in flight when it passes.
-  const finished = new AbortController();
-  const deadline = new AbortController();
-  if (options.timeoutMs > 0) {
-    clock.sleep(options.timeoutMs, finished.signal).then(
-      () => deadline.abort(),
-      () => {},
-    );
+/** One run of the gate: its jobs' records, one stop signal, and the steps of each job's wait. */
+class GateRun {
+  readonly records: JobRecord[];
+  readonly startedAt: number;
+  readonly deadlineAt: number;
+  /** One signal stops everything still waiting: the deadline, an interruption, fail-fast, a bug. */
+  readonly stop = new AbortController();
+  stopCause: StopCause | undefined;
+  unexpected: string | undefined;
+
+  constructor(
+    readonly options: GateOptions,
+    readonly deps: GateDeps,
+  ) {
+    this.records = [...new Set(options.jobIds)].map((jobId) => new JobRecord(jobId));
+    this.startedAt = deps.clock.now();
+    this.deadlineAt = this.startedAt + options.timeoutMs;
   }
-  const signals = [deadline.signal, ...(deps.interrupt ? [deps.interrupt] : [])];
-  const runSignal = AbortSignal.any(signals);
-  const interrupted = () => deps.interrupt?.aborted === true;
-  const jobExitCode = (job: JobReport) => exitCodeOf(job.outcome, options.failOnWarning && job.warnings.length > 0);
 
-  const send = <A extends DtsAction>(record: JobRecord, action: A, idempotent = true): Promise<RetriedResult<A>> =>
-    sendWithRetry<A>(
-      (signal) => {
+  stopRun(cause: StopCause) {
+    this.stopCause ??= cause;
+    this.stop.abort();
+  }
+
+  interrupted(): boolean {
+    return this.deps.interrupt?.aborted === true;
+  }
+
+  jobExitCode(job: JobReport): number {
+    return exitCodeOf(job.outcome, this.options.failOnWarning && job.warnings.length > 0);
+  }
+
+  async run(): Promise<GateResult> {
+    const { options, deps, records } = this;
+    const finished = new AbortController();
+    if (options.timeoutMs > 0) {
+      deps.clock.sleep(options.timeoutMs, finished.signal).then(
+        () => this.stopRun("deadline"),
+        () => {},
+      );
+    }
+    const onInterrupt = () => this.stopRun("interrupt");
+    if (deps.interrupt?.aborted) onInterrupt();
+    deps.interrupt?.addEventListener("abort", onInterrupt, { once: true });
+    try {
+      await Promise.all(records.map((record) => this.guarded(record, () => this.waitForJob(record))));
+      const gateOpen = records.every((record) => this.jobExitCode(record.report()) === EXIT_CODES.open);
+      if (options.start && !this.stop.signal.aborted && gateOpen) {
+        // Starting is not idempotent: each job once, and only when every job passed.
+        await Promise.all(records.map((record) => this.guarded(record, () => this.startMigration(record))));
+      }
+    } finally {
+      finished.abort();
+      deps.interrupt?.removeEventListener("abort", onInterrupt);
+    }
+    return this.result();
+  }
+
+  /** Any failure that is not a result (a bug, a broken dependency) stops the run instead of crashing it. */
+  async guarded(record: JobRecord, task: () => Promise<void>) {
+    try {
+      await task();
+    } catch (error) {
+      this.unexpected ??= describeUnexpected(error);
+      this.stopRun("unexpected");
+      // A start whose answer was never read may have been applied.
+      if (record.startRequests > 0 && record.started === null) record.startMaybeApplied = true;
+    }
+  }
+
+  result(): GateResult {
+    for (const record of this.records) {
+      if (record.startMaybeApplied && record.started === null && record.error?.code !== "StartOutcomeUnknown") {
+        record.fail("error", {
+          code: "StartOutcomeUnknown",
+          message: `StartMigrateJob was sent but the run failed before its answer (${this.unexpected ?? "unknown"}). Check the job's state before starting it by hand`,
+        });
+      } else if (record.outcome === undefined) {
+        this.stopWithoutVerdict(record);
+      }
+    }
+    const jobs = this.records.map((record) => record.report());
+    const worst = jobs.reduce<number>((code, job) => Math.max(code, this.jobExitCode(job)), EXIT_CODES.open);
+    const interrupted = this.interrupted();
+    const exitCode = interrupted || this.unexpected !== undefined ? EXIT_CODES.error : worst;
+    return {
+      passed: exitCode === EXIT_CODES.open,
+      exitCode,
+      interrupted,
+      reason: reasonFor(jobs, exitCode, this.options.failOnWarning, interrupted),
+      jobs,
+    };
+  }
+
+  send<A extends DtsAction>(
+    record: JobRecord,
+    action: A,
+    sendOptions: SendOptions = { idempotent: true },
+  ): Promise<RetriedResult<A>> {
+    const { deps } = this;
+    return sendWithRetry<A>(
+      async (signal) => {
         record.requests++;
-        return client.call(action, { JobId: record.jobId }, signal ? { signal } : {}) as Promise<CallResult<A>>;
+        if (action === "StartMigrateJob") record.startRequests++;
+        const result = await deps.client.call(action, { JobId: record.jobId }, signal ? { signal } : {});
+        if (action === "StartMigrateJob" && !result.ok && result.error.maybeApplied) record.startMaybeApplied = true;
+        return result;
       },
       {
         limiter: deps.limiter,
-        clock,
+        clock: deps.clock,
         random: deps.random,
         policy: deps.policy,
-        signal: runSignal,
-        adoptServerClock: (ms) => client.adoptServerClock(ms),
+        signal: this.stop.signal,
+        adoptServerClock: (ms) => deps.client.adoptServerClock(ms),
         onRetry: (notice) => {
           record.lastRetried = notice.error;
           deps.onEvent?.({ type: "retry", jobId: record.jobId, action, notice });
         },
       },
-      { idempotent },
+      sendOptions,
     );
+  }
 
-  /** Ends a job that was stopped before its verdict: by an interruption, else by the deadline. */
-  const stopWithoutVerdict = (record: JobRecord) => {
-    if (interrupted()) record.fail("error", INTERRUPTED);
+  /** Ends a job that was stopped before its verdict, by what stopped the run. */
+  stopWithoutVerdict(record: JobRecord) {
+    if (this.interrupted()) record.fail("error", INTERRUPTED);
+    else if (this.stopCause === "unexpected")
+      record.fail("error", { code: "UnexpectedError", message: this.unexpected ?? "" });
+    else if (this.stopCause === "failFast") record.fail("cancelled", undefined);
     else record.fail("timeout", undefined);
-  };
+  }
 
-  /** Ends a job whose request failed: the deadline and interruption explain an abort. */
-  const failRequest = (record: JobRecord, error: ApiError) => {
-    if (interrupted() || (deadline.signal.aborted && error.code === LOCAL_CODES.aborted)) stopWithoutVerdict(record);
-    else record.fail("error", jobErrorOf(error));
-  };
+  /** Ends a job whose request failed: a stop of the run explains an abort. */
+  failRequest(record: JobRecord, error: ApiError) {
+    if (this.interrupted() || (this.stop.signal.aborted && error.code === LOCAL_CODES.aborted)) {
+      this.stopWithoutVerdict(record);
+    } else {
+      record.fail("error", jobErrorOf(error));
+    }
+  }
 
-  const createCheck = async (record: JobRecord): Promise<boolean> => {
-    const result = await send(record, "CreateMigrateCheckJob");
+  /** One job: its check (re)created when asked, then polled to a verdict. */
+  async waitForJob(record: JobRecord) {
+    if (!this.options.createCheck || (await this.createCheck(record))) await this.waitForVerdict(record);
+    record.elapsedMs = Math.round(this.deps.clock.now() - this.startedAt);
+    const report = record.report();
+    this.deps.onEvent?.({ type: "verdict", report });
+    if ((this.options.failFast ?? true) && this.jobExitCode(report) !== EXIT_CODES.open) this.stopRun("failFast");
+  }
+
+  async createCheck(record: JobRecord): Promise<boolean> {
+    const result = await this.send(record, "CreateMigrateCheckJob");
     if (!result.ok) {
-      failRequest(record, result.error);
+      this.failRequest(record, result.error);
       return false;
     }
-    record.created = { requestId: result.value.RequestId };
-    deps.onEvent?.({ type: "created", jobId: record.jobId, requestId: result.value.RequestId });
+    const requestId = clean(result.value.RequestId);
+    record.created = { requestId };
+    this.deps.onEvent?.({ type: "created", jobId: record.jobId, requestId });
     return true;
-  };
+  }
 
-  const waitForVerdict = async (record: JobRecord): Promise<void> => {
+  async waitForVerdict(record: JobRecord): Promise<void> {
+    const { options, deps } = this;
+    const { clock } = deps;
     const createdAt = clock.now();
+    const staleGraceMs = options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS;
     let sawUnfinished = !options.createCheck;
     let firstResultKey: string | undefined;
     for (;;) {
       const pollStartedAt = clock.now();
-      const result = await send(record, "DescribeMigrationCheckJob");
+      const result = await this.send(record, "DescribeMigrationCheckJob");
       if (!result.ok) {
-        failRequest(record, result.error);
+        this.failRequest(record, result.error);
         return;
       }
       record.polls++;
       record.lastRetried = undefined;
-      const response = result.value;
+      const { response, anomalies } = readCheckAnswer(result.value);
       record.last = response;
+      if (anomalies.length > 0) record.note(`the answer had fields of an unexpected type: ${anomalies.join("; ")}`);
       let { state, note } = judge(response);
       if (!isTerminalStatus(response.Status)) sawUnfinished = true;
       if (state !== "waiting" && !sawUnfinished) {
@@ -303,7 +234,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
         }
       }
       if (note) record.note(note);
-      record.elapsedMs = Math.round(clock.now() - startedAt);
+      record.elapsedMs = Math.round(clock.now() - this.startedAt);
       deps.onEvent?.({
         type: "poll",
         jobId: record.jobId,
@@ -317,65 +248,71 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
         record.outcome = state;
         return;
       }
-      // The deadline is checked before sleeping: a poll that could only come after it never starts.
-      const nextPollAt = pollStartedAt + options.intervalMs;
-      if (nextPollAt >= deadlineAt || interrupted()) {
-        stopWithoutVerdict(record);
-        return;
-      }
-      try {
-        // A poll that took the whole interval is followed at once: no timer for nothing.
-        const pauseMs = nextPollAt - clock.now();
-        if (pauseMs > 0) await clock.sleep(pauseMs, runSignal);
-      } catch {
-        stopWithoutVerdict(record);
+      if (!(await this.pauseBeforeNextPoll(pollStartedAt))) {
+        this.stopWithoutVerdict(record);
         return;
       }
     }
-  };
-
-  const startMigration = async (record: JobRecord): Promise<void> => {
-    const result = await send(record, "StartMigrateJob", false);
-    if (result.ok) {
-      record.started = { requestId: result.value.RequestId };
-      deps.onEvent?.({ type: "started", jobId: record.jobId, requestId: result.value.RequestId });
-      return;
-    }
-    const error = result.error;
-    if (error.maybeApplied && error.retryable) {
-      record.fail("error", {
-        code: "StartOutcomeUnknown",
-        message: `StartMigrateJob was sent but its answer was lost (${error.code}: ${error.message}); it was not sent again. Check the job's state (console or DescribeMigrationDetail) before starting it by hand`,
-      });
-      return;
-    }
-    failRequest(record, error);
-  };
-
-  try {
-    await Promise.all(
-      records.map(async (record) => {
-        if (!options.createCheck || (await createCheck(record))) await waitForVerdict(record);
-        record.elapsedMs = Math.round(clock.now() - startedAt);
-        deps.onEvent?.({ type: "verdict", report: record.report() });
-      }),
-    );
-    const gateOpen = records.every((record) => jobExitCode(record.report()) === EXIT_CODES.open);
-    if (options.start && !interrupted() && gateOpen) {
-      // Starting is not idempotent: each job once, and only when every job passed.
-      await Promise.all(records.map(startMigration));
-    }
-  } finally {
-    finished.abort();
   }
 
-  const jobs = records.map((record) => record.report());
-  const exitCode = interrupted() ? EXIT_CODES.error : Math.max(EXIT_CODES.open, ...jobs.map(jobExitCode));
-  return {
-    passed: !interrupted() && exitCode === EXIT_CODES.open,
-    exitCode,
-    interrupted: interrupted(),
-    reason: reasonFor(jobs, exitCode, options.failOnWarning, interrupted()),
-    jobs,
-  };
+  /**
+   * The deadline is checked before sleeping: a poll that could only come after it never starts.
+   * False when the run must stop waiting.
+   */
+  async pauseBeforeNextPoll(pollStartedAt: number): Promise<boolean> {
+    const nextPollAt = pollStartedAt + this.options.intervalMs;
+    if (nextPollAt >= this.deadlineAt || this.stop.signal.aborted) return false;
+    try {
+      // A poll that took the whole interval is followed at once: no timer for nothing.
+      const pauseMs = nextPollAt - this.deps.clock.now();
+      if (pauseMs > 0) await this.deps.clock.sleep(pauseMs, this.stop.signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Why the run stopped, in words, or undefined while it runs. */
+  stoppedBy(): string | undefined {
+    if (this.interrupted()) return "the run was interrupted";
+    if (this.stopCause === "deadline") return "the timeout came";
+    if (this.stopCause === "unexpected") return `the run failed (${this.unexpected})`;
+    return undefined;
+  }
+
+  async startMigration(record: JobRecord): Promise<void> {
+    const result = await this.send(record, "StartMigrateJob", { idempotent: false, maxSends: START_MAX_SENDS });
+    if (record.startRequests > 1) {
+      record.note(
+        `StartMigrateJob was sent ${record.startRequests} times: ${record.startRequests - 1} refused before being processed (at most ${START_MAX_SENDS} sends)`,
+      );
+    }
+    if (result.ok) {
+      const requestId = clean(result.value.RequestId);
+      record.started = { requestId };
+      this.deps.onEvent?.({ type: "started", jobId: record.jobId, requestId });
+      return;
+    }
+    const stopped = this.stoppedBy();
+    if (record.startMaybeApplied) {
+      const lost = jobErrorOf(result.error);
+      const how = stopped ? `${stopped} while it was in flight` : `its answer was lost (${lost.code}: ${lost.message})`;
+      record.fail("error", {
+        code: "StartOutcomeUnknown",
+        message: `StartMigrateJob was sent but ${how}; it was not sent again. Check the job's state (console or DescribeMigrationDetail) before starting it by hand`,
+      });
+    } else if (stopped) {
+      const what = record.startRequests > 0 ? "accepted (every send was refused before being processed)" : "sent";
+      record.fail("error", {
+        code: "StartNotSent",
+        message: `${stopped} before StartMigrateJob was ${what}: the migration was not started`,
+      });
+    } else {
+      const refused = jobErrorOf(result.error);
+      record.fail("error", {
+        ...refused,
+        message: `${refused.message} (StartMigrateJob refused: the migration was not started)`,
+      });
+    }
+  }
 }

@@ -1,8 +1,8 @@
 import type { TraceEvent } from "../tencent/client.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
-import type { GateEvent } from "./gate.js";
 import { OUTCOME_LABELS, paint, type Style } from "./report.js";
 import { clean, plural } from "./text.js";
+import type { GateEvent } from "./types.js";
 import type { JobState } from "./verdict.js";
 
 export interface ProgressOptions {

@@ -1,7 +1,7 @@
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
-import type { GateResult, JobReport } from "./gate.js";
 import { clean, plural } from "./text.js";
-import type { Outcome } from "./verdict.js";
+import type { GateResult, JobReport } from "./types.js";
+import { EXIT_CODES, type Outcome } from "./verdict.js";
 
 /** The contract's `--output json` document (and the Action's `result` output). */
 export function toJsonDocument(result: GateResult) {
@@ -22,10 +22,15 @@ export function toJsonDocument(result: GateResult) {
       warnings: job.warnings,
       created: job.created,
       started: job.started,
+      startRequests: job.startRequests,
+      notes: job.notes,
       ...(job.error ? { error: job.error } : {}),
     })),
   };
 }
+
+/** Step names are padded to the longest, up to this. */
+const MAX_NAME_WIDTH = 48;
 
 export interface Style {
   readonly color: boolean;
@@ -44,6 +49,7 @@ export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }
   failed: { label: "CHECK FAILED", color: "red" },
   timeout: { label: "TIMED OUT", color: "yellow" },
   error: { label: "ERROR", color: "red" },
+  cancelled: { label: "CANCELLED", color: "dim" },
 };
 
 export interface StepView {
@@ -120,7 +126,12 @@ function renderJob(job: JobReport, style: Style): string[] {
   const steps = job.stepInfo ?? [];
   if (steps.length > 0) {
     const views = steps.map(stepView);
-    const width = Math.max(...views.map((view) => view.name.length));
+    // A loop, not Math.max(...): an answer may hold hundreds of thousands of steps. Capped, so one
+    // long name does not pad every line.
+    const width = Math.min(
+      views.reduce((widest, view) => Math.max(widest, view.name.length), 0),
+      MAX_NAME_WIDTH,
+    );
     for (const view of views) {
       const statusColor: ColorName =
         view.status === "pass"
@@ -157,4 +168,46 @@ export function renderReport(result: GateResult, style: Style): string {
   const blocks = result.jobs.map((job) => renderJob(job, style).join("\n"));
   const verdict = paint(style, result.passed ? "green" : "red", result.reason);
   return `${blocks.join("\n\n")}\n\n${verdict}\n`;
+}
+
+/** One sentence: why the gate opened or closed (the last line of every report). */
+export function reasonFor(
+  jobs: readonly JobReport[],
+  exitCode: number,
+  failOnWarning: boolean,
+  interrupted: boolean,
+): string {
+  if (interrupted) return "gate closed: interrupted before every check had a verdict";
+  const byOutcome = (outcome: Outcome) => jobs.filter((job) => job.outcome === outcome).map((job) => job.jobId);
+  const errors = jobs.filter((job) => job.outcome === "error");
+  if (errors.length > 0) {
+    const first = errors[0];
+    return `gate closed: ${errors.map((job) => job.jobId).join(", ")} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}`;
+  }
+  const timedOut = byOutcome("timeout");
+  if (timedOut.length > 0) return `gate closed: no verdict before the timeout for ${timedOut.join(", ")}`;
+  const notPassed = byOutcome("notPass");
+  const failed = byOutcome("failed");
+  if (notPassed.length + failed.length > 0) {
+    const parts = [
+      ...(notPassed.length > 0 ? [`${notPassed.join(", ")} did not pass the check`] : []),
+      ...(failed.length > 0 ? [`the check task of ${failed.join(", ")} failed`] : []),
+    ];
+    return `gate closed: ${parts.join("; ")}`;
+  }
+  const warned = jobs.filter((job) => job.warnings.length > 0);
+  if (exitCode === EXIT_CODES.closed && failOnWarning) {
+    return `gate closed: --fail-on-warning and ${warned.map((job) => `${job.jobId} has ${plural(job.warnings.length, "warning")}`).join(", ")}`;
+  }
+  const started = jobs.filter((job) => job.started !== null).length;
+  const warningNote =
+    warned.length > 0
+      ? ` (${plural(
+          warned.reduce((sum, job) => sum + job.warnings.length, 0),
+          "warning",
+        )} to review)`
+      : "";
+  return `gate open: ${jobs.length === 1 ? "the check passed" : `all ${jobs.length} checks passed`}${warningNote}${
+    started > 0 ? `; migration started for ${plural(started, "job")}` : ""
+  }`;
 }

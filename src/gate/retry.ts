@@ -42,11 +42,15 @@ export interface RetryDeps {
 
 export type RetriedResult<A extends DtsAction> = CallResult<A> & { readonly attempts: number };
 
-/** Full-jitter exponential backoff (the AWS architecture blog's "full jitter"). */
+/**
+ * Full-jitter exponential backoff (the AWS architecture blog's "full jitter"), and never sooner
+ * than a `Retry-After` the server sent (capped at the backoff's maximum).
+ */
 export function backoffMs(error: ApiError, retryNumber: number, policy: RetryPolicy, random: () => number): number {
   const base = error.kind === "throttled" ? policy.throttledBaseMs : policy.transientBaseMs;
   const ceiling = Math.min(policy.capMs, base * 2 ** (retryNumber - 1));
-  return Math.floor(random() * ceiling);
+  const jittered = Math.floor(random() * ceiling);
+  return error.retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(error.retryAfterMs, policy.capMs));
 }
 
 class Failed extends Error {
@@ -58,6 +62,8 @@ class Failed extends Error {
 export interface SendOptions {
   /** For actions that must not run twice: never resend after a failure that may have been applied. */
   readonly idempotent: boolean;
+  /** Sends at most, the first included (default: the policy's retries + 1). */
+  readonly maxSends?: number;
 }
 
 /**
@@ -86,7 +92,7 @@ export async function sendWithRetry<A extends DtsAction>(
   const attempt = async (): Promise<CallResult<A>> => {
     if (pendingDelayMs > 0) await clock.sleep(pendingDelayMs, signal);
     attempts++;
-    return deps.limiter.schedule(() => send(signal));
+    return deps.limiter.schedule(() => send(signal), signal);
   };
 
   try {
@@ -102,7 +108,7 @@ export async function sendWithRetry<A extends DtsAction>(
         return result;
       },
       {
-        retries: policy.retries,
+        retries: Math.min(policy.retries, (options.maxSends ?? Number.POSITIVE_INFINITY) - 1),
         minTimeout: 0,
         maxTimeout: 0,
         ...(signal ? { signal } : {}),

@@ -2,9 +2,10 @@ import type { TraceEvent } from "../tencent/client.js";
 import { createDtsClient } from "../tencent/client.js";
 import type { Credentials } from "../tencent/credentials.js";
 import { systemClock } from "./clock.js";
-import { type GateEvent, type GateOptions, type GateResult, runGate } from "./gate.js";
+import { runGate } from "./gate.js";
 import { createRateLimiter, type RequestLimiter } from "./limiter.js";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";
+import type { GateEvent, GateOptions, GateResult } from "./types.js";
 
 /** Everything a real run needs; both adapters (CLI and Action) build one of these. */
 export interface RunConfig extends GateOptions {

@@ -1,7 +1,10 @@
 import type { CheckStep, DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 
-/** How a job's wait ended, as the contract's JSON names it. */
-export type Outcome = "pass" | "notPass" | "failed" | "timeout" | "error";
+/**
+ * How a job's wait ended, as the contract's JSON names it. `cancelled`: not polled any more once the
+ * gate could no longer open (--fail-fast).
+ */
+export type Outcome = "pass" | "notPass" | "failed" | "timeout" | "error" | "cancelled";
 export type JobState = "waiting" | Outcome;
 
 export const EXIT_CODES = {
@@ -28,7 +31,10 @@ export interface Judgement {
   readonly note?: string;
 }
 
-/** Reads one answer of DescribeMigrationCheckJob. Unknown values wait, they never crash. */
+/**
+ * Reads one answer of DescribeMigrationCheckJob (through its validated view). Only `Status` exactly
+ * "success" with `CheckFlag` exactly "checkPass" passes; unknown values wait, they never crash.
+ */
 export function judge(response: Pick<DescribeMigrationCheckJobResponse, "Status" | "CheckFlag">): Judgement {
   const { Status: status, CheckFlag: checkFlag } = response;
   if (status === "failed") return { state: "failed" };
@@ -81,6 +87,8 @@ export function exitCodeOf(outcome: Outcome, warningsCloseGate: boolean): number
       return EXIT_CODES.timeout;
     case "notPass":
     case "failed":
+    // Never polled to the end: it cannot open the gate, and it never weighs more than what closed it.
+    case "cancelled":
       return EXIT_CODES.closed;
     case "pass":
       return warningsCloseGate ? EXIT_CODES.closed : EXIT_CODES.open;

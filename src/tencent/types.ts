@@ -1,4 +1,8 @@
-/** Shapes of DTS API 2021-12-06 as the reference documents them; every field may be null. */
+/**
+ * Shapes of DTS API 2021-12-06 as the reference documents them; every field may be null. An answer
+ * arrives as an `ApiAnswer` (only its RequestId is known to be a string) and becomes a
+ * `DescribeMigrationCheckJobResponse` through `readCheckAnswer` (src/gate/check-answer.ts) alone.
+ */
 
 export const DTS_VERSION = "2021-12-06";
 export const DTS_SERVICE = "dts";
@@ -34,14 +38,17 @@ export interface DescribeMigrationCheckJobResponse {
   RequestId: string;
 }
 
-export interface RequestIdOnlyResponse {
-  RequestId: string;
+/** The `Response` object of a successful answer, as parsed: nothing but its RequestId is trusted. */
+export interface ApiAnswer {
+  readonly RequestId: string;
+  readonly [field: string]: unknown;
 }
 
+/** What the client hands back for each action: the gate reads DescribeMigrationCheckJob's through the view. */
 export interface ActionResponses {
-  DescribeMigrationCheckJob: DescribeMigrationCheckJobResponse;
-  CreateMigrateCheckJob: RequestIdOnlyResponse;
-  StartMigrateJob: RequestIdOnlyResponse;
+  DescribeMigrationCheckJob: ApiAnswer;
+  CreateMigrateCheckJob: ApiAnswer;
+  StartMigrateJob: ApiAnswer;
 }
 
 export const JOB_ID_PATTERN = /^dts-[a-z0-9]{8}$/;

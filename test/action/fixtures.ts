@@ -1,4 +1,4 @@
-import type { GateResult, JobReport } from "../../src/gate/gate.js";
+import type { GateResult, JobReport } from "../../src/gate/types.js";
 import { warningsOf } from "../../src/gate/verdict.js";
 import { checkView, type ScenarioName } from "../../src/simulator/scenarios.js";
 import type { CheckStep } from "../../src/tencent/types.js";
@@ -28,6 +28,7 @@ export function jobReport(jobId: string, scenario: ScenarioName, overrides: Part
     warnings: outcome === "pass" ? warningsOf(view.StepInfo) : [],
     created: null,
     started: null,
+    startRequests: 0,
     notes: [],
     ...overrides,
   };

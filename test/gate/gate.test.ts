@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type GateEvent, type GateOptions, runGate } from "../../src/gate/gate.js";
+import { runGate } from "../../src/gate/gate.js";
 import type { RequestLimiter } from "../../src/gate/limiter.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/gate/retry.js";
+import type { GateEvent, GateOptions } from "../../src/gate/types.js";
 import { apiError, checkAnswer, FakeClient, step } from "../helpers/fake-client.js";
 import { VirtualClock } from "../helpers/virtual-clock.js";
 
@@ -177,7 +178,7 @@ describe("runGate: errors and retries", () => {
   });
 
   it("lets the worst outcome decide the exit code", async () => {
-    const { client, run } = setup({ jobIds: [JOB, OTHER], timeoutMs: 4_000 });
+    const { client, run } = setup({ jobIds: [JOB, OTHER], timeoutMs: 4_000, failFast: false });
     client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("success", "checkNotPass")]);
     client.script("DescribeMigrationCheckJob", OTHER, [checkAnswer("running")]);
     const result = await run();

@@ -1,8 +1,16 @@
-import type { CallResult, DtsClient } from "../../src/tencent/client.js";
+import type { CallOptions, CallResult, DtsClient } from "../../src/tencent/client.js";
 import { ApiError, type ApiErrorFields, kindOfCode } from "../../src/tencent/errors.js";
 import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../../src/tencent/types.js";
 
-export type Answer = DescribeMigrationCheckJobResponse | ApiError | { RequestId: string };
+/**
+ * One scripted answer: a response, an error, or an exchange that takes time (it receives the
+ * request's signal and must honour it, as the real client does).
+ */
+export type Answer =
+  | DescribeMigrationCheckJobResponse
+  | ApiError
+  | { readonly RequestId: string; readonly [field: string]: unknown }
+  | ((signal: AbortSignal | undefined) => Promise<ApiError | { readonly RequestId: string }>);
 
 let requestSeq = 0;
 const requestId = () => `req-${++requestSeq}`;
@@ -72,12 +80,17 @@ export class FakeClient implements Pick<DtsClient, "call" | "adoptServerClock"> 
     return this.calls.filter((call) => call.action === action && (jobId === undefined || call.jobId === jobId)).length;
   }
 
-  async call<A extends DtsAction>(action: A, params: Readonly<Record<string, string>>): Promise<CallResult<A>> {
+  async call<A extends DtsAction>(
+    action: A,
+    params: Readonly<Record<string, string>>,
+    options: CallOptions = {},
+  ): Promise<CallResult<A>> {
     const jobId = params.JobId ?? "";
     this.calls.push({ action, jobId, at: this.now() });
     const answers = this.#scripts.get(`${action} ${jobId}`);
     if (!answers || answers.length === 0) throw new Error(`no script for ${action} ${jobId}`);
-    const answer = answers.length > 1 ? answers.shift() : answers[0];
+    const scripted = answers.length > 1 ? answers.shift() : answers[0];
+    const answer = typeof scripted === "function" ? await scripted(options.signal) : scripted;
     if (answer instanceof ApiError) return { ok: false, error: answer };
     return { ok: true, value: answer as CallResult<A> extends { value: infer V } ? V : never, httpStatus: 200 };
   }

@@ -1,0 +1,173 @@
+import type { ApiAnswer, CheckStep, CheckStepDetail, DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+import { clean } from "./text.js";
+
+/**
+ * The one validating step for a DescribeMigrationCheckJob answer: any JSON in, the typed view out.
+ * Nothing after it trusts a shape. A field of the documented type is kept; null or absent is null;
+ * a value of another type is kept as text for the report (a number `5` for Status becomes "5",
+ * an object becomes its JSON, cut short) and noted, so that it can never equal a verdict word by
+ * accident of type. Every string is cleaned (`clean`): no control character or line break of API
+ * origin goes further, so that secrets can be redacted from what is shown and not from a variant of it.
+ * Loops only, no spreading: an answer of 200,000 steps reads like one of 13.
+ */
+export interface CheckAnswer {
+  readonly response: DescribeMigrationCheckJobResponse;
+  /** What did not have the documented type, in words, at most MAX_NOTES of them. */
+  readonly anomalies: readonly string[];
+}
+
+const MAX_NOTES = 5;
+const MAX_TEXT = 200;
+
+class Reader {
+  readonly anomalies: string[] = [];
+  note(where: string, what: string) {
+    if (this.anomalies.length < MAX_NOTES) this.anomalies.push(`${where} ${what}`);
+    else if (this.anomalies.length === MAX_NOTES) this.anomalies.push("and more fields of an unexpected type");
+  }
+
+  text(value: unknown, where: string): string | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "string") return clean(value);
+    const shown = textOf(value);
+    this.note(where, `was ${kindOf(value)} ${shown}, not a string`);
+    return shown;
+  }
+
+  /**
+   * A word the verdict depends on (Status, CheckFlag, StepStatus, CheckResult): kept only when it
+   * is already clean text, else shown as its JSON, so that "succ\u0007ess" can never read as "success".
+   */
+  word(value: unknown, where: string): string | null {
+    if (typeof value === "string" && clean(value) !== value) {
+      const shown = textOf(JSON.stringify(value));
+      this.note(where, `held control characters or line breaks: ${shown}`);
+      return shown;
+    }
+    return this.text(value, where);
+  }
+
+  texts(value: unknown, where: string): string[] | null {
+    if (value === null || value === undefined) return null;
+    if (!Array.isArray(value)) {
+      this.note(where, `was ${kindOf(value)}, not an array`);
+      return [this.text(value, where) ?? ""];
+    }
+    const texts: string[] = [];
+    for (let index = 0; index < value.length; index++) {
+      const entry = value[index];
+      if (entry === null || entry === undefined) continue;
+      texts.push(this.text(entry, `${where}[${index}]`) ?? "");
+    }
+    return texts;
+  }
+
+  number(value: unknown, where: string): number | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "number" && Number.isFinite(value)) return value;
+    this.note(where, `was ${kindOf(value)} ${textOf(value)}, not a number`);
+    return null;
+  }
+
+  /** A flag that is not a boolean counts as not set: a step is skipped only when the API says so. */
+  flag(value: unknown, where: string): boolean | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "boolean") return value;
+    this.note(where, `was ${kindOf(value)} ${textOf(value)}, not a boolean`);
+    return null;
+  }
+
+  objects(value: unknown, where: string): Record<string, unknown>[] | null {
+    if (value === null || value === undefined) return null;
+    if (!Array.isArray(value)) {
+      this.note(where, `was ${kindOf(value)}, not an array`);
+      return null;
+    }
+    const objects: Record<string, unknown>[] = [];
+    for (let index = 0; index < value.length; index++) {
+      const entry: unknown = value[index];
+      if (isRecord(entry)) objects.push(entry);
+      else this.note(`${where}[${index}]`, `was ${kindOf(entry)}, not an object: left out`);
+    }
+    return objects;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return type === "object" ? "an object" : `a ${type}`;
+}
+
+/** A short one-line text of any JSON value; never throws (a deeply nested value is not walked). */
+export function textOf(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Array.isArray(value) ? "[…]" : "{…}";
+  }
+  const cleaned = clean(text);
+  return cleaned.length > MAX_TEXT ? `${cleaned.slice(0, MAX_TEXT - 1)}…` : cleaned;
+}
+
+function readItem(reader: Reader, raw: Record<string, unknown>, where: string): CheckStepDetail {
+  return {
+    CheckItemName: reader.text(raw.CheckItemName, `${where}.CheckItemName`),
+    Description: reader.text(raw.Description, `${where}.Description`),
+    CheckResult: reader.word(raw.CheckResult, `${where}.CheckResult`),
+    FailureReason: reader.text(raw.FailureReason, `${where}.FailureReason`),
+    Solution: reader.text(raw.Solution, `${where}.Solution`),
+    ErrorLog: reader.texts(raw.ErrorLog, `${where}.ErrorLog`),
+    HelpDoc: reader.texts(raw.HelpDoc, `${where}.HelpDoc`),
+    SkipInfo: reader.text(raw.SkipInfo, `${where}.SkipInfo`),
+  };
+}
+
+function readStep(reader: Reader, raw: Record<string, unknown>, where: string): CheckStep {
+  const items = reader.objects(raw.DetailCheckItems, `${where}.DetailCheckItems`);
+  let details: CheckStepDetail[] | null = null;
+  if (items) {
+    details = [];
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      if (item) details.push(readItem(reader, item, `${where}.DetailCheckItems[${index}]`));
+    }
+  }
+  return {
+    StepNo: reader.number(raw.StepNo, `${where}.StepNo`),
+    StepId: reader.text(raw.StepId, `${where}.StepId`),
+    StepName: reader.text(raw.StepName, `${where}.StepName`),
+    StepStatus: reader.word(raw.StepStatus, `${where}.StepStatus`),
+    StepMessage: reader.text(raw.StepMessage, `${where}.StepMessage`),
+    HasSkipped: reader.flag(raw.HasSkipped, `${where}.HasSkipped`),
+    DetailCheckItems: details,
+  };
+}
+
+/** Reads a DescribeMigrationCheckJob answer of any shape; never throws. */
+export function readCheckAnswer(answer: ApiAnswer): CheckAnswer {
+  const reader = new Reader();
+  const rawSteps = reader.objects(answer.StepInfo, "StepInfo");
+  let steps: CheckStep[] | null = null;
+  if (rawSteps) {
+    steps = [];
+    for (let index = 0; index < rawSteps.length; index++) {
+      const step = rawSteps[index];
+      if (step) steps.push(readStep(reader, step, `StepInfo[${index}]`));
+    }
+  }
+  const response: DescribeMigrationCheckJobResponse = {
+    Status: reader.word(answer.Status, "Status"),
+    BriefMsg: reader.text(answer.BriefMsg, "BriefMsg"),
+    StepInfo: steps,
+    CheckFlag: reader.word(answer.CheckFlag, "CheckFlag"),
+    RequestId: clean(answer.RequestId),
+  };
+  return { response, anomalies: reader.anomalies };
+}

@@ -1,0 +1,75 @@
+import type { ApiError } from "../tencent/errors.js";
+import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+import { clean } from "./text.js";
+import type { ActionReceipt, JobError, JobReport } from "./types.js";
+import { type Outcome, warningsOf } from "./verdict.js";
+
+/** Notes kept per job at most: a misbehaving API must not grow the report without bound. */
+const MAX_NOTES = 20;
+
+/** What the gate has learnt of one job so far; `report()` turns it into the job's part of the result. */
+export class JobRecord {
+  outcome: Outcome | undefined;
+  last: DescribeMigrationCheckJobResponse | undefined;
+  polls = 0;
+  requests = 0;
+  elapsedMs = 0;
+  created: ActionReceipt | null = null;
+  started: ActionReceipt | null = null;
+  startRequests = 0;
+  /** A StartMigrateJob request may have reached the service: its answer was lost or cut. */
+  startMaybeApplied = false;
+  readonly notes: string[] = [];
+  error: JobError | undefined;
+  /** The last request that failed and was retried: what a timeout report should explain. */
+  lastRetried: ApiError | undefined;
+
+  constructor(readonly jobId: string) {}
+
+  note(text: string) {
+    if (this.notes.length < MAX_NOTES && !this.notes.includes(text)) this.notes.push(text);
+  }
+
+  fail(outcome: Outcome, error: JobError | undefined) {
+    this.outcome = outcome;
+    if (error) this.error = error;
+    if (outcome === "timeout" && this.lastRetried) {
+      this.note(`last failed request before the timeout: ${this.lastRetried.code}: ${this.lastRetried.message}`);
+    }
+  }
+
+  report(): JobReport {
+    const outcome = this.outcome ?? "error";
+    const stepInfo = this.last?.StepInfo ?? null;
+    const warnings = outcome === "pass" ? warningsOf(stepInfo) : [];
+    const error =
+      this.error ?? (this.outcome === undefined ? { code: "Unfinished", message: "no verdict" } : undefined);
+    return {
+      jobId: this.jobId,
+      outcome,
+      status: this.last?.Status ?? null,
+      checkFlag: this.last?.CheckFlag ?? null,
+      briefMsg: this.last?.BriefMsg ?? null,
+      stepInfo,
+      requestId: this.last?.RequestId ?? null,
+      polls: this.polls,
+      requests: this.requests,
+      elapsedMs: this.elapsedMs,
+      warnings,
+      created: this.created,
+      started: this.started,
+      startRequests: this.startRequests,
+      notes: this.notes,
+      ...(outcome === "error" && error ? { error } : {}),
+    };
+  }
+}
+
+/** An API error as the report shows it: its text cleaned once, here, like every answer's. */
+export function jobErrorOf(error: ApiError): JobError {
+  return {
+    code: clean(error.code),
+    message: clean(error.message),
+    ...(error.requestId === undefined ? {} : { requestId: clean(error.requestId) }),
+  };
+}
