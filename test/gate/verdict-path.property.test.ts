@@ -59,7 +59,10 @@ describe("the verdict path takes any JSON", () => {
             (step.StepStatus === "warning" ||
               (Array.isArray(step.DetailCheckItems) &&
                 step.DetailCheckItems.some(
-                  (item) => typeof item === "object" && item !== null && item.CheckResult === "warning",
+                  (item: unknown) =>
+                    typeof item === "object" &&
+                    item !== null &&
+                    (item as { CheckResult?: unknown }).CheckResult === "warning",
                 ))),
         );
         if (result.passed) expect(warned).toBe(false);
