@@ -44,6 +44,8 @@ const STATUS_KINDS: ReadonlyMap<number, ApiErrorKind> = new Map([
   [503, "transient"],
 ]);
 
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -63,7 +65,9 @@ export function parseRetryAfter(value: string | undefined, serverTimeMs: number 
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = parseDate(text);
+  // Any of the three HTTP-date forms opens with the day's name (Date.parse alone takes "-1"), and
+  // is GMT: the asctime form says so nowhere, and Date.parse would read it as local time.
+  const at = HTTP_DATE_START.test(text) ? parseDate(/GMT$/i.test(text) ? text : `${text} GMT`) : undefined;
   return at === undefined ? undefined : Math.max(0, at - (serverTimeMs ?? nowMs));
 }
 
