@@ -14,7 +14,8 @@ function errorOf(fields: Partial<Answer>) {
   return result.error;
 }
 
-const envelope = (code: string) => JSON.stringify({ Response: { Error: { Code: code, Message: "m" }, RequestId: "r" } });
+const envelope = (code: string) =>
+  JSON.stringify({ Response: { Error: { Code: code, Message: "m" }, RequestId: "r" } });
 
 describe("interpretAnswer", () => {
   it("HTTP 429 is throttled, never fatal, and not applied, whatever its body", () => {
@@ -79,7 +80,10 @@ describe("interpretAnswer", () => {
       fc.property(
         fc.integer({ min: 200, max: 299 }),
         fc.string(),
-        fc.dictionary(fc.string().filter((key) => key !== "Error" && key !== "RequestId"), fc.jsonValue()),
+        fc.dictionary(
+          fc.string().filter((key) => key !== "Error" && key !== "RequestId"),
+          fc.jsonValue(),
+        ),
         (statusCode, RequestId, fields) => {
           const body = JSON.stringify({ Response: { ...fields, RequestId } });
           const result = interpretAnswer(answer({ statusCode, body }), NOW);
@@ -129,7 +133,10 @@ describe("interpretFailure", () => {
   const failure = (code: string) => Object.assign(new Error(code), { code });
 
   it("ECONNREFUSED was surely not sent; a reset may have been applied", () => {
-    expect(interpretFailure(failure("ECONNREFUSED"), "error")).toMatchObject({ kind: "transient", maybeApplied: false });
+    expect(interpretFailure(failure("ECONNREFUSED"), "error")).toMatchObject({
+      kind: "transient",
+      maybeApplied: false,
+    });
     expect(interpretFailure(failure("ECONNRESET"), "error")).toMatchObject({ kind: "transient", maybeApplied: true });
     const wrapped = Object.assign(new Error("fetch failed"), { cause: failure("ECONNREFUSED") });
     expect(interpretFailure(wrapped, "error").maybeApplied).toBe(false);

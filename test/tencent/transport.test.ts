@@ -152,7 +152,9 @@ describe("answers over loopback", () => {
       expect(result.ok).toBe(true);
       expect(seen).toHaveLength(1);
       const headers = seen[0] as IncomingHttpHeaders;
-      expect(parseAuthorization(String(headers.authorization))?.secretId).toBe(options.credentials?.secretId ?? keys.secretId);
+      expect(parseAuthorization(String(headers.authorization))?.secretId).toBe(
+        options.credentials?.secretId ?? keys.secretId,
+      );
       return headers;
     }
 
