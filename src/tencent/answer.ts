@@ -5,7 +5,7 @@ export type CallResult<A extends DtsAction> =
   | { readonly ok: true; readonly value: ActionResponses[A]; readonly httpStatus: number }
   | { readonly ok: false; readonly error: ApiError };
 
-/** What the transport brings back of one complete answer; headers as undici gives them. */
+/** What the transport brings back of one complete answer (the first value of each header). */
 export interface Answer {
   readonly statusCode: number;
   readonly date: string | undefined;

@@ -57,7 +57,7 @@ function firstOf(header: string | string[] | undefined): string | undefined {
 }
 
 /** Thrown into the exchange when its body outgrows MAX_BODY_BYTES. */
-export class ResponseTooLargeError extends Error {
+class ResponseTooLargeError extends Error {
   readonly code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
   constructor() {
     super(`response body over ${MAX_BODY_BYTES} bytes`);
