@@ -11,22 +11,10 @@ function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac("sha256", key).update(data).digest();
 }
 
-let lastDay: { day: number; date: string } | undefined;
-
-/** `YYYY-MM-DD` of a Unix timestamp in seconds, in UTC (the last day's is kept). */
+/** `YYYY-MM-DD` of a Unix timestamp in seconds, in UTC. */
 export function utcDate(timestampSeconds: number): string {
-  const day = Math.floor(timestampSeconds / 86_400);
-  if (lastDay?.day !== day) lastDay = { day, date: new Date(day * 86_400_000).toISOString().slice(0, 10) };
-  return lastDay.date;
+  return new Date(Math.floor(timestampSeconds / 86_400) * 86_400_000).toISOString().slice(0, 10);
 }
-
-/**
- * Hashed canonical requests by what they are made of. A poller sends the same request (same
- * payload, host and path) again and again; only the timestamp, outside the canonical request,
- * changes. Bounded: a run waits for a few hundred jobs at most, and the map starts over when full.
- */
-const canonicalHashes = new Map<string, { hash: string; signedHeaders: string }>();
-const CANONICAL_HASHES_MAX = 1_024;
 
 export interface CanonicalRequestInput {
   readonly method: string;
@@ -49,28 +37,12 @@ export function canonicalRequest(input: CanonicalRequestInput): {
 }
 
 export function stringToSign(timestampSeconds: number, credentialScope: string, canonicalRequestText: string): string {
-  return stringToSignOfHash(timestampSeconds, credentialScope, sha256Hex(canonicalRequestText));
-}
-
-function stringToSignOfHash(timestampSeconds: number, credentialScope: string, canonicalRequestHash: string): string {
-  return `${SIGN_ALGORITHM}\n${timestampSeconds}\n${credentialScope}\n${canonicalRequestHash}`;
-}
-
-/** The last signing key derived: it changes once a day, so three of the four HMACs are saved. */
-let lastSigningKey: { secretKey: string; date: string; service: string; key: Buffer } | undefined;
-
-function signingKey(secretKey: string, date: string, service: string): Buffer {
-  const last = lastSigningKey;
-  if (last && last.secretKey === secretKey && last.date === date && last.service === service) return last.key;
-  const key = hmac(hmac(hmac(`TC3${secretKey}`, date), service), "tc3_request");
-  lastSigningKey = { secretKey, date, service, key };
-  return key;
+  return `${SIGN_ALGORITHM}\n${timestampSeconds}\n${credentialScope}\n${sha256Hex(canonicalRequestText)}`;
 }
 
 export function signatureOf(secretKey: string, date: string, service: string, toSign: string): string {
-  return createHmac("sha256", signingKey(secretKey, date, service))
-    .update(toSign)
-    .digest("hex");
+  const signingKey = hmac(hmac(hmac(`TC3${secretKey}`, date), service), "tc3_request");
+  return createHmac("sha256", signingKey).update(toSign).digest("hex");
 }
 
 export interface SignInput {
@@ -92,44 +64,25 @@ export interface Signature {
   readonly signature: string;
 }
 
-function hashedCanonicalRequest(input: SignInput): { hash: string; signedHeaders: string } {
-  const method = input.method ?? "POST";
-  const path = input.path ?? "/";
-  const query = input.query ?? "";
-  const key =
-    typeof input.payload === "string"
-      ? [method, path, query, input.contentType, input.host, input.payload].join("\n")
-      : undefined;
-  const known = key === undefined ? undefined : canonicalHashes.get(key);
-  if (known) return known;
+/** Signs `content-type;host`, the header set of the official SDK. */
+export function signTc3(input: SignInput): Signature {
+  const date = utcDate(input.timestampSeconds);
+  const scope = `${date}/${input.service}/tc3_request`;
   const { text, signedHeaders } = canonicalRequest({
-    method,
-    path,
-    query,
+    method: input.method ?? "POST",
+    path: input.path ?? "/",
+    query: input.query ?? "",
     headers: new Map([
       ["content-type", input.contentType],
       ["host", input.host],
     ]),
     payloadHash: sha256Hex(input.payload),
   });
-  const hashed = { hash: sha256Hex(text), signedHeaders };
-  if (key !== undefined) {
-    if (canonicalHashes.size >= CANONICAL_HASHES_MAX) canonicalHashes.clear();
-    canonicalHashes.set(key, hashed);
-  }
-  return hashed;
-}
-
-/** Signs `content-type;host`, the header set of the official SDK. */
-export function signTc3(input: SignInput): Signature {
-  const date = utcDate(input.timestampSeconds);
-  const scope = `${date}/${input.service}/tc3_request`;
-  const { hash, signedHeaders } = hashedCanonicalRequest(input);
   const signature = signatureOf(
     input.secretKey,
     date,
     input.service,
-    stringToSignOfHash(input.timestampSeconds, scope, hash),
+    stringToSign(input.timestampSeconds, scope, text),
   );
   return {
     signature,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, ConfigError, isConfigError } from "../../src/tencent/errors.js";
+import { ApiError, ConfigError, isConfigError, kindOfCode } from "../../src/tencent/errors.js";
 
 describe("isConfigError", () => {
   it("tells a configuration error by its kind, whichever copy of the class made it", () => {
@@ -14,5 +14,20 @@ describe("isConfigError", () => {
     expect(isConfigError(new ApiError({ kind: "fatal", code: "AuthFailure", message: "x", maybeApplied: false }))).toBe(
       false,
     );
+  });
+});
+
+describe("kindOfCode", () => {
+  it.each([
+    ["ResourceUnavailable", "transient"],
+    ["ResourceUnavailable.InstanceStatusError", "transient"],
+    ["InternalError", "transient"],
+    ["RequestLimitExceeded.GlobalRegionUinLimitExceeded", "throttled"],
+    ["AuthFailure.SignatureExpire", "clockSkew"],
+    ["AuthFailure.SignatureFailure", "fatal"],
+    ["ResourceNotFound", "fatal"],
+    ["ResourceUnavailableX", "fatal"],
+  ] as const)("%s is %s", (code, kind) => {
+    expect(kindOfCode(code)).toBe(kind);
   });
 });

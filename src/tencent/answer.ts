@@ -1,0 +1,175 @@
+import { ApiError, type ApiErrorKind, kindOfCode, LOCAL_CODES } from "./errors.js";
+import type { ActionResponses, DtsAction } from "./types.js";
+
+export type CallResult<A extends DtsAction> =
+  | { readonly ok: true; readonly value: ActionResponses[A]; readonly httpStatus: number }
+  | { readonly ok: false; readonly error: ApiError };
+
+/** What the transport brings back of one complete answer (the first value of each header). */
+export interface Answer {
+  readonly statusCode: number;
+  readonly date: string | undefined;
+  readonly retryAfter: string | undefined;
+  readonly body: string;
+}
+
+/** How a failed exchange ended, as the transport saw it. */
+export type FailureCause = "cancelled" | "timedOut" | "error";
+
+/** Network failures that say nothing about whether the server acted: worth sending again. */
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_RES_EXCEEDED_MAX_SIZE",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+  "UND_ERR_CLOSED",
+  "HPE_INVALID_CONSTANT",
+  "HPE_INVALID_CHUNK_SIZE",
+]);
+/** undici's own timers, should a dispatcher given by the caller have shorter ones than our bound. */
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+/** Failures before a byte reached the server: a non-idempotent request was surely not applied. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+/** Statuses whose `Retry-After` the retry loop honours, and what they are whatever their body says. */
+const STATUS_KINDS: ReadonlyMap<number, ApiErrorKind> = new Map([
+  [429, "throttled"],
+  [503, "transient"],
+]);
+
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parseDate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * A `Retry-After` value in ms from now: delta-seconds, or an HTTP date measured against the
+ * server's own `Date` when it sent one (so a skewed local clock does not stretch it), else `nowMs`.
+ * `undefined` when absent or not one of the two forms.
+ */
+export function parseRetryAfter(value: string | undefined, serverTimeMs: number | undefined, nowMs: number) {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Any of the three HTTP-date forms opens with the day's name (Date.parse alone takes "-1"), and
+  // is GMT: the asctime form says so nowhere, and Date.parse would read it as local time.
+  const at = HTTP_DATE_START.test(text) ? parseDate(/GMT$/i.test(text) ? text : `${text} GMT`) : undefined;
+  return at === undefined ? undefined : Math.max(0, at - (serverTimeMs ?? nowMs));
+}
+
+function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && isObject(current); depth++) {
+    if (typeof current.code === "string") return current.code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** What every error from an answer carries: its status, the server's clock, its Retry-After. */
+function answerFields(answer: Answer, nowMs: number) {
+  const serverTimeMs = parseDate(answer.date);
+  const retryAfterMs = STATUS_KINDS.has(answer.statusCode)
+    ? parseRetryAfter(answer.retryAfter, serverTimeMs, nowMs)
+    : undefined;
+  return {
+    httpStatus: answer.statusCode,
+    ...(serverTimeMs === undefined ? {} : { serverTimeMs }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+}
+
+/** Turns a complete answer into the action's response or a classified error. */
+export function interpretAnswer<A extends DtsAction>(answer: Answer, nowMs: number): CallResult<A> {
+  const { statusCode: status, body } = answer;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const response = isObject(parsed) && isObject(parsed.Response) ? parsed.Response : undefined;
+  const statusKind = STATUS_KINDS.get(status);
+  if (response && isObject(response.Error) && typeof response.Error.Code === "string") {
+    const code = response.Error.Code;
+    const kind = statusKind ?? kindOfCode(code);
+    return failed({
+      ...answerFields(answer, nowMs),
+      kind,
+      code,
+      message: typeof response.Error.Message === "string" ? response.Error.Message : "",
+      ...(typeof response.RequestId === "string" ? { requestId: response.RequestId } : {}),
+      maybeApplied: kind === "transient",
+    });
+  }
+  if (status < 200 || status > 299) {
+    const kind = statusKind ?? (status >= 500 || status === 408 ? "transient" : "fatal");
+    return failed({
+      ...answerFields(answer, nowMs),
+      kind,
+      code: LOCAL_CODES.http,
+      message: `HTTP ${status} without an API answer`,
+      maybeApplied: kind === "transient",
+    });
+  }
+  if (!response || typeof response.RequestId !== "string") {
+    return failed({
+      ...answerFields(answer, nowMs),
+      kind: "transient",
+      code: LOCAL_CODES.badBody,
+      message: body === "" ? "empty response body" : "response body is not a Tencent Cloud API answer",
+      maybeApplied: true,
+    });
+  }
+  return { ok: true, value: response as unknown as ActionResponses[A], httpStatus: status };
+}
+
+function failed(fields: ConstructorParameters<typeof ApiError>[0]): { ok: false; error: ApiError } {
+  return { ok: false, error: new ApiError(fields) };
+}
+
+/** Classifies an exchange that produced no complete answer. */
+export function interpretFailure(error: unknown, cause: FailureCause): ApiError {
+  if (cause === "cancelled") {
+    return new ApiError({ kind: "fatal", code: LOCAL_CODES.aborted, message: "request cancelled", maybeApplied: true });
+  }
+  const code = errorCodeOf(error);
+  if (cause === "timedOut" || (code !== undefined && TIMEOUT_CODES.has(code))) {
+    return new ApiError({
+      kind: "transient",
+      code: LOCAL_CODES.timeout,
+      message: "no complete response within the request timeout",
+      maybeApplied: true,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== undefined && NETWORK_CODES.has(code)) {
+    return new ApiError({
+      kind: "transient",
+      code: LOCAL_CODES.network,
+      message: `${code}: ${message}`,
+      maybeApplied: !NOT_SENT_CODES.has(code),
+    });
+  }
+  // Anything unrecognised (a missing mock, a bad argument) is a bug to surface, not a blip to retry.
+  return new ApiError({
+    kind: "fatal",
+    code: LOCAL_CODES.network,
+    message: `${code ?? "error"}: ${message}`,
+    maybeApplied: true,
+  });
+}
