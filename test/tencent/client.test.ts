@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { MockAgent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
+import { readCheckAnswer } from "../../src/gate/check-answer.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { createDtsClient, type DtsClient, type TraceEvent } from "../../src/tencent/client.js";
 import { Credentials } from "../../src/tencent/credentials.js";
@@ -55,7 +56,8 @@ describe("DTS client against the simulator", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value).toMatchObject({ Status: status, CheckFlag: checkFlag });
-    expect(result.value.StepInfo?.map((step) => step.StepNo)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const steps = readCheckAnswer(result.value).response.StepInfo;
+    expect(steps?.map((step) => step.StepNo)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(result.value.RequestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -71,7 +73,7 @@ describe("DTS client against the simulator", () => {
     for (let i = 0; i < 200 && final === null; i++) {
       const result = await flaky.client.call("DescribeMigrationCheckJob", { JobId: JOB });
       if (!result.ok) kinds.push(`${result.error.kind}:${result.error.code}`);
-      else if (result.value.Status === "success") final = result.value.CheckFlag;
+      else if (result.value.Status === "success") final = readCheckAnswer(result.value).response.CheckFlag;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(final).toBe("checkPass");
