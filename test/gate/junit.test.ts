@@ -184,7 +184,7 @@ describe("renderJunit", () => {
     // Invariant: valid XML 1.0; one suite per job in order; one case per step plus the verdict case
     // exactly when the steps do not tell the outcome; every count attribute equals its elements;
     // no unclean character. Leaving a note unclean failed with
-    // { seed: 939291537, path: "1:1:1:1:1:1:3:2:2:4:4:4:4" }: a note holding U+0085.
+    // { seed: 939291537, path: "1:1:1:1:1:1:3:2:2:4:4:4:4" }: a note of one character that clean strips.
     await fc.assert(
       fc.asyncProperty(fc.array(jobReport, { maxLength: 4 }), async (jobs) => {
         const xml = renderJunit(gateResult(jobs));
