@@ -16,12 +16,8 @@ type JunitOutcome = Outcome | "cancelled";
 
 type CaseResult =
   | { readonly kind: "passed" }
-  | {
-      readonly kind: "failure" | "error" | "skipped";
-      readonly type: string;
-      readonly message: string;
-      readonly text?: string;
-    };
+  | { readonly kind: "skipped"; readonly message: string }
+  | { readonly kind: "failure" | "error"; readonly type: string; readonly message: string; readonly text?: string };
 
 interface TestCase {
   readonly name: string;
@@ -67,8 +63,12 @@ function stepCase(step: CheckStep): TestCase {
   const warned = items.filter(({ item }) => item.CheckResult === "warning");
   const stepMessage = clean(step.StepMessage);
   const warningText =
-    warned.length > 0 ? `warning: ${itemsText(warned)}` : view.status === "warning" ? `warning: ${stepMessage}` : "";
-  const systemOut = warningText ? { systemOut: warningText.trimEnd() } : {};
+    warned.length > 0
+      ? `warning: ${itemsText(warned)}`
+      : view.status === "warning"
+        ? `warning: ${stepMessage || "the step ended with a warning"}`
+        : "";
+  const systemOut = warningText ? { systemOut: warningText } : {};
   switch (view.status) {
     case "pass":
     case "warning":
@@ -84,7 +84,6 @@ function stepCase(step: CheckStep): TestCase {
         name,
         result: {
           kind: "skipped",
-          type: "skipped",
           message: `skipped by the user; the step ended ${clean(step.StepStatus) || "without a status"}`,
         },
       };
@@ -92,7 +91,7 @@ function stepCase(step: CheckStep): TestCase {
       // notStarted, running, blocked or a value the API may add: the step did not run to an end.
       return {
         name,
-        result: { kind: "skipped", type: "unfinished", message: `step not finished: status ${clean(view.status)}` },
+        result: { kind: "skipped", message: `step not finished: status ${clean(view.status)}` },
         ...systemOut,
       };
   }
@@ -124,10 +123,9 @@ function jobFacts(job: JobReport): string {
  */
 function verdictCase(job: JobReport, stepCases: readonly TestCase[]): TestCase | undefined {
   const outcome = job.outcome as JunitOutcome;
-  const text = jobFacts(job);
   const failure = (message: string): TestCase => ({
     name: "verdict",
-    result: { kind: "failure", type: outcome, message, text },
+    result: { kind: "failure", type: outcome, message, text: jobFacts(job) },
   });
   switch (outcome) {
     case "pass":
@@ -146,7 +144,7 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[]): TestCase |
     case "error": {
       const code = clean(job.error?.code) || "Unknown";
       const message = `${code}: ${clean(job.error?.message) || "no verdict"}`;
-      return { name: "verdict", result: { kind: "error", type: code, message, text } };
+      return { name: "verdict", result: { kind: "error", type: code, message, text: jobFacts(job) } };
     }
     default: {
       const unknown: never = outcome;
@@ -188,10 +186,10 @@ type Element = ReturnType<ReturnType<typeof create>["ele"]>;
 function writeCase(suite: Element, testCase: TestCase, classname: string): void {
   const element = suite.ele("testcase", { name: testCase.name, classname });
   const { result } = testCase;
-  if (result.kind !== "passed") {
-    const attributes =
-      result.kind === "skipped" ? { message: result.message } : { message: result.message, type: result.type };
-    const child = element.ele(result.kind, attributes);
+  if (result.kind === "skipped") {
+    element.ele("skipped", { message: result.message });
+  } else if (result.kind !== "passed") {
+    const child = element.ele(result.kind, { message: result.message, type: result.type });
     if (result.text) child.txt(result.text);
   }
   if (testCase.systemOut) element.ele("system-out").txt(testCase.systemOut);

@@ -137,6 +137,7 @@ describe("renderJunit", () => {
       type: "AuthFailure.SignatureFailure",
       message: "AuthFailure.SignatureFailure: bad signature",
     });
+    expect(error?.error?.[0]?.inner).toContain("error: AuthFailure.SignatureFailure: bad signature");
     expect(error).not.toHaveProperty("failure");
     expect(notPass?.failure?.[0]?.message).toBe("the check did not pass: target not empty");
     expect(pass).not.toHaveProperty("failure");
