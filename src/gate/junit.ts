@@ -1,18 +1,14 @@
 import { create } from "xmlbuilder2";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
-import type { GateResult, JobReport } from "./gate.js";
 import { helpLinks, type ItemView, itemsToReview, stepView } from "./report.js";
 import { clean, plural } from "./text.js";
-import type { Outcome } from "./verdict.js";
+import type { GateResult, JobReport } from "./types.js";
 
 /*
  * The contract's `--junit FILE` report: each check step is a test case, so a CI test viewer shows
  * what failed and why. A plain model of the cases is built first and the counts come from it, so
  * the counts in the attributes cannot disagree with the elements written.
  */
-
-/** `cancelled` is about to join Outcome; naming it here keeps the switch below exhaustive either way. */
-type JunitOutcome = Outcome | "cancelled";
 
 type CaseResult =
   | { readonly kind: "passed" }
@@ -122,7 +118,7 @@ function jobFacts(job: JobReport): string {
  * without steps.
  */
 function verdictCase(job: JobReport, stepCases: readonly TestCase[]): TestCase | undefined {
-  const outcome = job.outcome as JunitOutcome;
+  const outcome = job.outcome;
   const failure = (message: string): TestCase => ({
     name: "verdict",
     result: { kind: "failure", type: outcome, message, text: jobFacts(job) },
