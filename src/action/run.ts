@@ -1,7 +1,8 @@
 import { redact as redactSecrets, type StopSignal } from "../cli/io.js";
 import { systemClock } from "../gate/clock.js";
+import { describeUnexpected, unexpectedFailure } from "../gate/job-record.js";
 import { createProgress } from "../gate/progress.js";
-import { renderReport, toJsonDocument } from "../gate/report.js";
+import { renderReport, toJsonDocument, usageErrorDocument } from "../gate/report.js";
 import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
@@ -9,7 +10,7 @@ import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { type ConfigError, isConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";
-import { createSafeLog } from "./log.js";
+import { createSafeLog, type SafeLog } from "./log.js";
 import { renderSummary } from "./summary.js";
 
 export interface AnnotationProperties {
@@ -82,7 +83,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     core.setOutput("status", "");
     core.setOutput("check-flag", "");
     core.setOutput("brief-msg", "");
-    core.setOutput("result", JSON.stringify({ passed: false, reason: redact(error.message), jobs: [] }));
+    core.setOutput("result", redact(logSafeJson(usageErrorDocument(error.message))));
     fail(`dts-gate: ${error.message}`);
     return EXIT_CODES.usage;
   };
@@ -104,60 +105,89 @@ export async function runAction(deps: ActionDeps): Promise<number> {
 
   let raw: GateResult;
   try {
-    const progress = createProgress({
-      write: (text) => log.text(text),
-      live: false,
-      style: { color: false },
-      now: systemClock.now,
-      verbose: false,
-    });
-    const run = deps.run ?? runWithRealClock;
-    core.startGroup(groupTitle(config.jobIds));
-    try {
-      raw = await log.fenced(() =>
-        run(config, {
-          interrupt: interrupt.signal,
-          onEvent: progress.onEvent,
-          onNotice: (text) => log.text(text),
-        }),
-      );
-    } finally {
-      core.endGroup();
-    }
-    progress.finish();
+    raw = await runGateLogged(deps, config, interrupt.signal, log);
   } catch (error) {
-    if (!isConfigError(error)) throw error;
-    return configFailure(error);
+    if (isConfigError(error)) return configFailure(error);
+    // The last line of defence: whatever failed, every output is still written (exit 4).
+    raw = unexpectedFailure(config.jobIds, error);
   } finally {
     unsubscribe();
   }
 
-  // Secrets go before any escaping: an escaped secret (`-` → `&#45;`) would not be found later.
+  // API text was cleaned when it was read, so secrets are found as they are shown; they go before
+  // any escaping, as an escaped secret (`-` → `&#45;`) would not be found later.
   const result = redactDeep(raw, redact);
-  await log.fenced(async () => log.text(renderReport(result, { color: false })));
+  const exitCode = stopSignal ? exitCodeOfSignal(stopSignal) : result.exitCode;
+  await writeOutputs(core, result, { redact, log, annotationText });
+  if (stopSignal) fail(`${result.reason} (${stopSignal})`);
+  // The report ends with the reason; a closed gate also fails the step with it.
+  else if (exitCode !== EXIT_CODES.open) fail(result.reason);
+  return exitCode;
+}
 
+/** The gate, its progress in the log, inside a group and with workflow commands off. */
+async function runGateLogged(
+  deps: ActionDeps,
+  config: RunConfig,
+  interrupt: AbortSignal,
+  log: SafeLog,
+): Promise<GateResult> {
+  const progress = createProgress({
+    write: (text) => log.text(text),
+    live: false,
+    style: { color: false },
+    now: systemClock.now,
+    verbose: false,
+  });
+  const run = deps.run ?? runWithRealClock;
+  deps.core.startGroup(groupTitle(config.jobIds));
+  try {
+    return await log.fenced(() =>
+      run(
+        { ...config, proxyEnv: deps.env },
+        { interrupt, onEvent: progress.onEvent, onNotice: (text) => log.text(text) },
+      ),
+    );
+  } finally {
+    deps.core.endGroup();
+    progress.finish();
+  }
+}
+
+interface OutputTools {
+  readonly redact: (text: string) => string;
+  readonly log: SafeLog;
+  readonly annotationText: (text: string) => string;
+}
+
+/**
+ * Outputs first (what a later step reads), then the report, the summary and the annotations: each
+ * on its own, so that one that fails cannot keep the others from being written.
+ */
+async function writeOutputs(core: ActionCore, result: GateResult, tools: OutputTools): Promise<void> {
+  const { redact, log, annotationText } = tools;
+  const attempt = async (what: string, write: () => unknown) => {
+    try {
+      await write();
+    } catch (error) {
+      core.warning(annotationText(`dts-gate: could not write the ${what}: ${describeUnexpected(error)}`));
+    }
+  };
   const first = result.jobs[0];
   core.setOutput("passed", String(result.passed));
   core.setOutput("status", redact(first?.status ?? ""));
   core.setOutput("check-flag", redact(first?.checkFlag ?? ""));
   core.setOutput("brief-msg", redact(first?.briefMsg ?? ""));
-  core.setOutput("result", redact(logSafeJson(toJsonDocument(result))));
-
+  await attempt("result output", () => core.setOutput("result", redact(logSafeJson(toJsonDocument(result)))));
+  await attempt("report", () => log.fenced(async () => log.text(renderReport(result, { color: false }))));
   try {
     await core.writeSummary(redact(renderSummary(result)));
   } catch (error) {
     core.debug(`no job summary written: ${redact(error instanceof Error ? error.message : String(error))}`);
   }
-
-  for (const annotation of buildAnnotations(result)) {
-    core[annotation.level](annotationText(annotation.message), { title: annotationText(annotation.title) });
-  }
-
-  if (stopSignal) {
-    fail(`${result.reason} (${stopSignal})`);
-    return exitCodeOfSignal(stopSignal);
-  }
-  // The report above ends with the reason; a closed gate also fails the step with it.
-  if (result.exitCode !== EXIT_CODES.open) fail(result.reason);
-  return result.exitCode;
+  await attempt("annotations", () => {
+    for (const annotation of buildAnnotations(result)) {
+      core[annotation.level](annotationText(annotation.message), { title: annotationText(annotation.title) });
+    }
+  });
 }

@@ -1,8 +1,10 @@
 import { systemClock } from "../gate/clock.js";
+import { unexpectedFailure } from "../gate/job-record.js";
 import { createProgress } from "../gate/progress.js";
-import { renderReport, toJsonDocument } from "../gate/report.js";
+import { renderReport, toJsonDocument, usageErrorDocument } from "../gate/report.js";
 import { type RunConfig, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
+import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { type Credentials, resolveCredentials } from "../tencent/credentials.js";
 import { isConfigError } from "../tencent/errors.js";
@@ -27,10 +29,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
       config.credentials ??
       (await resolveCredentials({ env: io.env, ...(io.homeDir ? { homeDir: io.homeDir } : {}) })).credentials;
   } catch (error) {
-    if (isConfigError(error)) {
-      io.stderr.write(`dts-gate: ${error.message}\n`);
-      return EXIT_CODES.usage;
-    }
+    if (isConfigError(error)) return usageFailure(config, io, error.message);
     throw error;
   }
   const secrets = credentials.secrets();
@@ -51,9 +50,10 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     now: systemClock.now,
     verbose: config.verbose,
   });
+  let result: GateResult;
   try {
-    const result = await runWithRealClock(
-      { ...config, credentials },
+    result = await runWithRealClock(
+      { ...config, credentials, proxyEnv: io.env },
       {
         interrupt: interrupt.signal,
         onEvent: progress.onEvent,
@@ -62,22 +62,44 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
         onNotice: (text) => stderr(`${text}\n`),
       },
     );
-    progress.finish();
-    if (config.output === "json") {
-      stdout(`${logSafeJson(toJsonDocument(result), 2)}\n`);
-      stderr(`${result.reason}\n`);
-    } else {
-      stdout(`\n${renderReport(result, { color: useColor(io, io.stdout) })}`);
-    }
-    if (stopSignal) return exitCodeOfSignal(stopSignal);
-    return result.exitCode;
   } catch (error) {
     // Found only as the run starts (an unreachable --redis-url): still before any request.
-    if (!isConfigError(error)) throw error;
-    progress.finish();
-    stderr(`dts-gate: ${error.message}\n`);
-    return EXIT_CODES.usage;
+    if (isConfigError(error)) {
+      progress.finish();
+      return usageFailure(config, io, error.message, secrets);
+    }
+    // The last line of defence: whatever failed, the report is still written (exit 4).
+    result = unexpectedFailure(config.jobIds, error);
   } finally {
     unsubscribe();
+  }
+  progress.finish();
+  writeReport(config, io, result, { stdout, stderr });
+  return stopSignal ? exitCodeOfSignal(stopSignal) : result.exitCode;
+}
+
+/** Exit 2: the message on stderr and, for --output json, the contract's one document on stdout. */
+function usageFailure(config: WaitConfig, io: CliIO, message: string, secrets: readonly string[] = []): number {
+  const stderr = safeWriter((text) => io.stderr.write(text), secrets);
+  if (config.output === "json") {
+    safeWriter((text) => io.stdout.write(text), secrets)(`${logSafeJson(usageErrorDocument(message), 2)}\n`);
+  }
+  stderr(`dts-gate: ${message}\n`);
+  return EXIT_CODES.usage;
+}
+
+/** The report (or the JSON document) on stdout, the reason on stderr after JSON. */
+function writeReport(
+  config: WaitConfig,
+  io: CliIO,
+  result: GateResult,
+  writers: { stdout: (text: string) => void; stderr: (text: string) => void },
+) {
+  const { stdout, stderr } = writers;
+  if (config.output === "json") {
+    stdout(`${logSafeJson(toJsonDocument(result), 2)}\n`);
+    stderr(`${result.reason}\n`);
+  } else {
+    stdout(`\n${renderReport(result, { color: useColor(io, io.stdout) })}`);
   }
 }

@@ -1,7 +1,7 @@
 import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
 import type { DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
 import { readCheckAnswer } from "./check-answer.js";
-import { JobRecord, jobErrorOf } from "./job-record.js";
+import { describeUnexpected, JobRecord, jobErrorOf } from "./job-record.js";
 import { reasonFor } from "./report.js";
 import { type RetriedResult, type SendOptions, sendWithRetry } from "./retry.js";
 import { clean } from "./text.js";
@@ -19,10 +19,6 @@ type StopCause = "deadline" | "interrupt" | "failFast" | "unexpected";
 /** Same answer, same check result: used to tell a stale result from a fresh one. */
 function resultKey(response: DescribeMigrationCheckJobResponse): string {
   return JSON.stringify([response.Status, response.CheckFlag, response.BriefMsg, response.StepInfo]);
-}
-
-function describeUnexpected(error: unknown): string {
-  return clean(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { ApiError } from "../tencent/errors.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import { clean } from "./text.js";
-import type { ActionReceipt, JobError, JobReport } from "./types.js";
-import { type Outcome, warningsOf } from "./verdict.js";
+import type { ActionReceipt, GateResult, JobError, JobReport } from "./types.js";
+import { EXIT_CODES, type Outcome, warningsOf } from "./verdict.js";
 
 /** Notes kept per job at most: a misbehaving API must not grow the report without bound. */
 const MAX_NOTES = 20;
@@ -34,7 +34,8 @@ export class JobRecord {
     this.outcome = outcome;
     if (error) this.error = error;
     if (outcome === "timeout" && this.lastRetried) {
-      this.note(`last failed request before the timeout: ${this.lastRetried.code}: ${this.lastRetried.message}`);
+      const { code, message } = jobErrorOf(this.lastRetried);
+      this.note(`last failed request before the timeout: ${code}: ${message}`);
     }
   }
 
@@ -72,4 +73,29 @@ export function jobErrorOf(error: ApiError): JobError {
     message: clean(error.message),
     ...(error.requestId === undefined ? {} : { requestId: clean(error.requestId) }),
   };
+}
+
+/**
+ * The result of a run that failed outside the gate's loop (a bug in setting up or tearing down):
+ * every job an error, exit 4, so that every output can still be written.
+ */
+export function unexpectedFailure(jobIds: readonly string[], error: unknown): GateResult {
+  const message = describeUnexpected(error);
+  const jobs = [...new Set(jobIds)].map((jobId) => {
+    const record = new JobRecord(jobId);
+    record.fail("error", { code: "UnexpectedError", message });
+    return record.report();
+  });
+  return {
+    passed: false,
+    exitCode: EXIT_CODES.error,
+    interrupted: false,
+    reason: `gate closed: unexpected error (${message})`,
+    jobs,
+  };
+}
+
+/** A failure that is no result (a bug, a broken dependency), as one clean line. */
+export function describeUnexpected(error: unknown): string {
+  return clean(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }

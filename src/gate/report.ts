@@ -32,6 +32,14 @@ export function toJsonDocument(result: GateResult) {
 /** Step names are padded to the longest, up to this. */
 const MAX_NAME_WIDTH = 48;
 
+/**
+ * The document of a run that never started (exit 2): the contract's shape, so that a pipeline
+ * reading `--output json` or the Action's `result` always gets one JSON document.
+ */
+export function usageErrorDocument(message: string) {
+  return { passed: false, reason: message, error: { code: "UsageError", message }, jobs: [] };
+}
+
 export interface Style {
   readonly color: boolean;
 }

@@ -15,6 +15,8 @@ export interface RunConfig extends GateOptions {
   readonly rate: number;
   readonly requestTimeoutMs: number;
   readonly redisUrl?: URL;
+  /** Where HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and lowercase) are read from: the adapter's environment. */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunHooks {
@@ -48,9 +50,13 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
     // A job's requests never overlap.
     maxInFlight: new Set(config.jobIds).size,
     ...(config.region ? { region: config.region } : {}),
+    ...(config.proxyEnv ? { proxyEnv: config.proxyEnv } : {}),
     ...(hooks.onTrace ? { trace: hooks.onTrace } : {}),
   });
-  const limiter = await limiterFor(config, hooks);
+  const limiter = await limiterFor(config, hooks).catch(async (error: unknown) => {
+    await client.close().catch(() => {});
+    throw error;
+  });
   try {
     return await runGate(config, {
       client,
@@ -62,7 +68,8 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
       ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
     });
   } finally {
-    await limiter.stop();
-    await client.close();
+    // The verdict is known: a failure to clean up must not lose it.
+    await limiter.stop().catch(() => {});
+    await client.close().catch(() => {});
   }
 }

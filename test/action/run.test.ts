@@ -196,4 +196,30 @@ describe("runAction", () => {
     // renderReport puts the BriefMsg on one line: the command text is mid-line, inert.
     expect(infos).toContain("  echo *** ::warning::w");
   });
+
+  it("a run that fails unexpectedly still sets every output and fails the step with exit 4", async () => {
+    const fake = fakeCore(INPUTS);
+    const code = await runAction(
+      deps(fake.core, async () => {
+        throw new TypeError("a bug in the gate");
+      }),
+    );
+    expect(code).toBe(4);
+    const outputs = fake.outputs();
+    expect(outputs.passed).toBe("false");
+    const result = JSON.parse(String(outputs.result));
+    expect(result.jobs[0]).toMatchObject({ jobId: "dts-1ewjspuw", outcome: "error" });
+    expect(result.jobs[0].error.code).toBe("UnexpectedError");
+    expect(fake.calls.some((c) => c[0] === "setFailed" && String(c[1]).includes("a bug in the gate"))).toBe(true);
+    expect(fake.summaries.join("")).toContain("gate closed");
+  });
+
+  it("a usage error's result output is the contract's one document", async () => {
+    const fake = fakeCore({ ...INPUTS, "job-id": "not-a-job" });
+    const code = await runAction(deps(fake.core, async () => gateResult([])));
+    expect(code).toBe(2);
+    const result = JSON.parse(String(fake.outputs().result));
+    expect(result).toMatchObject({ passed: false, error: { code: "UsageError" }, jobs: [] });
+    expect(result.reason).toContain("not-a-job");
+  });
 });
