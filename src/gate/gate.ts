@@ -11,6 +11,7 @@ import { EXIT_CODES, exitCodeOf, isTerminalStatus, judge } from "./verdict.js";
 const DEFAULT_STALE_GRACE_MS = 60_000;
 /** StartMigrateJob is sent at most this often: only refusals that were surely not applied are sent again. */
 export const START_MAX_SENDS = 3;
+const STALE_NOTE = "result may be from before the new check started: waiting for it to run";
 const INTERRUPTED: JobError = { code: "Interrupted", message: "interrupted before a verdict" };
 
 /** Why the run stopped waiting before every job had its verdict; the first cause is kept. */
@@ -126,13 +127,13 @@ class GateRun {
     };
   }
 
-  send<A extends DtsAction>(
+  async send<A extends DtsAction>(
     record: JobRecord,
     action: A,
     sendOptions: SendOptions = { idempotent: true },
   ): Promise<RetriedResult<A>> {
     const { deps } = this;
-    return sendWithRetry<A>(
+    const result = await sendWithRetry<A>(
       async (signal) => {
         record.requests++;
         if (action === "StartMigrateJob") record.startRequests++;
@@ -154,6 +155,10 @@ class GateRun {
       },
       sendOptions,
     );
+    if (result.ok && result.attempts > 1) {
+      deps.onEvent?.({ type: "recovered", jobId: record.jobId, action, attempts: result.attempts });
+    }
+    return result;
   }
 
   /** Ends a job that was stopped before its verdict, by what stopped the run. */
@@ -215,6 +220,7 @@ class GateRun {
       record.last = response;
       if (anomalies.length > 0) record.note(`the answer had fields of an unexpected type: ${anomalies.join("; ")}`);
       let { state, note } = judge(response);
+      let stale = false;
       if (!isTerminalStatus(response.Status)) sawUnfinished = true;
       if (state !== "waiting" && !sawUnfinished) {
         // A finished result right after CreateMigrateCheckJob may be the previous check's.
@@ -225,10 +231,13 @@ class GateRun {
         } else if (clock.now() - createdAt >= staleGraceMs) {
           record.note("the new check was never seen running; its result is taken as it stands after the grace period");
         } else {
-          note = "result may be from before the new check started: waiting for it to run";
+          note = STALE_NOTE;
           state = "waiting";
+          stale = true;
         }
       }
+      // Once the new check was seen, the doubt about the old result is gone from the report.
+      if (sawUnfinished) record.forget(STALE_NOTE);
       if (note) record.note(note);
       record.elapsedMs = Math.round(clock.now() - this.startedAt);
       deps.onEvent?.({
@@ -238,6 +247,7 @@ class GateRun {
         response,
         polls: record.polls,
         elapsedMs: record.elapsedMs,
+        stale,
         ...(note ? { note } : {}),
       });
       if (state !== "waiting") {

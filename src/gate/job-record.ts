@@ -30,6 +30,11 @@ export class JobRecord {
     if (this.notes.length < MAX_NOTES && !this.notes.includes(text)) this.notes.push(text);
   }
 
+  forget(text: string) {
+    const index = this.notes.indexOf(text);
+    if (index >= 0) this.notes.splice(index, 1);
+  }
+
   fail(outcome: Outcome, error: JobError | undefined) {
     this.outcome = outcome;
     if (error) this.error = error;

@@ -24,6 +24,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export interface RetryNotice {
   readonly attempt: number;
+  /** Attempts this request may make in all (retries included): "attempt 2 of 7". */
+  readonly maxAttempts: number;
   readonly error: ApiError;
   /** Pause before the next attempt; undefined when this was the last one. */
   readonly delayMs?: number;
@@ -77,6 +79,7 @@ export async function sendWithRetry<A extends DtsAction>(
   options: SendOptions = { idempotent: true },
 ): Promise<RetriedResult<A>> {
   const { policy, clock, signal } = deps;
+  const maxAttempts = Math.min(policy.retries, (options.maxSends ?? Number.POSITIVE_INFINITY) - 1) + 1;
   let attempts = 0;
   let clockSkews = 0;
   let pendingDelayMs = 0;
@@ -108,7 +111,7 @@ export async function sendWithRetry<A extends DtsAction>(
         return result;
       },
       {
-        retries: Math.min(policy.retries, (options.maxSends ?? Number.POSITIVE_INFINITY) - 1),
+        retries: maxAttempts - 1,
         minTimeout: 0,
         maxTimeout: 0,
         ...(signal ? { signal } : {}),
@@ -126,7 +129,12 @@ export async function sendWithRetry<A extends DtsAction>(
           } else {
             pendingDelayMs = retrying ? backoffMs(apiError, attemptNumber, policy, deps.random) : 0;
           }
-          deps.onRetry?.({ attempt: attemptNumber, error: apiError, ...(retrying ? { delayMs: pendingDelayMs } : {}) });
+          deps.onRetry?.({
+            attempt: attemptNumber,
+            maxAttempts,
+            error: apiError,
+            ...(retrying ? { delayMs: pendingDelayMs } : {}),
+          });
         },
       },
     );

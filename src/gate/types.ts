@@ -86,8 +86,12 @@ export type GateEvent =
       readonly response: DescribeMigrationCheckJobResponse;
       readonly polls: number;
       readonly elapsedMs: number;
+      /** The answer may still be the previous check's (after CreateMigrateCheckJob): not shown as progress. */
+      readonly stale?: boolean;
       readonly note?: string;
     }
   | { readonly type: "retry"; readonly jobId: string; readonly action: DtsAction; readonly notice: RetryNotice }
+  /** A request that failed at first succeeded on its `attempts`-th attempt. */
+  | { readonly type: "recovered"; readonly jobId: string; readonly action: DtsAction; readonly attempts: number }
   | { readonly type: "verdict"; readonly report: JobReport }
   | { readonly type: "started"; readonly jobId: string; readonly requestId: string };
