@@ -36,10 +36,6 @@ function drip(res: ServerResponse, body: Buffer, everyMs: number): void {
   }
   let sent = 0;
   const timer = setInterval(() => {
-    if (res.destroyed) {
-      clearInterval(timer);
-      return;
-    }
     res.write(body.subarray(sent, sent + 1));
     sent += 1;
     if (sent >= body.length) {
@@ -47,7 +43,7 @@ function drip(res: ServerResponse, body: Buffer, everyMs: number): void {
       res.end();
     }
   }, everyMs);
-  // close() destroys the socket: the drip stops with it.
+  // close() or the client destroys the socket: the drip's timer ends with it.
   res.on("close", () => clearInterval(timer));
 }
 
