@@ -26,6 +26,11 @@ async function start(options: SimulatorOptions = {}): Promise<Simulator> {
 const statusArb = fc.integer({ min: 200, max: 599 }).filter((status) => ![204, 205, 304].includes(status));
 /** Header values an HTTP parser keeps as they are: printable ASCII, no space at either end. */
 const headerValueArb = fc.stringMatching(/^[!-~]([ -~]{0,30}[!-~])?$/);
+/** Any text, and text of the few characters where an answer's framing goes wrong (spaces, braces, NUL). */
+const bodyArb = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 300 }),
+  fc.string({ unit: fc.constantFrom(" ", "\r", "\n", "\t", "{", "}", '"', "\u0000", "é", "a"), maxLength: 40 }),
+);
 const headersArb = fc.dictionary(fc.stringMatching(/^x-[a-z0-9-]{1,12}$/), headerValueArb, { maxKeys: 4 });
 
 describe("answer: sent verbatim", () => {
@@ -33,21 +38,17 @@ describe("answer: sent verbatim", () => {
     let next: RawAnswer = { body: "" };
     const s = await start({ rate: Number.POSITIVE_INFINITY, answer: () => next });
     // Invariant: status, each header and every byte of the body arrive as the override gave them.
-    // A failure prints its seed; replay it with { seed, path } in the options below.
+    // A failure prints its seed; replay it with { seed, path } in the options below (seed 558307130
+    // showed a body trimmed of its spaces).
     await fc.assert(
-      fc.asyncProperty(
-        statusArb,
-        headersArb,
-        fc.string({ unit: "binary", maxLength: 300 }),
-        async (status, headers, body) => {
-          next = { status, headers, body };
-          const answer = await rawPost(s.url);
-          expect(answer.status).toBe(status);
-          for (const [name, value] of Object.entries(headers)) expect(answer.headers[name]).toBe(value);
-          expect(answer.body.toString("utf8")).toBe(body);
-          expect(answer.complete).toBe(true);
-        },
-      ),
+      fc.asyncProperty(statusArb, headersArb, bodyArb, async (status, headers, body) => {
+        next = { status, headers, body };
+        const answer = await rawPost(s.url);
+        expect(answer.status).toBe(status);
+        for (const [name, value] of Object.entries(headers)) expect(answer.headers[name]).toBe(value);
+        expect(answer.body.toString("utf8")).toBe(body);
+        expect(answer.complete).toBe(true);
+      }),
       { numRuns: 60 },
     );
   });
