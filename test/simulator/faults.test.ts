@@ -7,7 +7,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from "../../src/simulator/index.js";
-import { errorCode, JOB, OTHER_JOB, post, rawPost } from "./helpers.js";
+import { errorCode, JOB, OTHER_JOB, post, rawPost, until } from "./helpers.js";
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -18,11 +18,6 @@ afterEach(async () => {
 async function start(options: SimulatorOptions = {}): Promise<Simulator> {
   sim = await startSimulator({ scenario: "pass", stepMs: 0, createLagMs: 0, ...options });
   return sim;
-}
-
-/** Resolves once `done()` holds, checking at every turn of the event loop (no timed sleep). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((r) => setImmediate(r));
 }
 
 async function failure(promise: Promise<unknown>): Promise<{ code?: string; name?: string }> {

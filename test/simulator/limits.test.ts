@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
-import { errorCode, fakeClock, JOB, post } from "./helpers.js";
+import { errorCode, fakeClock, JOB, post, until } from "./helpers.js";
 
 // The limits a gateway puts before any check: the rate per action and second, the method, the body size.
 
@@ -91,7 +91,8 @@ describe("robustness", () => {
   });
 
   it("survives huge headers, garbage, and clients that abort mid-body", async () => {
-    const { url } = await start();
+    const s = await start();
+    const { url } = s;
     const huge = await post(url, { headers: { "X-Huge": "y".repeat(64 * 1024) } });
     expect(huge.status).toBe(431);
     const { port } = new URL(url);
@@ -108,13 +109,15 @@ describe("robustness", () => {
         socket.write(
           'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\nX-TC-Action: StartMigrateJob\r\n\r\n{"Jo',
         );
-        setTimeout(() => {
+        // Aborted once the simulator has the headers and is waiting for the rest of the body.
+        void until(() => s.arrivals.length === 1).then(() => {
           socket.destroy();
           resolve();
-        }, 20);
+        });
       });
       socket.on("error", () => resolve());
     });
+    expect(s.arrivals.map((a) => a.action)).toEqual(["StartMigrateJob"]);
     expect(await errorCode(url)).toBeUndefined();
   });
 });
