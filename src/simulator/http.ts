@@ -11,17 +11,17 @@ function gatewayPage(status: string): string {
   return `<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
-const GATEWAY_PAGES: Readonly<Record<number, string>> = {
+const GATEWAY_PAGES = {
   429: gatewayPage("429 Too Many Requests"),
   502: gatewayPage("502 Bad Gateway"),
   503: gatewayPage("503 Service Temporarily Unavailable"),
-};
+} as const;
 
-const REFUSAL_ERRORS: Readonly<Record<string, ErrorAnswer>> = {
+const REFUSAL_ERRORS = {
   throttle: { code: "RequestLimitExceeded", message: "Your request rate is too high." },
   denied: { code: "UnauthorizedOperation", message: "The CAM policy of this key does not allow the action." },
   internal: { code: "InternalError", message: "An internal error occurred; try again later." },
-};
+} as const satisfies Record<string, ErrorAnswer>;
 
 export function envelope(error: ErrorAnswer): string {
   return JSON.stringify({ Response: { Error: { Code: error.code, Message: error.message }, RequestId: randomUUID() } });
@@ -103,14 +103,22 @@ export class Reply {
 
   /** A refusal fault: the action was not performed. */
   refusal(rule: Pick<FaultRule, "kind" | "retryAfter">) {
-    const { kind } = rule;
-    if (kind === "http502") return this.send(502, GATEWAY_PAGES[502] ?? "", "text/html");
-    if (kind === "http429" || kind === "http503") {
-      const status = kind === "http429" ? 429 : 503;
-      const retryAfter = String(rule.retryAfter ?? DEFAULT_RETRY_AFTER_SEC);
-      return this.send(status, GATEWAY_PAGES[status] ?? "", "text/html", { "Retry-After": retryAfter });
+    switch (rule.kind) {
+      case "http502":
+        return this.send(502, GATEWAY_PAGES[502], "text/html");
+      case "http429":
+      case "http503": {
+        const status = rule.kind === "http429" ? 429 : 503;
+        const retryAfter = String(rule.retryAfter ?? DEFAULT_RETRY_AFTER_SEC);
+        return this.send(status, GATEWAY_PAGES[status], "text/html", { "Retry-After": retryAfter });
+      }
+      case "throttle":
+      case "denied":
+      case "internal":
+        return this.error(REFUSAL_ERRORS[rule.kind]);
+      default:
+        throw new Error(`simulator: ${rule.kind} is not a refusal`);
     }
-    this.error(REFUSAL_ERRORS[kind] ?? { code: "InternalError", message: "An internal error occurred." });
   }
 
   /** Answers `response` (of an action that WAS applied) as mangled by a lost-answer fault. */
