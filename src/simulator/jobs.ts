@@ -37,9 +37,9 @@ export interface Admitted {
 
 export type ActionResult = { error: ErrorAnswer } | { response: Record<string, unknown> };
 
-/** A Map that forgets its oldest key beyond MAX_JOBS entries. */
-function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
-  if (!map.has(key) && map.size >= MAX_JOBS) {
+/** Sets the key, first forgetting the oldest one when a new key would make the map larger than `max`. */
+export function setBounded<V>(map: Map<string, V>, key: string, value: V, max = MAX_JOBS): void {
+  if (!map.has(key) && map.size >= max) {
     const oldest = map.keys().next();
     if (!oldest.done) map.delete(oldest.value);
   }

@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, type Credentials } from "./auth.js";
 import { FaultBook, type FaultRule, REFUSAL_FAULTS } from "./faults.js";
 import { MAX_BODY_BYTES, Reply, readBody } from "./http.js";
-import { JobBook } from "./jobs.js";
+import { JobBook, setBounded } from "./jobs.js";
 import type { Arrival, RawAnswer, SimulatorOptions } from "./options.js";
 import { checkParams, clip, type ErrorAnswer, header, isParams, parseBody } from "./request.js";
 
 /** Distinct action names tracked per second for the rate limit; more are not limited. */
 const MAX_RATE_KEYS = 1_000;
-/** Distinct (action, job) pairs whose requests the `answer` option's `n` counts; beyond, the oldest is reset. */
+/** Distinct (action, job) pairs whose requests the `answer` option's `n` counts; beyond, the oldest is forgotten. */
 const MAX_ANSWER_KEYS = 10_000;
 
 /** The arrival code of the flaky scenario's refusals. */
@@ -162,12 +162,9 @@ export class Pipeline {
   #overridden(reply: Reply, arrival: Arrival): boolean {
     const answerOf = this.#options.answer;
     if (answerOf === undefined) return false;
-    const seen = this.#answeredBefore;
     const key = `${arrival.action}\n${arrival.jobId ?? ""}`;
-    const n = seen.get(key) ?? 0;
-    seen.delete(key); // re-inserted last: the oldest key is the first forgotten
-    if (seen.size >= MAX_ANSWER_KEYS) seen.delete(seen.keys().next().value ?? "");
-    seen.set(key, n + 1);
+    const n = this.#answeredBefore.get(key) ?? 0;
+    setBounded(this.#answeredBefore, key, n + 1, MAX_ANSWER_KEYS);
     const answer = answerOf({ action: arrival.action, jobId: arrival.jobId, n });
     if (answer === undefined) return false;
     arrival.override = true;
