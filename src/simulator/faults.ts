@@ -4,30 +4,22 @@ import { JOB_ID_PATTERN } from "../tencent/types.js";
 /**
  * Misbehaviours the simulator can be told to show.
  * Refusals (the action is NOT applied): `throttle` (RequestLimitExceeded), `internal` (InternalError),
- * `http502` (HTTP 502, HTML body), `denied` (UnauthorizedOperation: as when the key's CAM policy
- * changes mid-wait; the one fault no client should retry).
+ * `http502` (HTTP 502, HTML body), `http429` and `http503` (that HTTP status, HTML body and a
+ * `Retry-After` header: `retryAfter` seconds, default 2), `denied` (UnauthorizedOperation: as when the
+ * key's CAM policy changes mid-wait; the one fault no client should retry).
  * Lost or garbled answers (the action IS applied first, as when a reply is lost on the way back):
  * `reset` (socket destroyed, no answer), `stall` (no answer until the client gives up or close()),
  * `truncated` (full Content-Length, half the bytes, then the socket destroyed), `invalidJson`,
  * `emptyBody`, `nullFields` (DescribeMigrationCheckJob with Status, BriefMsg, StepInfo, CheckFlag null;
- * other actions answer normally).
+ * other actions answer normally), `slowBody` (the normal answer with its full Content-Length, the body
+ * sent one byte every `dripMs` ms, default 100: only a bound on the whole request cuts it).
  */
-export type FaultKind =
-  | "throttle"
-  | "internal"
-  | "http502"
-  | "denied"
-  | "reset"
-  | "stall"
-  | "truncated"
-  | "invalidJson"
-  | "emptyBody"
-  | "nullFields";
-
-export const FAULT_KINDS: readonly FaultKind[] = [
+export const FAULT_KINDS = [
   "throttle",
   "internal",
   "http502",
+  "http429",
+  "http503",
   "denied",
   "reset",
   "stall",
@@ -35,12 +27,27 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "invalidJson",
   "emptyBody",
   "nullFields",
-];
+  "slowBody",
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Faults that answer instead of performing the action. */
-export const REFUSAL_FAULTS: ReadonlySet<FaultKind> = new Set(["throttle", "internal", "http502", "denied"]);
+export const REFUSAL_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>([
+  "throttle",
+  "internal",
+  "http502",
+  "http429",
+  "http503",
+  "denied",
+]);
 
-export function isFaultKind(value: string): value is FaultKind {
+export const DEFAULT_RETRY_AFTER_SEC = 2;
+export const DEFAULT_DRIP_MS = 100;
+const MAX_RETRY_AFTER_SEC = 86_400;
+const MAX_DRIP_MS = 60_000;
+
+function isFaultKind(value: string): value is FaultKind {
   return (FAULT_KINDS as readonly string[]).includes(value);
 }
 
@@ -54,30 +61,49 @@ export interface FaultRule {
   after?: number;
   /** How many matching requests get the fault (default 1; Infinity = every one). */
   count?: number;
+  /** http429, http503 only: the Retry-After header, whole seconds (default 2). */
+  retryAfter?: number;
+  /** slowBody only: ms between two bytes of the body, a whole number from 1 (default 100). */
+  dripMs?: number;
 }
 
-export const FAULT_SPEC_FORMAT = "KIND[:JOB_ID][@AFTER][xCOUNT]";
+/** `~N` is the kind's parameter: Retry-After seconds for http429/http503, ms per byte for slowBody. */
+export const FAULT_SPEC_FORMAT = "KIND[~N][:JOB_ID][@AFTER][xCOUNT]";
 
 function specError(spec: string, why: string): Error {
   return new Error(
     `invalid fault spec "${spec}": ${why}. Expected ${FAULT_SPEC_FORMAT}, KIND one of ${FAULT_KINDS.join(", ")}; ` +
+      `~N only for http429/http503 (Retry-After seconds) and slowBody (ms per byte); ` +
       `JOB_ID like dts-1ewjspuw; AFTER and COUNT whole numbers, x* for every matching request ` +
-      `(e.g. throttle, reset:dts-1ewjspuw, stall@2, internal:dts-abcdefgh@1x3, http502x*)`,
+      `(e.g. throttle, reset:dts-1ewjspuw, stall@2, internal:dts-abcdefgh@1x3, http502x*, http429~3, slowBody~50@1)`,
   );
 }
 
+/** Puts the `~N` parameter where the kind takes it; throws when the kind takes none. */
+function withParameter(spec: string, rule: FaultRule, parameter: string): void {
+  if (!/^\d{1,9}$/.test(parameter)) throw specError(spec, `~N "${parameter}" is not a whole number`);
+  const value = Number(parameter);
+  if (rule.kind === "http429" || rule.kind === "http503") rule.retryAfter = value;
+  else if (rule.kind === "slowBody") rule.dripMs = value;
+  else throw specError(spec, `${rule.kind} takes no ~N`);
+}
+
 /**
- * Parses the `--fault` option: `KIND[:JOB_ID][@AFTER][xCOUNT]`, e.g. `throttle`, `reset:dts-1ewjspuw`,
- * `stall@2`, `internal:dts-abcdefgh@1x3`, `http502x*` (every matching request).
+ * Parses the `--fault` option: `KIND[~N][:JOB_ID][@AFTER][xCOUNT]`, e.g. `throttle`, `reset:dts-1ewjspuw`,
+ * `stall@2`, `internal:dts-abcdefgh@1x3`, `http502x*` (every matching request), `http429~3` (Retry-After:
+ * 3), `slowBody~20x*` (every answer dripped at one byte per 20 ms).
  */
 export function parseFaultSpec(spec: string): FaultRule {
   const text = spec.trim();
   // A well-formed job id is tried first, so one containing "x" is not taken for a count.
-  const match = /^([A-Za-z][A-Za-z0-9]*?)(?::(dts-[a-z0-9]{8}|[^@]*?))?(?:@([^x]*))?(?:x(.*))?$/.exec(text);
+  const match = /^([A-Za-z][A-Za-z0-9]*?)(?:~([^:@x]*))?(?::(dts-[a-z0-9]{8}|[^@]*?))?(?:@([^x]*))?(?:x(.*))?$/.exec(
+    text,
+  );
   if (!match) throw specError(spec, "cannot read it");
-  const [, kind = "", jobId, after, count] = match;
+  const [, kind = "", parameter, jobId, after, count] = match;
   if (!isFaultKind(kind)) throw specError(spec, `unknown fault kind "${kind}"`);
   const rule: FaultRule = { kind };
+  if (parameter !== undefined) withParameter(spec, rule, parameter);
   if (jobId !== undefined) {
     if (!JOB_ID_PATTERN.test(jobId)) throw specError(spec, `"${jobId}" is not a job id`);
     rule.jobId = jobId;
@@ -91,11 +117,14 @@ export function parseFaultSpec(spec: string): FaultRule {
     else if (/^\d{1,9}$/.test(count) && Number(count) > 0) rule.count = Number(count);
     else throw specError(spec, `COUNT "${count}" is neither a positive whole number nor *`);
   }
+  checkFaultRule(rule);
   return rule;
 }
 
+const wholeIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+
 /** Validates a rule given programmatically; throws like parseFaultSpec. */
-export function checkFaultRule(rule: FaultRule): void {
+function checkFaultRule(rule: FaultRule): void {
   const describe = JSON.stringify(rule) ?? String(rule);
   if (!isFaultKind(rule.kind)) throw specError(describe, `unknown fault kind "${String(rule.kind)}"`);
   if (rule.after !== undefined && !(Number.isInteger(rule.after) && rule.after >= 0)) {
@@ -107,10 +136,22 @@ export function checkFaultRule(rule: FaultRule): void {
   ) {
     throw specError(describe, "count must be a positive whole number or Infinity");
   }
+  if (rule.retryAfter !== undefined) {
+    if (rule.kind !== "http429" && rule.kind !== "http503")
+      throw specError(describe, `${rule.kind} takes no retryAfter`);
+    if (!wholeIn(rule.retryAfter, 0, MAX_RETRY_AFTER_SEC)) {
+      throw specError(describe, `retryAfter must be whole seconds from 0 to ${MAX_RETRY_AFTER_SEC}`);
+    }
+  }
+  if (rule.dripMs !== undefined) {
+    if (rule.kind !== "slowBody") throw specError(describe, `${rule.kind} takes no dripMs`);
+    if (!wholeIn(rule.dripMs, 1, MAX_DRIP_MS))
+      throw specError(describe, `dripMs must be whole ms from 1 to ${MAX_DRIP_MS}`);
+  }
 }
 
 interface ActiveRule {
-  readonly rule: FaultRule;
+  readonly rule: Readonly<FaultRule>;
   seen: number;
   applied: number;
 }
@@ -127,9 +168,9 @@ export class FaultBook {
     this.#rules.push({ rule: { ...rule }, seen: 0, applied: 0 });
   }
 
-  /** The fault for this request, if any; counts it against the matching rules. */
-  take(action: string, jobId: string | undefined): FaultKind | undefined {
-    let chosen: FaultKind | undefined;
+  /** The rule that fires for this request, if any; counts the request against the matching rules. */
+  take(action: string, jobId: string | undefined): Readonly<FaultRule> | undefined {
+    let chosen: Readonly<FaultRule> | undefined;
     for (const active of this.#rules) {
       const { rule } = active;
       if (rule.jobId !== undefined && rule.jobId !== jobId) continue;
@@ -138,7 +179,7 @@ export class FaultBook {
       if (chosen !== undefined) continue;
       if (active.seen > (rule.after ?? 0) && active.applied < (rule.count ?? 1)) {
         active.applied += 1;
-        chosen = rule.kind;
+        chosen = rule;
       }
     }
     return chosen;

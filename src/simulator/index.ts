@@ -1,19 +1,11 @@
 /** The embedded stand-in for dts.tencentcloudapi.com: `dts-gate simulate`, the demo and the tests. */
-export {
-  checkFaultRule,
-  FAULT_KINDS,
-  FAULT_SPEC_FORMAT,
-  type FaultKind,
-  type FaultRule,
-  isFaultKind,
-  parseFaultSpec,
-} from "./faults.js";
+export { FAULT_KINDS, FAULT_SPEC_FORMAT, type FaultKind, type FaultRule, parseFaultSpec } from "./faults.js";
 export { CHECK_STEPS, isScenarioName, SCENARIO_NAMES, type ScenarioName } from "./scenarios.js";
 export {
-  type Arrival,
+  type AnswerRequest,
   DEMO_SECRET_ID,
   DEMO_SECRET_KEY,
-  MAX_BODY_BYTES,
+  type RawAnswer,
   type Simulator,
   type SimulatorOptions,
   startSimulator,

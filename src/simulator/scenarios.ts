@@ -1,9 +1,9 @@
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
 
-/** How a simulated job's pre-migration check goes. */
-export type ScenarioName = "pass" | "warning" | "not-pass" | "failed" | "stuck" | "flaky";
+/** How a simulated job's pre-migration check goes: the one list of scenario names. */
+export const SCENARIO_NAMES = ["pass", "warning", "not-pass", "failed", "stuck", "flaky"] as const;
 
-export const SCENARIO_NAMES: readonly ScenarioName[] = ["pass", "warning", "not-pass", "failed", "stuck", "flaky"];
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export function isScenarioName(value: string): value is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(value);
@@ -161,13 +161,6 @@ function step(stepNo: number, outcome: StepOutcome | undefined): CheckStep {
 /** StepNo -> final outcome (pass by default) of the steps the scenario runs. */
 function outcomeOf(plan: ScenarioPlan, stepNo: number): StepOutcome {
   return plan.outcomes.get(stepNo) ?? { status: "pass" };
-}
-
-/** How long the scenario's check takes to reach its final state (Infinity: never). */
-export function checkDurationMs(scenario: ScenarioName, stepMs: number): number {
-  const plan = PLANS[scenario];
-  if (plan.stuckAt !== undefined) return Number.POSITIVE_INFINITY;
-  return plan.stepsRun * stepMs;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from "../../src/simulator/index.js";
-import { errorCode, JOB, OTHER_JOB, post, rawPost } from "./helpers.js";
+import { errorCode, JOB, OTHER_JOB, post, rawPost, until } from "./helpers.js";
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -76,11 +76,9 @@ describe("fault kinds at the HTTP level", () => {
       () => "answered",
       (e: { code?: string }) => e.code,
     );
-    await new Promise((r) => setTimeout(r, 50));
-    expect(s.arrivals).toHaveLength(2);
-    const began = performance.now();
+    await until(() => s.arrivals.length === 2);
+    // A close() that waited for the stalled request would fail the test by its timeout.
     await s.close();
-    expect(performance.now() - began).toBeLessThan(500);
     expect(await pending).toBe("ECONNRESET");
   });
 

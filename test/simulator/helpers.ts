@@ -134,3 +134,8 @@ export function fakeClock(startMs = Date.UTC(2026, 0, 15, 8, 0, 0)) {
     seconds: () => Math.floor(t / 1000),
   };
 }
+
+/** Resolves once `done()` holds, checking at every turn of the event loop (no timed sleep). */
+export async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setImmediate(r));
+}

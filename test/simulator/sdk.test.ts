@@ -1,7 +1,7 @@
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { JOB } from "./helpers.js";
+import { fakeClock, JOB } from "./helpers.js";
 
 // Acceptance: the official SDK, pointed at the simulator, works unchanged. It signs the service as
 // the first label of its endpoint ("127") and the host without the port.
@@ -22,7 +22,9 @@ function sdkClient(url: string, secretKey = DEMO_SECRET_KEY) {
 
 describe("official SDK against the simulator", () => {
   it("sees the pass scenario progress to success/checkPass", async () => {
-    sim = await startSimulator({ scenario: "pass", stepMs: 20 });
+    // The SDK signs with the real time: the simulator's clock starts there and is moved by hand.
+    const clock = fakeClock(Date.now());
+    sim = await startSimulator({ scenario: "pass", stepMs: 100, now: clock.now });
     const client = sdkClient(sim.url);
     const statuses: string[] = [];
     let last: { Status: string; CheckFlag: string; BriefMsg: string; StepInfo: { StepStatus: string }[] } | undefined;
@@ -30,7 +32,7 @@ describe("official SDK against the simulator", () => {
       last = await client.request("DescribeMigrationCheckJob", { JobId: JOB });
       statuses.push(last?.Status ?? "?");
       if (last?.Status !== "running") break;
-      await new Promise((r) => setTimeout(r, 15));
+      clock.advance(150);
     }
     expect(statuses[0]).toBe("running");
     expect(last?.Status).toBe("success");
@@ -53,7 +55,7 @@ describe("official SDK against the simulator", () => {
   });
 
   it("gets AuthFailure.SignatureFailure with a wrong secret key", async () => {
-    sim = await startSimulator({ scenario: "pass", stepMs: 20 });
+    sim = await startSimulator({ scenario: "pass" });
     const client = sdkClient(sim.url, "wrongKey000000000000000000000000");
     const error = await client.request("DescribeMigrationCheckJob", { JobId: JOB }).then(
       () => undefined,

@@ -1,0 +1,207 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate, type Credentials } from "./auth.js";
+import { FaultBook, type FaultRule, REFUSAL_FAULTS } from "./faults.js";
+import { MAX_BODY_BYTES, Reply, readBody } from "./http.js";
+import { JobBook, setBounded } from "./jobs.js";
+import type { Arrival, RawAnswer, SimulatorOptions } from "./options.js";
+import { checkParams, clip, type ErrorAnswer, header, isParams, parseBody } from "./request.js";
+
+/** Distinct action names tracked per second for the rate limit; more are not limited. */
+const MAX_RATE_KEYS = 1_000;
+/** Distinct (action, job) pairs whose requests the `answer` option's `n` counts; beyond, the oldest is forgotten. */
+const MAX_ANSWER_KEYS = 10_000;
+
+/** The arrival code of the flaky scenario's refusals. */
+const FLAKY_CODES: Readonly<Record<string, string>> = {
+  throttle: "RequestLimitExceeded",
+  internal: "InternalError",
+  http502: "http502",
+};
+
+/** Per-action arrivals in the current second of the simulator clock. */
+class RateCounter {
+  #second = Number.NaN;
+  readonly #counts = new Map<string, number>();
+  constructor(readonly rate: number) {}
+
+  /** Counts the arrival; true when it is beyond the rate of its second. */
+  over(action: string, atMs: number): boolean {
+    const second = Math.floor(atMs / 1000);
+    if (second !== this.#second) {
+      this.#second = second;
+      this.#counts.clear();
+    }
+    const seen = this.#counts.get(action);
+    if (seen === undefined && this.#counts.size >= MAX_RATE_KEYS) return false;
+    const count = (seen ?? 0) + 1;
+    this.#counts.set(action, count);
+    return count > this.rate;
+  }
+}
+
+/** The Error.Code an override's answer carries, as its arrival records it; `http<STATUS>` when not 200. */
+function overrideCode(answer: RawAnswer): string | undefined {
+  const status = answer.status ?? 200;
+  if (status !== 200) return `http${status}`;
+  const parsed = parseBody(Buffer.from(answer.body));
+  if (!isParams(parsed) || !isParams(parsed.Response)) return undefined;
+  const error = parsed.Response.Error;
+  if (error === undefined) return undefined;
+  return isParams(error) && typeof error.Code === "string" ? clip(error.Code) : "Error";
+}
+
+/** A successful answer: HTTP 200 and a JSON Response without Error. */
+function answersSuccess(answer: RawAnswer): boolean {
+  if ((answer.status ?? 200) !== 200) return false;
+  const parsed = parseBody(Buffer.from(answer.body));
+  return isParams(parsed) && isParams(parsed.Response) && parsed.Response.Error === undefined;
+}
+
+/** Answers the error and records its code. */
+function refuse(reply: Reply, arrival: Arrival, error: ErrorAnswer, status = 200): void {
+  arrival.code = error.code;
+  reply.error(error, status);
+}
+
+/** Everything a request meets between its arrival and its answer; the stages are listed at startSimulator. */
+export class Pipeline {
+  readonly arrivals: Arrival[] = [];
+  readonly #options: SimulatorOptions;
+  readonly #jobs: JobBook;
+  readonly #faults = new FaultBook();
+  readonly #rate: RateCounter;
+  readonly #credentials: Credentials;
+  readonly #answeredBefore = new Map<string, number>();
+
+  /** `options` already validated; `credentials` with the defaults filled in. */
+  constructor(options: SimulatorOptions, credentials: { secretId: string; secretKey: string }) {
+    this.#options = options;
+    const stepMs = options.stepMs ?? 300;
+    this.#jobs = new JobBook({
+      defaultScenario: options.scenario ?? "warning",
+      jobs: options.jobs ?? {},
+      stepMs,
+      createLagMs: options.createLagMs ?? stepMs,
+    });
+    this.#credentials = { ...credentials, expectToken: options.expectToken };
+    this.#rate = new RateCounter(options.rate ?? 20);
+    for (const rule of options.faults ?? []) this.#faults.add(rule);
+  }
+
+  /** The simulator clock: now() + clockOffsetSec. */
+  readonly clock = (): number => (this.#options.now ?? Date.now)() + (this.#options.clockOffsetSec ?? 0) * 1000;
+
+  injectFault(rule: FaultRule): void {
+    this.#faults.add(rule);
+  }
+
+  finishCheck(jobId: string): void {
+    this.#jobs.finishCheck(jobId, this.clock());
+  }
+
+  startCount(jobId: string): number {
+    return this.#jobs.startCount(jobId);
+  }
+
+  #record(arrival: Arrival): void {
+    const logLimit = this.#options.logLimit ?? 100_000;
+    if (logLimit <= 0) return;
+    this.arrivals.push(arrival);
+    while (this.arrivals.length > logLimit) this.arrivals.shift();
+  }
+
+  /** Stage 1, then the rest once the body is in. */
+  serve(req: IncomingMessage, res: ServerResponse) {
+    const arrival: Arrival = { atMs: this.clock(), action: clip(header(req, "x-tc-action") ?? "") };
+    this.#record(arrival);
+    const reply = new Reply(req, res, this.clock);
+    if (req.method !== "POST") {
+      reply.allow("POST");
+      const message = `Method ${clip(req.method ?? "", 16)} is not supported; use POST.`;
+      return refuse(reply, arrival, { code: "UnsupportedOperation", message }, 405);
+    }
+    const limited = arrival.action !== "" && this.#rate.over(arrival.action, arrival.atMs);
+    readBody(
+      req,
+      (body) => {
+        try {
+          this.#handle(req, reply, arrival, limited, body);
+        } catch (error) {
+          // A bug here must not take the simulator down; answer like the real service would.
+          refuse(reply, arrival, { code: "InternalError", message: `simulator: ${String(error)}` });
+        }
+      },
+      () => {
+        reply.closeAfter();
+        const message = `The request body exceeds ${MAX_BODY_BYTES} bytes.`;
+        refuse(reply, arrival, { code: "RequestSizeLimitExceeded", message });
+      },
+    );
+  }
+
+  /** Stages 1 (action) to 4. */
+  #handle(req: IncomingMessage, reply: Reply, arrival: Arrival, limited: boolean, body: Buffer) {
+    const params = parseBody(body);
+    if (isParams(params) && typeof params.JobId === "string") arrival.jobId = clip(params.JobId);
+    const action = header(req, "x-tc-action") ?? "";
+    if (action === "") {
+      const message = "The request is missing the X-TC-Action header.";
+      return refuse(reply, arrival, { code: "MissingParameter", message });
+    }
+    if (limited) {
+      const message = `More than ${this.#rate.rate} ${clip(action, 64)} requests arrived within this second.`;
+      return refuse(reply, arrival, { code: "RequestLimitExceeded", message });
+    }
+    const authError = authenticate(req, body, arrival.atMs, this.#credentials);
+    if (authError) return refuse(reply, arrival, authError);
+    if (this.#overridden(reply, arrival)) return;
+    this.#perform(req, reply, arrival, action, params);
+  }
+
+  /** Stage 4: true when the `answer` option answered. */
+  #overridden(reply: Reply, arrival: Arrival): boolean {
+    const answerOf = this.#options.answer;
+    if (answerOf === undefined) return false;
+    const key = `${arrival.action}\n${arrival.jobId ?? ""}`;
+    const n = this.#answeredBefore.get(key) ?? 0;
+    setBounded(this.#answeredBefore, key, n + 1, MAX_ANSWER_KEYS);
+    const answer = answerOf({ action: arrival.action, jobId: arrival.jobId, n });
+    if (answer === undefined) return false;
+    arrival.override = true;
+    const code = overrideCode(answer);
+    if (code !== undefined) arrival.code = code;
+    if (arrival.action === "StartMigrateJob" && arrival.jobId !== undefined && answersSuccess(answer)) {
+      this.#jobs.countOverrideStart(arrival.jobId);
+    }
+    reply.raw(answer);
+    return true;
+  }
+
+  /** Stages 5 to 8. */
+  #perform(req: IncomingMessage, reply: Reply, arrival: Arrival, action: string, params: unknown) {
+    const jobId = checkParams(req, action, params, this.#options.expectRegion);
+    if (typeof jobId !== "string") return refuse(reply, arrival, jobId);
+    const atMs = this.clock();
+    const admitted = this.#jobs.admit(jobId, atMs);
+    if (!admitted) {
+      return refuse(reply, arrival, { code: "ResourceNotFound", message: `The job ${jobId} does not exist.` });
+    }
+    const fault = this.#faults.take(action, jobId);
+    if (fault !== undefined && REFUSAL_FAULTS.has(fault.kind)) {
+      arrival.code = fault.kind;
+      return reply.refusal(fault);
+    }
+    const flaky = fault === undefined ? this.#jobs.flakyRefusal(admitted) : undefined;
+    if (flaky !== undefined) {
+      arrival.code = FLAKY_CODES[flaky] ?? flaky;
+      return reply.refusal({ kind: flaky });
+    }
+    const result = this.#jobs.perform(action, admitted, atMs);
+    if ("error" in result) return refuse(reply, arrival, result.error);
+    if (fault !== undefined) {
+      arrival.code = fault.kind;
+      return reply.lost(fault, result.response);
+    }
+    reply.send(200, JSON.stringify({ Response: result.response }));
+  }
+}
