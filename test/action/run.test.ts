@@ -4,41 +4,11 @@ import type { StopSignal } from "../../src/cli/io.js";
 import type { RunConfig, RunHooks } from "../../src/gate/run.js";
 import type { GateResult } from "../../src/gate/types.js";
 import { ConfigError } from "../../src/tencent/errors.js";
+import { fakeCore } from "./fake-core.js";
 import { gateResult, jobReport } from "./fixtures.js";
 import { decodeEntities } from "./helpers.js";
 
 const SECRET_KEY = "k3y-that-must-never-show";
-
-type Call = [string, ...unknown[]];
-
-function fakeCore(inputs: Record<string, string>, summary: "ok" | "missing" = "ok") {
-  const calls: Call[] = [];
-  const summaries: string[] = [];
-  const record =
-    (name: string) =>
-    (...args: unknown[]) => {
-      calls.push([name, ...args]);
-    };
-  const core: ActionCore = {
-    getInput: (name) => (inputs[name] ?? "").trim(),
-    setSecret: record("setSecret"),
-    info: record("info"),
-    debug: record("debug"),
-    error: record("error"),
-    warning: record("warning"),
-    notice: record("notice"),
-    setFailed: record("setFailed"),
-    setOutput: record("setOutput"),
-    startGroup: record("startGroup"),
-    endGroup: record("endGroup"),
-    writeSummary: async (markdown) => {
-      if (summary === "missing") throw new Error("Unable to find environment variable for $GITHUB_STEP_SUMMARY.");
-      summaries.push(markdown);
-    },
-  };
-  const outputs = () => Object.fromEntries(calls.filter((c) => c[0] === "setOutput").map((c) => [c[1], c[2]]));
-  return { core, calls, summaries, outputs };
-}
 
 const INPUTS = { "job-id": "dts-1ewjspuw", "secret-id": "AKIDunit", "secret-key": SECRET_KEY };
 
