@@ -24,10 +24,13 @@ function useColor(io: CliIO, stream: { readonly isTTY?: boolean }): boolean {
 /** `dts-gate wait`: the gate. Returns the exit code; never calls process.exit. */
 export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
   let credentials: Credentials;
+  let credentialSource: string;
   try {
-    credentials =
-      config.credentials ??
-      (await resolveCredentials({ env: io.env, ...(io.homeDir ? { homeDir: io.homeDir } : {}) })).credentials;
+    const resolved = config.credentials
+      ? { credentials: config.credentials, source: "the demo pair" }
+      : await resolveCredentials({ env: io.env, ...(io.homeDir ? { homeDir: io.homeDir } : {}) });
+    credentials = resolved.credentials;
+    credentialSource = resolved.source;
   } catch (error) {
     if (isConfigError(error)) return usageFailure(config, io, error.message);
     throw error;
@@ -43,6 +46,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     interrupt.abort();
   });
 
+  stderr(`credentials from ${credentialSource}\n`);
   const progress = createProgress({
     write: stderr,
     live: config.output === "text" && io.stderr.isTTY === true,
@@ -53,7 +57,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
   let result: GateResult;
   try {
     result = await runWithRealClock(
-      { ...config, credentials, proxyEnv: io.env },
+      { ...config, credentials, credentialSource, proxyEnv: io.env },
       {
         interrupt: interrupt.signal,
         onEvent: progress.onEvent,

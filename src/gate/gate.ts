@@ -175,7 +175,7 @@ class GateRun {
     if (this.interrupted() || (this.stop.signal.aborted && error.code === LOCAL_CODES.aborted)) {
       this.stopWithoutVerdict(record);
     } else {
-      record.fail("error", jobErrorOf(error));
+      record.fail("error", jobErrorOf(error, this.options.context));
     }
   }
 
@@ -314,7 +314,7 @@ class GateRun {
         message: `${stopped} before StartMigrateJob was ${what}: the migration was not started`,
       });
     } else {
-      const refused = jobErrorOf(result.error);
+      const refused = jobErrorOf(result.error, this.options.context);
       record.fail("error", {
         ...refused,
         message: `${refused.message} (StartMigrateJob refused: the migration was not started)`,

@@ -1,7 +1,7 @@
 import type { ApiError } from "../tencent/errors.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import { clean } from "./text.js";
-import type { ActionReceipt, GateResult, JobError, JobReport } from "./types.js";
+import type { ActionReceipt, GateResult, JobError, JobReport, RunContext } from "./types.js";
 import { EXIT_CODES, type Outcome, warningsOf } from "./verdict.js";
 
 /** Notes kept per job at most: a misbehaving API must not grow the report without bound. */
@@ -71,11 +71,23 @@ export class JobRecord {
   }
 }
 
+/** What to do next about an error, from what the run was given. */
+function hintFor(code: string, context: RunContext): string {
+  if (code.startsWith("ResourceNotFound") && context.region === undefined) {
+    return " (no region was given: set it with --region, the region input or TENCENTCLOUD_REGION to the job's region)";
+  }
+  if (code.startsWith("AuthFailure") && context.credentialSource !== undefined) {
+    return ` (credentials from ${context.credentialSource})`;
+  }
+  return "";
+}
+
 /** An API error as the report shows it: its text cleaned once, here, like every answer's. */
-export function jobErrorOf(error: ApiError): JobError {
+export function jobErrorOf(error: ApiError, context: RunContext = {}): JobError {
+  const code = clean(error.code);
   return {
-    code: clean(error.code),
-    message: clean(error.message),
+    code,
+    message: `${clean(error.message)}${hintFor(code, context)}`,
     ...(error.requestId === undefined ? {} : { requestId: clean(error.requestId) }),
   };
 }

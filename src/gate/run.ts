@@ -11,6 +11,8 @@ import type { GateEvent, GateOptions, GateResult } from "./types.js";
 export interface RunConfig extends GateOptions {
   readonly endpoint: URL;
   readonly credentials: Credentials;
+  /** Where the credentials came from, in words: named in auth errors and on stderr. */
+  readonly credentialSource?: string;
   readonly region?: string;
   readonly rate: number;
   readonly requestTimeoutMs: number;
@@ -58,15 +60,22 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
     throw error;
   });
   try {
-    return await runGate(config, {
-      client,
-      limiter,
-      clock: systemClock,
-      random: Math.random,
-      policy: DEFAULT_RETRY_POLICY,
-      ...(hooks.interrupt ? { interrupt: hooks.interrupt } : {}),
-      ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
-    });
+    const context = {
+      ...(config.region ? { region: config.region } : {}),
+      ...(config.credentialSource ? { credentialSource: config.credentialSource } : {}),
+    };
+    return await runGate(
+      { ...config, context },
+      {
+        client,
+        limiter,
+        clock: systemClock,
+        random: Math.random,
+        policy: DEFAULT_RETRY_POLICY,
+        ...(hooks.interrupt ? { interrupt: hooks.interrupt } : {}),
+        ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
+      },
+    );
   } finally {
     // The verdict is known: a failure to clean up must not lose it.
     await limiter.stop().catch(() => {});

@@ -24,6 +24,15 @@ export interface GateOptions {
    * result is accepted only after this long, so a very fast check cannot hang the gate.
    */
   readonly staleGraceMs?: number;
+  /** What the run was given, for errors that say what to do next (never a secret). */
+  readonly context?: RunContext;
+}
+
+export interface RunContext {
+  /** The region sent as X-TC-Region; absent when none was given. */
+  readonly region?: string;
+  /** Where the credentials came from, in words (never their values). */
+  readonly credentialSource?: string;
 }
 
 export interface GateDeps {
