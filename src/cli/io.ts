@@ -23,13 +23,12 @@ export interface CliIO {
  * Node's stdout or stderr. Its writes queue when the descriptor would block (a non-blocking pipe
  * from the parent), and Node drains them before it exits with `process.exitCode`, so the entry
  * sets that rather than calling process.exit. A reader that has gone (EPIPE) gets nothing more
- * and the verdict still ends the process with its exit code.
+ * and the verdict still ends the process with its exit code (no unhandled 'error' event).
  */
 export function processStream(stream: NodeJS.WriteStream): OutputStream {
-  let readerGone = false;
+  // Once the reader has gone Node's stream is destroyed: later writes are dropped, not errors.
   stream.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
-    readerGone = true;
   });
   return {
     get isTTY() {
@@ -39,7 +38,7 @@ export function processStream(stream: NodeJS.WriteStream): OutputStream {
       return stream.isTTY === true ? stream.columns : undefined;
     },
     write(text) {
-      if (!readerGone) stream.write(text);
+      stream.write(text);
     },
   };
 }

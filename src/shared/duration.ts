@@ -5,7 +5,7 @@ const MAX_MS = 7 * 24 * 3600 * 1000;
 const NUMBER = String.raw`(?:\d+(?:\.\d+)?|\.\d+)`;
 const SECONDS = new RegExp(`^${NUMBER}$`);
 /** Units largest first, each at most once: `1h30m`, `2m30s`, `500ms`. */
-const WITH_UNITS = new RegExp(`^(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?$`);
+const WITH_UNITS = new RegExp(`^(?:(${NUMBER})h)?(?:(${NUMBER})m)?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?$`);
 const UNIT_MS = [3_600_000, 60_000, 1000, 1] as const;
 
 /**

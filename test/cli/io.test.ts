@@ -30,7 +30,7 @@ describe("processStream", () => {
     out.write("third\n");
     await new Promise((resolve) => setImmediate(resolve));
     expect(received).toEqual(["first\n"]);
-    // Once told the reader is gone, nothing more is handed to the stream.
+    // Once the reader is gone, the stream takes nothing more.
     expect(calls()).toBe(2);
     expect(out.isTTY).toBe(false);
     expect(out.columns).toBeUndefined();
