@@ -4,7 +4,8 @@ import { ConfigError } from "../tencent/errors.js";
 /*
  * What yargs-parser reads too leniently, settled before it sees the command line: it reads
  * `--flag=VALUE` of a boolean as `VALUE === "true"` (so `--start=1` would mean false). Options
- * missing their value (`requiresArg`) and what follows `--` (`populate--`) yargs handles itself.
+ * missing their value (`requiresArg`) and what follows `--` (`populate--`) yargs handles itself;
+ * a lone `-`, which it drops, is refused here.
  */
 
 /** Every boolean option of every command: `--NAME=WORD` becomes `--NAME` or `--no-NAME`. */
@@ -18,6 +19,8 @@ export function spellBooleans(argv: readonly string[]): string[] {
   const options = end === -1 ? argv : argv.slice(0, end);
   const rest = end === -1 ? [] : argv.slice(end);
   const spelt = options.map((arg) => {
+    // yargs-parser drops a lone "-" without a word: it is no job id nor option here.
+    if (arg === "-") throw new ConfigError('unexpected "-": give job ids as words (dts-gate reads no stdin)');
     const match = WITH_VALUE.exec(arg);
     const [, negated, name = "", value = ""] = match ?? [];
     if (!match || !BOOLEAN_OPTIONS.has(name)) return arg;

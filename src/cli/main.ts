@@ -38,7 +38,8 @@ function buildParser(
   setRun: (run: () => Promise<number>) => void,
   load: () => Promise<Commands>,
 ) {
-  const number = { type: "number", requiresArg: true } as const;
+  // Numbers too are strings to yargs: simulate.ts reads them, quoting a bad one as typed.
+  const number = { type: "string", requiresArg: true } as const;
   return yargs([...argv])
     .parserConfiguration(PARSER_CONFIGURATION)
     .scriptName("dts-gate")
@@ -62,7 +63,7 @@ function buildParser(
       "serve a local stand-in for dts.tencentcloudapi.com until SIGINT/SIGTERM",
       (command) =>
         command
-          .option("port", { ...number, default: 0, describe: "0 picks a free port" })
+          .option("port", { ...number, default: "0", describe: "0 picks a free port" })
           .option("host", { type: "string", requiresArg: true, default: "127.0.0.1" })
           .option("scenario", {
             choices: SCENARIO_NAMES,
@@ -76,7 +77,7 @@ function buildParser(
             requiresArg: true,
             describe: "ID=SCENARIO[,SCENARIO…]: this job's checks (others: ResourceNotFound)",
           })
-          .option("step-ms", { ...number, default: 300, describe: "how long each of the 13 check steps takes" })
+          .option("step-ms", { ...number, default: "300", describe: "how long each of the 13 check steps takes" })
           .option("secret-id", {
             type: "string",
             requiresArg: true,
@@ -85,10 +86,10 @@ function buildParser(
           .option("secret-key", { type: "string", requiresArg: true, describe: "the only SecretKey accepted" })
           .option("rate", {
             ...number,
-            default: 20,
+            default: "20",
             describe: "per-action requests per second before RequestLimitExceeded",
           })
-          .option("clock-offset", { ...number, default: 0, describe: "seconds the simulator's clock runs ahead" })
+          .option("clock-offset", { ...number, default: "0", describe: "seconds the simulator's clock runs ahead" })
           .option("fault", {
             type: "string",
             array: true,

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../../src/cli/io.js";
 import { type Commands, runCli } from "../../src/cli/main.js";
+import { runSimulate, type SimulateArgs } from "../../src/cli/simulate.js";
 import type { WaitConfig } from "../../src/cli/wait.js";
 
 /*
@@ -146,6 +147,37 @@ describe("wait's command line", () => {
       const run = await parse(argv);
       expectUsageError(run, true);
       expect(run.stdout + run.stderr, argv.join(" ")).not.toContain("hunter22");
+    }
+  });
+
+  it("refuses a lone -, which yargs would drop", async () => {
+    const run = await parse(["wait", ID, "-"]);
+    expectUsageError(run, false);
+    expect(run.stderr).toContain('unexpected "-"');
+  });
+
+  it("simulate quotes a bad number as typed, before it listens", async () => {
+    for (const [option, value] of [
+      ["--port", "abc"],
+      ["--step-ms", "1e3"],
+      ["--rate", "-1"],
+      ["--clock-offset", "soon"],
+    ] as const) {
+      let stderr = "";
+      const args = { port: "0", host: "127.0.0.1", scenario: "pass", "step-ms": "1", rate: "20", "clock-offset": "0" };
+      const code = await runSimulate({ ...args, [option.slice(2)]: value } as SimulateArgs, {
+        stdout: { write: () => {} },
+        stderr: {
+          write: (text) => {
+            stderr += text;
+          },
+        },
+        env: {},
+        onSignal: () => () => {},
+      });
+      expect(code, option).toBe(2);
+      expect(stderr).toContain(`${option} must be`);
+      expect(stderr).toContain(`not ${JSON.stringify(value)}`);
     }
   });
 
