@@ -18,11 +18,10 @@ class UsageError extends Error {}
 /** The commands' implementations (undici, bottleneck, p-retry, the simulator), loaded on demand. */
 export type Commands = typeof import("./commands.js");
 
-/** Strict: no camelCase twins, no `a.b` objects, ids kept as typed, and what follows `--` apart. */
+/** Strict: no camelCase twins, no `a.b` objects, and what follows `--` apart (job ids). */
 const PARSER_CONFIGURATION = {
   "camel-case-expansion": false,
   "dot-notation": false,
-  "parse-positional-numbers": false,
   "populate--": true,
 } as const;
 

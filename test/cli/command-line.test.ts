@@ -150,6 +150,20 @@ describe("wait's command line", () => {
     }
   });
 
+  it("takes no camelCase twin, no empty value, and keeps ids as typed", async () => {
+    // yargs would read --failOnWarning=yes as the boolean, false.
+    expectUsageError(await parse(["wait", ID, "--failOnWarning=yes"]), false);
+    expectUsageError(await parse(["wait", ID, "--requestTimeout", "5"]), false);
+    // yargs would make an object of it.
+    expect((await parse(["wait", ID, "--region.x=1"])).stderr).toContain("Unknown argument: region.x");
+    const empty = await parse(["wait", ID, "--region="]);
+    expectUsageError(empty, false);
+    expect(empty.stderr).toContain('--region needs a value, not ""');
+    const number = await parse(["wait", "1e3"]);
+    expectUsageError(number, false);
+    expect(number.stderr).toContain('invalid job id "1e3"');
+  });
+
   it("refuses a lone -, which yargs would drop", async () => {
     const run = await parse(["wait", ID, "-"]);
     expectUsageError(run, false);
