@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBooleanInput, readInputs, secretsToMask } from "../../src/action/inputs.js";
 import { ConfigError } from "../../src/tencent/errors.js";
@@ -107,6 +108,26 @@ describe("readInputs", () => {
       'input start-migration must be one of true, false, yes, no, on, off, 1, 0, y, n (any case), not "maybe"',
     );
     expect(parseBooleanInput("start-migration", "", true)).toBe(true);
+  });
+
+  it("reads any casing of a boolean word as it spells, and refuses every other word (property)", () => {
+    // Invariant: the CLI's words plus y/n, in any case, mean what they say; anything else throws.
+    const meanings: Record<string, boolean> = { true: true, yes: true, y: true, on: true, "1": true };
+    for (const word of ["false", "no", "n", "off", "0"]) meanings[word] = false;
+    const spelling = fc
+      .constantFrom(...Object.keys(meanings), "ye", "tru", "2", "nah", "oui")
+      .chain((word) =>
+        fc
+          .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+          .map((upper) => [...word].map((char, index) => (upper[index] ? char.toUpperCase() : char)).join("")),
+      );
+    fc.assert(
+      fc.property(spelling, (value) => {
+        const meaning = meanings[value.toLowerCase()];
+        if (meaning === undefined) expect(() => parseBooleanInput("start-migration", value)).toThrow(ConfigError);
+        else expect(parseBooleanInput("start-migration", value)).toBe(meaning);
+      }),
+    );
   });
 
   it("checks the endpoint as the CLI does", () => {
