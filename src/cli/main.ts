@@ -2,11 +2,11 @@ import yargs from "yargs";
 import packageJson from "../../package.json" with { type: "json" };
 import { EXIT_CODES } from "../gate/verdict.js";
 import { safeWriter } from "../shared/safe-output.js";
-import { SCENARIO_NAMES } from "../simulator/scenarios.js";
 import { TOKEN_VARIABLES } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";
 import { asksForJson, secretsOfArgv, spellBooleans } from "./argv.js";
 import type { CliIO } from "./io.js";
+import { scenarioOption, simulateOptions } from "./simulate-options.js";
 import { usageErrorDocument } from "./usage.js";
 import { toWaitConfig, type WaitArgs, waitOptions } from "./wait-options.js";
 
@@ -37,8 +37,6 @@ function buildParser(
   setRun: (run: () => Promise<number>) => void,
   load: () => Promise<Commands>,
 ) {
-  // Numbers too are strings to yargs: simulate.ts reads them, quoting a bad one as typed.
-  const number = { type: "string", requiresArg: true } as const;
   return yargs([...argv])
     .parserConfiguration(PARSER_CONFIGURATION)
     .scriptName("dts-gate")
@@ -60,41 +58,7 @@ function buildParser(
     .command(
       "simulate",
       "serve a local stand-in for dts.tencentcloudapi.com until SIGINT/SIGTERM",
-      (command) =>
-        command
-          .option("port", { ...number, default: "0", describe: "0 picks a free port" })
-          .option("host", { type: "string", requiresArg: true, default: "127.0.0.1" })
-          .option("scenario", {
-            choices: SCENARIO_NAMES,
-            requiresArg: true,
-            default: "warning" as const,
-            describe: "scenario of every job",
-          })
-          .option("job", {
-            type: "string",
-            array: true,
-            requiresArg: true,
-            describe: "ID=SCENARIO[,SCENARIO…]: this job's checks (others: ResourceNotFound)",
-          })
-          .option("step-ms", { ...number, default: "300", describe: "how long each of the 13 check steps takes" })
-          .option("secret-id", {
-            type: "string",
-            requiresArg: true,
-            describe: "the only SecretId accepted [default: the demo pair]",
-          })
-          .option("secret-key", { type: "string", requiresArg: true, describe: "the only SecretKey accepted" })
-          .option("rate", {
-            ...number,
-            default: "20",
-            describe: "per-action requests per second before RequestLimitExceeded",
-          })
-          .option("clock-offset", { ...number, default: "0", describe: "seconds the simulator's clock runs ahead" })
-          .option("fault", {
-            type: "string",
-            array: true,
-            requiresArg: true,
-            describe: "inject a fault: KIND[:JOB_ID][@AFTER][xCOUNT]",
-          }),
+      simulateOptions,
       (args) => {
         nothingAfterDashes(args);
         setRun(async () => (await load()).runSimulate(args, io));
@@ -103,8 +67,7 @@ function buildParser(
     .command(
       "demo",
       "run `wait` against the embedded simulator: no account needed",
-      (command) =>
-        command.option("scenario", { choices: SCENARIO_NAMES, requiresArg: true, default: "warning" as const }),
+      (command) => command.option("scenario", scenarioOption),
       (args) => {
         nothingAfterDashes(args);
         setRun(async () => (await load()).runDemo(args.scenario, io));
