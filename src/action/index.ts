@@ -1,7 +1,7 @@
 // The GitHub Action's entry (dist/action.js): wires @actions/core and the process to runAction.
 import * as core from "@actions/core";
-import { processIO } from "../cli/io.js";
 import { EXIT_CODES } from "../gate/verdict.js";
+import { onProcessSignal } from "../shared/signals.js";
 import { type ActionCore, runAction } from "./run.js";
 
 const actionCore: ActionCore = {
@@ -21,7 +21,7 @@ const actionCore: ActionCore = {
   },
 };
 
-runAction({ core: actionCore, env: process.env, onSignal: processIO.onSignal }).then(
+runAction({ core: actionCore, env: process.env, onSignal: onProcessSignal }).then(
   (code) => {
     // setFailed sets 1; the step ends with the CLI's exit code (2 usage, 3 timeout, 4 API error, …).
     process.exitCode = code;

@@ -1,7 +1,11 @@
-import { DEFAULTS, parseEndpoint, parseJobIds, parseRedisUrl, parseSeconds } from "../cli/options.js";
 import type { RunConfig } from "../gate/run.js";
+import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../shared/booleans.js";
+import { DEFAULTS } from "../shared/defaults.js";
+import { parseDuration } from "../shared/duration.js";
+import { parseEndpoint, parseJobIds, parseRedisUrl } from "../shared/options.js";
+import { DEFAULT_ENDPOINT } from "../tencent/client.js";
 import { Credentials, present, TOKEN_VARIABLES } from "../tencent/credentials.js";
-import { ConfigError, isConfigError } from "../tencent/errors.js";
+import { ConfigError } from "../tencent/errors.js";
 
 /** Reads one input as @actions/core does (trimmed; "" when not given). */
 export type GetInput = (name: string) => string;
@@ -21,6 +25,7 @@ export const INPUT_NAMES = [
   "create-check",
   "start-migration",
   "redis-url",
+  "request-timeout",
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -31,32 +36,13 @@ const FALLBACKS = {
   "session-token": TOKEN_VARIABLES,
 } as const;
 
-const TRUE_WORDS = new Set(["true", "yes", "y", "on", "1"]);
-const FALSE_WORDS = new Set(["false", "no", "n", "off", "0"]);
-
-/** The CLI's parsers name their option as `--name`; an Action user knows it as an input. */
-function asInput<T>(name: InputName, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (!isConfigError(error)) throw error;
-    const message = error.message.includes(`--${name}`)
-      ? error.message.replaceAll(`--${name}`, `input ${name}`)
-      : `input ${name}: ${error.message}`;
-    throw new ConfigError(message);
-  }
-}
-
 /**
  * A boolean input. Unlike `core.getBooleanInput` an empty value is the default, and
- * true/false/yes/no/on/off/1/0 are accepted in any case.
+ * true/false/yes/no/on/off/1/0 and y/n are accepted in any case.
  */
-export function parseBooleanInput(name: string, value: string, fallback = false): boolean {
-  const word = value.trim().toLowerCase();
-  if (word === "") return fallback;
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  throw new ConfigError(`input ${name} must be true or false (or yes/no, 1/0), not ${JSON.stringify(value)}`);
+export function parseBooleanInput(name: InputName, value: string, fallback = false): boolean {
+  const word = value.trim();
+  return word === "" ? fallback : parseBooleanWord(`input ${name}`, word, ACTION_BOOLEAN_WORDS);
 }
 
 function safeDecode(text: string): string {
@@ -80,14 +66,16 @@ export function secretsToMask(getInput: GetInput, env: Env): string[] {
   for (const [name, variables] of Object.entries(FALLBACKS)) {
     values.push(getInput(name), ...variables.map((variable) => env[variable] ?? ""));
   }
-  const redis = getInput("redis-url");
-  if (redis) {
-    try {
-      const url = new URL(redis);
+  // A password in the Redis URL is legitimate, one in the endpoint an error: neither is shown.
+  for (const name of ["redis-url", "endpoint"] as const) {
+    const text = getInput(name);
+    if (!text) continue;
+    if (URL.canParse(text)) {
+      const url = new URL(text);
       values.push(url.password, safeDecode(url.password));
-    } catch {
+    } else {
       // Not a URL: readInputs rejects it. Mask the whole value, it may hold a password.
-      values.push(redis);
+      values.push(text);
     }
   }
   const unique = new Set<string>();
@@ -108,18 +96,19 @@ export function readInputs(getInput: GetInput, env: Env): RunConfig {
       "input job-id is required: one or more job ids (as dts-1ewjspuw), separated by spaces, commas or newlines",
     );
   }
-  const jobIds = asInput("job-id", () => parseJobIds([jobInput]));
-  const endpoint = asInput("endpoint", () => parseEndpoint(present(getInput("endpoint")) ?? DEFAULTS.endpoint));
+  const jobIds = parseJobIds([jobInput], "input job-id");
+  const endpoint = parseEndpoint("input endpoint", present(getInput("endpoint")) ?? DEFAULT_ENDPOINT);
   const region = present(getInput("region")) ?? present(env.TENCENTCLOUD_REGION);
-  const seconds = (name: "interval" | "timeout", fallback: number, allowZero: boolean) =>
-    asInput(name, () => parseSeconds(name, present(getInput(name)) ?? fallback, { allowZero })) * 1000;
-  const intervalMs = seconds("interval", DEFAULTS.intervalSeconds, false);
-  const timeoutMs = seconds("timeout", DEFAULTS.timeoutSeconds, true);
+  const duration = (name: "interval" | "timeout" | "request-timeout", fallbackSeconds: number, allowZero: boolean) =>
+    parseDuration(`input ${name}`, present(getInput(name)) ?? String(fallbackSeconds), { allowZero });
+  const intervalMs = duration("interval", DEFAULTS.intervalSeconds, false);
+  const timeoutMs = duration("timeout", DEFAULTS.timeoutSeconds, true);
+  const requestTimeoutMs = duration("request-timeout", DEFAULTS.requestTimeoutSeconds, false);
   const failOnWarning = parseBooleanInput("fail-on-warning", getInput("fail-on-warning"));
   const createCheck = parseBooleanInput("create-check", getInput("create-check"));
   const start = parseBooleanInput("start-migration", getInput("start-migration"));
   const redisInput = present(getInput("redis-url"));
-  const redisUrl = redisInput === undefined ? undefined : asInput("redis-url", () => parseRedisUrl(redisInput));
+  const redisUrl = redisInput === undefined ? undefined : parseRedisUrl("input redis-url", redisInput);
 
   const secretId = credentialValue(getInput, env, "secret-id");
   const secretKey = credentialValue(getInput, env, "secret-key");
@@ -143,7 +132,7 @@ export function readInputs(getInput: GetInput, env: Env): RunConfig {
     createCheck,
     start,
     rate: DEFAULTS.rate,
-    requestTimeoutMs: DEFAULTS.requestTimeoutSeconds * 1000,
+    requestTimeoutMs,
     ...(redisUrl ? { redisUrl } : {}),
   };
 }

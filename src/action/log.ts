@@ -21,7 +21,8 @@ export function createSafeLog(
 ): SafeLog {
   return {
     text(text) {
-      for (const line of neutralise(redact(text))) info(line);
+      // Cleaned first, then redacted: cleaning may change a secret's characters (see safeText).
+      for (const line of neutralise(text)) info(redact(line));
     },
     async fenced(fn) {
       const stop = token();

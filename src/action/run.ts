@@ -1,4 +1,3 @@
-import { redact as redactSecrets, type StopSignal } from "../cli/io.js";
 import { systemClock } from "../gate/clock.js";
 import { describeUnexpected, unexpectedFailure } from "../gate/job-record.js";
 import { createProgress } from "../gate/progress.js";
@@ -7,6 +6,8 @@ import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js"
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
+import { redact as redactSecrets } from "../shared/safe-output.js";
+import type { StopSignal } from "../shared/signals.js";
 import { type ConfigError, isConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";

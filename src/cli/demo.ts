@@ -1,7 +1,7 @@
+import { DEFAULTS } from "../shared/defaults.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type ScenarioName, startSimulator } from "../simulator/index.js";
 import { Credentials } from "../tencent/credentials.js";
 import type { CliIO } from "./io.js";
-import { DEFAULTS } from "./options.js";
 import { runWait } from "./wait.js";
 
 export const DEMO_JOB_ID = "dts-1ewjspuw";

@@ -10,16 +10,17 @@ import {
 import { JOB_ID_PATTERN } from "../tencent/types.js";
 import type { CliIO } from "./io.js";
 
+/** Numbers as typed (yargs reads them as strings): an error quotes them. */
 export interface SimulateArgs {
-  readonly port: number;
+  readonly port: string;
   readonly host: string;
   readonly scenario: ScenarioName;
   readonly job?: readonly string[] | undefined;
-  readonly "step-ms": number;
+  readonly "step-ms": string;
   readonly "secret-id"?: string | undefined;
   readonly "secret-key"?: string | undefined;
-  readonly rate: number;
-  readonly "clock-offset": number;
+  readonly rate: string;
+  readonly "clock-offset": string;
   readonly fault?: readonly string[] | undefined;
 }
 
@@ -37,30 +38,35 @@ export function parseJobSpec(spec: string): [string, ScenarioName[]] {
   return [jobId, scenarios as ScenarioName[]];
 }
 
+function wholeNumber(name: string, text: string, max: number): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value <= max))
+    throw new Error(`--${name} must be a whole number from 0 to ${max}, not ${JSON.stringify(text)}`);
+  return value;
+}
+
 function simulatorOptions(args: SimulateArgs): SimulatorOptions {
-  const numbers: [string, number, number][] = [
-    ["port", args.port, 65535],
-    ["step-ms", args["step-ms"], 3_600_000],
-    ["rate", args.rate, 1_000_000],
-  ];
-  for (const [name, value, max] of numbers) {
-    if (!Number.isInteger(value) || value < 0 || value > max)
-      throw new Error(`--${name} must be a whole number from 0 to ${max}`);
+  const port = wholeNumber("port", args.port, 65535);
+  const stepMs = wholeNumber("step-ms", args["step-ms"], 3_600_000);
+  const rate = wholeNumber("rate", args.rate, 1_000_000);
+  if (!/^-?\d+(\.\d+)?$/.test(args["clock-offset"])) {
+    throw new Error(
+      `--clock-offset must be a number of seconds (negative: behind), not ${JSON.stringify(args["clock-offset"])}`,
+    );
   }
-  if (!Number.isFinite(args["clock-offset"])) throw new Error("--clock-offset must be a number of seconds");
   if ((args["secret-id"] === undefined) !== (args["secret-key"] === undefined)) {
     throw new Error("give both --secret-id and --secret-key, or neither (the demo pair)");
   }
   const faults: FaultRule[] = (args.fault ?? []).map(parseFaultSpec);
   const jobs = Object.fromEntries((args.job ?? []).map(parseJobSpec));
   return {
-    port: args.port,
+    port,
     host: args.host,
     scenario: args.scenario,
     jobs,
-    stepMs: args["step-ms"],
-    rate: args.rate,
-    clockOffsetSec: args["clock-offset"],
+    stepMs,
+    rate,
+    clockOffsetSec: Number(args["clock-offset"]),
     faults,
     ...(args["secret-id"] !== undefined && args["secret-key"] !== undefined
       ? { secretId: args["secret-id"], secretKey: args["secret-key"] }

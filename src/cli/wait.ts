@@ -6,9 +6,10 @@ import { type RunConfig, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
+import { safeWriter } from "../shared/safe-output.js";
 import { type Credentials, resolveCredentials } from "../tencent/credentials.js";
 import { isConfigError } from "../tencent/errors.js";
-import { type CliIO, type StopSignal, safeWriter } from "./io.js";
+import type { CliIO, StopSignal } from "./io.js";
 
 export interface WaitConfig extends Omit<RunConfig, "credentials"> {
   readonly output: "text" | "json";

@@ -216,7 +216,9 @@ describe("dist/action.js against the simulator", () => {
     const sim = await simulator("pass");
     const run = await runActionProcess({ inputs: inputs(sim.url, { interval: "soon" }) });
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('::error::dts-gate: input interval must be a number of seconds > 0, not "soon"');
+    expect(run.stdout).toContain(
+      '::error::dts-gate: input interval must be a duration > 0 in seconds (90, 2.5) or with units (500ms, 30s, 5m, 1h30m), not "soon"',
+    );
     expect(sim.arrivals).toHaveLength(0);
   });
 

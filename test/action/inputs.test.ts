@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBooleanInput, readInputs, secretsToMask } from "../../src/action/inputs.js";
 import { ConfigError } from "../../src/tencent/errors.js";
@@ -66,7 +67,7 @@ describe("readInputs", () => {
     );
   });
 
-  it("reads interval and timeout in seconds with the CLI's rules", () => {
+  it("reads interval, timeout and request-timeout as the CLI does: seconds or with units", () => {
     expect(read({ "job-id": "dts-1ewjspuw", interval: "0.05", timeout: "0" })).toMatchObject({
       intervalMs: 50,
       timeoutMs: 0,
@@ -75,17 +76,20 @@ describe("readInputs", () => {
       intervalMs: 2500,
       timeoutMs: 60_000,
     });
+    expect(
+      read({ "job-id": "dts-1ewjspuw", interval: "500ms", timeout: "1h30m", "request-timeout": "2.5s" }),
+    ).toMatchObject({ intervalMs: 500, timeoutMs: 5_400_000, requestTimeoutMs: 2500 });
     expect(configError(() => read({ "job-id": "dts-1ewjspuw", interval: "0" }))).toBe(
-      'input interval must be a number of seconds > 0, not "0"',
+      'input interval must be a duration > 0 in seconds (90, 2.5) or with units (500ms, 30s, 5m, 1h30m), not "0"',
     );
-    expect(configError(() => read({ "job-id": "dts-1ewjspuw", interval: "5s" }))).toBe(
-      'input interval must be a number of seconds > 0, not "5s"',
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", "request-timeout": "5 s" }))).toMatch(
+      /^input request-timeout must be a duration > 0 .*, not "5 s"$/,
     );
-    expect(configError(() => read({ "job-id": "dts-1ewjspuw", timeout: "-1" }))).toBe(
-      'input timeout must be a number of seconds ≥ 0, not "-1"',
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", timeout: "-1" }))).toMatch(
+      /^input timeout must be a duration ≥ 0 .*, not "-1"$/,
     );
-    expect(configError(() => read({ "job-id": "dts-1ewjspuw", timeout: "1e9" }))).toBe(
-      "input timeout 1000000000 is more than a week",
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", timeout: "200h" }))).toBe(
+      'input timeout "200h" is more than a week',
     );
   });
 
@@ -101,9 +105,29 @@ describe("readInputs", () => {
       expect(flags(value)).toMatchObject({ failOnWarning: false, createCheck: false, start: false });
     }
     expect(configError(() => read({ "job-id": "dts-1ewjspuw", "start-migration": "maybe" }))).toBe(
-      'input start-migration must be true or false (or yes/no, 1/0), not "maybe"',
+      'input start-migration must be one of true, false, yes, no, on, off, 1, 0, y, n (any case), not "maybe"',
     );
-    expect(parseBooleanInput("x", "", true)).toBe(true);
+    expect(parseBooleanInput("start-migration", "", true)).toBe(true);
+  });
+
+  it("reads any casing of a boolean word as it spells, and refuses every other word (property)", () => {
+    // Invariant: the CLI's words plus y/n, in any case, mean what they say; anything else throws.
+    const meanings: Record<string, boolean> = { true: true, yes: true, y: true, on: true, "1": true };
+    for (const word of ["false", "no", "n", "off", "0"]) meanings[word] = false;
+    const spelling = fc
+      .constantFrom(...Object.keys(meanings), "ye", "tru", "2", "nah", "oui")
+      .chain((word) =>
+        fc
+          .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+          .map((upper) => [...word].map((char, index) => (upper[index] ? char.toUpperCase() : char)).join("")),
+      );
+    fc.assert(
+      fc.property(spelling, (value) => {
+        const meaning = meanings[value.toLowerCase()];
+        if (meaning === undefined) expect(() => parseBooleanInput("start-migration", value)).toThrow(ConfigError);
+        else expect(parseBooleanInput("start-migration", value)).toBe(meaning);
+      }),
+    );
   });
 
   it("checks the endpoint as the CLI does", () => {
@@ -116,6 +140,17 @@ describe("readInputs", () => {
     expect(configError(() => read({ "job-id": "dts-1ewjspuw", endpoint: "not a url" }))).toBe(
       'input endpoint "not a url" is not a URL (example: https://dts.tencentcloudapi.com)',
     );
+  });
+
+  it("refuses an endpoint or a malformed redis-url without echoing a password, and masks both", () => {
+    const endpoint = "https://user:hunter22@dts.tencentcloudapi.com";
+    const endpointError = configError(() => read({ "job-id": "dts-1ewjspuw", endpoint }));
+    expect(endpointError).toMatch(/^input endpoint must not carry credentials/);
+    const redis = "redis://:p%zzword@127.0.0.1:6379";
+    const redisError = configError(() => read({ "job-id": "dts-1ewjspuw", "redis-url": redis }));
+    expect(redisError).toMatch(/^input redis-url: the user or password has a bad %-escape/);
+    for (const message of [endpointError, redisError]) expect(message).not.toMatch(/hunter22|p%zzword/);
+    expect(secretsToMask(inputs({ endpoint, "redis-url": redis }), {}).sort()).toEqual(["hunter22", "p%zzword"]);
   });
 
   it("falls back to the TENCENTCLOUD_* variables, inputs first", () => {

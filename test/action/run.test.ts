@@ -100,7 +100,7 @@ describe("runAction", () => {
     expect(fake.outputs().passed).toBe("false");
     expect(fake.calls.at(-1)).toEqual([
       "setFailed",
-      'dts-gate: input timeout must be a number of seconds ≥ 0, not "forever"',
+      'dts-gate: input timeout must be a duration ≥ 0 in seconds (90, 2.5) or with units (500ms, 30s, 5m, 1h30m), not "forever"',
     ]);
   });
 

@@ -1,36 +1,38 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { descriptorStream } from "../../src/cli/io.js";
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { processStream } from "../../src/cli/io.js";
 
-describe("descriptorStream", () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+/** A stream whose reader goes away after `accepted` writes: later writes fail with `code`. */
+function streamGoneAfter(accepted: number, code: string) {
+  const received: string[] = [];
+  let calls = 0;
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      calls++;
+      if (received.length >= accepted) {
+        callback(Object.assign(new Error(`write ${code}`), { code }));
+        return;
+      }
+      received.push(chunk.toString());
+      callback();
+    },
   });
+  return { stream: stream as unknown as NodeJS.WriteStream, received, calls: () => calls };
+}
 
-  it("writes every byte to the descriptor, in order, without Node's stream", () => {
-    dir = mkdtempSync(join(tmpdir(), "dts-gate-io-"));
-    const path = join(dir, "out.txt");
-    const fd = openSync(path, "w");
-    let nodeStreamAsked = false;
-    const stream = descriptorStream(fd, () => {
-      nodeStreamAsked = true;
-      return process.stdout;
-    });
-    const text = `${"gate open · 检查通过 ✓\n".repeat(5_000)}end\n`;
-    stream.write(text);
-    stream.write("second\n");
-    closeSync(fd);
-    expect(readFileSync(path, "utf8")).toBe(`${text}second\n`);
-    expect(stream.isTTY).toBe(false);
-    expect(stream.columns).toBeUndefined();
-    expect(nodeStreamAsked).toBe(false);
-  });
-
-  it("throws what is not a full or closed reader, as a bad descriptor", () => {
-    const stream = descriptorStream(987_654, () => process.stdout);
-    expect(() => stream.write("x")).toThrow(/EBADF/);
+describe("processStream", () => {
+  it("writes through Node's stream, and stops quietly once the reader has gone (EPIPE)", async () => {
+    const { stream, received, calls } = streamGoneAfter(1, "EPIPE");
+    const out = processStream(stream);
+    out.write("first\n");
+    out.write("second\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    out.write("third\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toEqual(["first\n"]);
+    // Once the reader is gone, the stream takes nothing more.
+    expect(calls()).toBe(2);
+    expect(out.isTTY).toBe(false);
+    expect(out.columns).toBeUndefined();
   });
 });

@@ -1,7 +1,4 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, expectNothingSecret } from "../helpers/cli.js";
@@ -64,7 +61,7 @@ describe("the bundled CLI as a process", () => {
   it("prints --help to stdout, and keeps its exit code when the reader of stdout has gone", async () => {
     const help = await start(["--help"]).finished;
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("wait <jobIds..>");
+    expect(help.stdout).toContain("wait [jobIds..]");
     expect(help.stderr).toBe("");
 
     const closed = start(["demo", "--scenario", "not-pass"]);
@@ -74,27 +71,11 @@ describe("the bundled CLI as a process", () => {
     expect(result.stderr).not.toContain("EPIPE");
   });
 
-  it("keeps a code cache in the user's cache directory, unless NODE_DISABLE_COMPILE_CACHE", async () => {
-    const home = mkdtempSync(join(tmpdir(), "dts-gate-cache-home-"));
-    try {
-      const first = await start(["--help"], { HOME: home }).finished;
-      const cacheDir = join(home, ".cache", "dts-gate");
-      const files = readdirSync(cacheDir);
-      expect(files).toHaveLength(1);
-      expect(files[0]).toMatch(/-other\.v8$/);
-      const second = await start(["--help"], { HOME: home }).finished;
-      expect(second.code).toBe(0);
-      expect(second.stdout).toBe(first.stdout);
-      expect(readdirSync(cacheDir)).toEqual(files);
-
-      const off = mkdtempSync(join(tmpdir(), "dts-gate-cache-home-"));
-      const disabled = await start(["--help"], { HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" }).finished;
-      expect(disabled.stdout).toBe(first.stdout);
-      expect(readdirSync(off)).toEqual([]);
-      rmSync(off, { recursive: true, force: true });
-    } finally {
-      rmSync(home, { recursive: true, force: true });
-    }
+  it("exits 2 with one JSON document for a usage error under --output json", async () => {
+    const result = await start(["wait", "dts-1ewjspuw", "--output", "json", "--interval"]).finished;
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ passed: false, error: { code: "UsageError" }, jobs: [] });
+    expect(result.stderr).toContain("interval");
   });
 
   it("simulate rejects bad options with exit 2", async () => {

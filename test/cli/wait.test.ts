@@ -66,10 +66,10 @@ describe("dts-gate wait: exit codes", () => {
   it.each([
     ["a bad job id", ["wait", "dts-BAD", "--endpoint", "http://127.0.0.1:9"], /invalid job id "dts-BAD"/],
     ["plain http to a remote host", ["wait", JOB, "--endpoint", "http://example.com"], /only for loopback/],
-    ["a zero interval", ["wait", JOB, "--interval", "0"], /--interval must be a number of seconds > 0/],
+    ["a zero interval", ["wait", JOB, "--interval", "0"], /--interval must be a duration > 0 .*, not "0"/],
     ["an unknown option", ["wait", JOB, "--colour"], /Unknown argument/],
-    ["no job id", ["wait"], /Not enough non-option arguments/],
-    ["a bad output", ["wait", JOB, "--output", "xml"], /Invalid values/],
+    ["no job id", ["wait"], /give at least one job id/],
+    ["a bad output", ["wait", JOB, "--output", "xml"], /--output must be text or json, not "xml"/],
   ])("%s exits 2 before any request", async (_name, args, message) => {
     const sim = await simulator();
     const run = await runCaptured(args.map((arg) => (arg === "http://127.0.0.1:9" ? sim.url : arg)));

@@ -1,0 +1,104 @@
+// Checks the layering of src/: no import cycle among its files, no forbidden import between
+// layers, no file over 300 lines. A plain scan of import specifiers (static, re-exports, dynamic
+// import() with a literal, `import type` included: a type cycle is still a cycle of design).
+// Prints every problem and exits 1 when there is one.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SRC = join(ROOT, "src");
+const MAX_LINES = 300;
+
+/** [from layer, to layer, why]: an import from the first into the second is refused. */
+const FORBIDDEN = [
+  ["action", "cli", "the adapters never import each other (shared code lives in src/shared)"],
+  ["cli", "action", "the adapters never import each other (shared code lives in src/shared)"],
+  ...["gate", "tencent", "simulator", "shared"].flatMap((layer) => [
+    [layer, "cli", "the core and the shared module never import an adapter"],
+    [layer, "action", "the core and the shared module never import an adapter"],
+  ]),
+  ["tencent", "gate", "the API client knows nothing of the gate"],
+];
+
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+/** The src/ file a relative specifier names (`./x.js` is `./x.ts`), or undefined. */
+function resolve(from, specifier, files) {
+  if (!specifier.startsWith(".")) return undefined;
+  const path = normalize(join(dirname(from), specifier)).replace(/\.js$/, ".ts");
+  return files.has(path) ? path : undefined;
+}
+
+const name = (path) => relative(ROOT, path);
+const layerOf = (path) => relative(SRC, path).split(/[\\/]/)[0];
+
+const files = new Set(sourceFiles(SRC));
+const problems = [];
+const graph = new Map();
+for (const file of [...files].sort()) {
+  const text = readFileSync(file, "utf8");
+  const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+  if (lines > MAX_LINES) problems.push(`${name(file)}: ${lines} lines (at most ${MAX_LINES})`);
+  const targets = new Set();
+  for (const match of text.matchAll(IMPORT)) {
+    const target = resolve(file, match[1] ?? match[2] ?? match[3], files);
+    if (target === undefined) continue;
+    targets.add(target);
+    for (const [from, to, why] of FORBIDDEN) {
+      if (layerOf(file) === from && layerOf(target) === to) {
+        problems.push(`${name(file)} imports ${name(target)}: ${why}`);
+      }
+    }
+  }
+  graph.set(file, [...targets].sort());
+}
+
+// Cycles: the strongly connected components of more than one file, or a file importing itself.
+let counter = 0;
+const index = new Map();
+const low = new Map();
+const stack = [];
+const onStack = new Set();
+function connect(file) {
+  index.set(file, counter);
+  low.set(file, counter++);
+  stack.push(file);
+  onStack.add(file);
+  for (const target of graph.get(file) ?? []) {
+    if (!index.has(target)) {
+      connect(target);
+      low.set(file, Math.min(low.get(file), low.get(target)));
+    } else if (onStack.has(target)) {
+      low.set(file, Math.min(low.get(file), index.get(target)));
+    }
+  }
+  if (low.get(file) !== index.get(file)) return;
+  const component = [];
+  let member;
+  do {
+    member = stack.pop();
+    onStack.delete(member);
+    component.push(member);
+  } while (member !== file);
+  if (component.length > 1 || (graph.get(file) ?? []).includes(file)) {
+    problems.push(`import cycle: ${component.map(name).sort().join(" <-> ")}`);
+  }
+}
+for (const file of graph.keys()) if (!index.has(file)) connect(file);
+
+if (problems.length > 0) {
+  console.error(`check-layers: ${problems.length} problem${problems.length > 1 ? "s" : ""}`);
+  for (const problem of problems) console.error(`  ${problem}`);
+  process.exit(1);
+}
+console.log(`check-layers: ${files.size} files in src/, no cycle, no forbidden import, none over ${MAX_LINES} lines`);

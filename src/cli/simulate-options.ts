@@ -1,0 +1,41 @@
+import type { Argv } from "yargs";
+import { SCENARIO_NAMES } from "../simulator/scenarios.js";
+
+/** Numbers too are strings to yargs: simulate.ts reads them, quoting a bad one as typed. */
+const number = { type: "string", requiresArg: true } as const;
+
+/** `--scenario` of simulate and demo. */
+export const scenarioOption = { choices: SCENARIO_NAMES, requiresArg: true, default: "warning" as const } as const;
+
+/** `simulate`'s options (the contract's table, and --fault). */
+export function simulateOptions<T>(parser: Argv<T>) {
+  return parser
+    .option("port", { ...number, default: "0", describe: "0 picks a free port" })
+    .option("host", { type: "string", requiresArg: true, default: "127.0.0.1" })
+    .option("scenario", { ...scenarioOption, describe: "scenario of every job" })
+    .option("job", {
+      type: "string",
+      array: true,
+      requiresArg: true,
+      describe: "ID=SCENARIO[,SCENARIO…]: this job's checks (others: ResourceNotFound)",
+    })
+    .option("step-ms", { ...number, default: "300", describe: "how long each of the 13 check steps takes" })
+    .option("secret-id", {
+      type: "string",
+      requiresArg: true,
+      describe: "the only SecretId accepted [default: the demo pair]",
+    })
+    .option("secret-key", { type: "string", requiresArg: true, describe: "the only SecretKey accepted" })
+    .option("rate", {
+      ...number,
+      default: "20",
+      describe: "per-action requests per second before RequestLimitExceeded",
+    })
+    .option("clock-offset", { ...number, default: "0", describe: "seconds the simulator's clock runs ahead" })
+    .option("fault", {
+      type: "string",
+      array: true,
+      requiresArg: true,
+      describe: "inject a fault: KIND[:JOB_ID][@AFTER][xCOUNT]",
+    });
+}

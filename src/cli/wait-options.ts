@@ -1,0 +1,114 @@
+import type { Argv } from "yargs";
+import { DEFAULTS } from "../shared/defaults.js";
+import { parseDuration } from "../shared/duration.js";
+import { parseEndpoint, parseJobIds, parseRate, parseRedisUrl } from "../shared/options.js";
+import { DEFAULT_ENDPOINT } from "../tencent/client.js";
+import { ConfigError } from "../tencent/errors.js";
+import type { WaitConfig } from "./wait.js";
+
+/**
+ * `wait`'s options. Every one with a value is a string to yargs, read here: so that an error
+ * quotes it as typed, and yargs never turns `5m` into NaN or `0x10` into 16.
+ */
+export function waitOptions<T>(parser: Argv<T>) {
+  const value = { type: "string", requiresArg: true } as const;
+  return parser
+    .option("endpoint", { ...value, default: DEFAULT_ENDPOINT, describe: "API endpoint (http:// only on loopback)" })
+    .option("region", { ...value, describe: "sent as X-TC-Region [default: $TENCENTCLOUD_REGION]" })
+    .option("interval", {
+      ...value,
+      default: String(DEFAULTS.intervalSeconds),
+      describe: "time between two polls of a job: seconds (2.5) or with units (500ms, 1m)",
+    })
+    .option("timeout", {
+      ...value,
+      default: String(DEFAULTS.timeoutSeconds),
+      describe: "give up after this long (seconds, or 30m, 1h30m); 0: one look",
+    })
+    .option("rate", { ...value, default: String(DEFAULTS.rate), describe: "most requests per second of this process" })
+    .option("output", { ...value, default: "text", describe: "text, or json: one document on stdout" })
+    .option("fail-on-warning", {
+      type: "boolean",
+      default: false,
+      describe: "a check that passes with warnings closes the gate",
+    })
+    .option("create-check", {
+      type: "boolean",
+      default: false,
+      describe: "run CreateMigrateCheckJob first, then wait for that check",
+    })
+    .option("start", { type: "boolean", default: false, describe: "StartMigrateJob for every job once all passed" })
+    .option("redis-url", { ...value, describe: "share the --rate budget through this Redis" })
+    .option("request-timeout", {
+      ...value,
+      default: String(DEFAULTS.requestTimeoutSeconds),
+      describe: "how long one request may take (seconds, or 500ms, 1m)",
+    })
+    .option("verbose", {
+      type: "boolean",
+      default: false,
+      describe: "every request and response on stderr (secrets redacted)",
+    })
+    .coerce(VALUE_OPTIONS, lastValue);
+}
+
+const VALUE_OPTIONS = ["endpoint", "region", "interval", "timeout", "rate", "output", "redis-url", "request-timeout"];
+type ValueOption = (typeof VALUE_OPTIONS)[number];
+
+/** A repeated option with a value means "the last one wins", as in most tools, not an array. */
+function lastValue(value: unknown): unknown {
+  return Array.isArray(value) ? value.at(-1) : value;
+}
+
+export type WaitArgs = Readonly<Record<string, unknown>> & {
+  readonly jobIds?: readonly unknown[];
+  readonly "--"?: readonly unknown[];
+};
+
+/** The option's value as typed; `--no-NAME` (yargs' false) and an empty value are errors. */
+function optionValue(args: WaitArgs, name: ValueOption): string | undefined {
+  const value = args[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw new ConfigError(`--no-${name} is not an option: --${name} takes a value`);
+  if (value === "") throw new ConfigError(`--${name} needs a value, not ""`);
+  return value;
+}
+
+function required(args: WaitArgs, name: ValueOption): string {
+  const value = optionValue(args, name);
+  if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+  return value;
+}
+
+function parseOutput(value: string): "text" | "json" {
+  if (value === "text" || value === "json") return value;
+  throw new ConfigError(`--output must be text or json, not ${JSON.stringify(value)}`);
+}
+
+function flag(args: WaitArgs, name: string): boolean {
+  return args[name] === true;
+}
+
+/** Checks every option before any request; throws ConfigError with what is wrong. */
+export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string | undefined>>): WaitConfig {
+  const redisText = optionValue(args, "redis-url");
+  const redisUrl = redisText === undefined ? undefined : parseRedisUrl("--redis-url", redisText);
+  const region = (optionValue(args, "region") ?? env.TENCENTCLOUD_REGION)?.trim();
+  // Every word after `--` is a job id, whatever it looks like.
+  const words = [...(args.jobIds ?? []), ...(args["--"] ?? [])].map(String);
+  return {
+    jobIds: parseJobIds(words),
+    endpoint: parseEndpoint("--endpoint", required(args, "endpoint")),
+    ...(region ? { region } : {}),
+    intervalMs: parseDuration("--interval", required(args, "interval"), { allowZero: false }),
+    timeoutMs: parseDuration("--timeout", required(args, "timeout"), { allowZero: true }),
+    requestTimeoutMs: parseDuration("--request-timeout", required(args, "request-timeout"), { allowZero: false }),
+    rate: parseRate("--rate", required(args, "rate")),
+    output: parseOutput(required(args, "output")),
+    failOnWarning: flag(args, "fail-on-warning"),
+    createCheck: flag(args, "create-check"),
+    start: flag(args, "start"),
+    verbose: flag(args, "verbose"),
+    ...(redisUrl ? { redisUrl } : {}),
+  };
+}

@@ -1,0 +1,91 @@
+import { ConfigError } from "../tencent/errors.js";
+import { JOB_ID_PATTERN } from "../tencent/types.js";
+
+/*
+ * Option values of both adapters, each named by a label as its user knows it: `--endpoint` on the
+ * command line, `input endpoint` in the Action. Every error quotes the value as typed, except a
+ * value that may hold credentials, which is never echoed.
+ */
+
+/** Loopback only: plain HTTP anywhere else would send signed requests in the clear. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost") return true;
+  // WHATWG URL parsing has already normalised IP addresses (127.1 → 127.0.0.1, [0::1] → [::1]).
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
+  return host === "::1";
+}
+
+/** The value quoted, unless an `@` says it may carry a user and password. */
+function quoteUrl(value: string): string {
+  return value.includes("@") ? "(not shown: it may hold credentials)" : JSON.stringify(value);
+}
+
+export function parseEndpoint(label: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${label} ${quoteUrl(value)} is not a URL (example: https://dts.tencentcloudapi.com)`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(`${label} must not carry credentials (user:password@); the URL is not shown`);
+  }
+  if (url.protocol === "http:") {
+    if (!isLoopbackHost(url.hostname)) {
+      throw new ConfigError(
+        `${label} ${url.origin}: http:// is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https://`,
+      );
+    }
+  } else if (url.protocol !== "https:") {
+    throw new ConfigError(`${label} must be an https:// URL, not ${url.protocol}`);
+  }
+  return url;
+}
+
+/** Splits ids given as separate words or separated by commas/whitespace; keeps first occurrence. */
+export function parseJobIds(values: readonly string[], label?: string): string[] {
+  const prefix = label === undefined ? "" : `${label}: `;
+  const ids = values.flatMap((value) => value.split(/[\s,]+/)).filter((id) => id !== "");
+  if (ids.length === 0) throw new ConfigError(`${prefix}give at least one job id (as dts-1ewjspuw)`);
+  const bad = ids.filter((id) => !JOB_ID_PATTERN.test(id));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `${prefix}invalid job id${bad.length > 1 ? "s" : ""} ${bad.map((id) => JSON.stringify(id)).join(", ")}: expected dts- and 8 lowercase letters or digits (as dts-1ewjspuw)`,
+    );
+  }
+  return [...new Set(ids)];
+}
+
+/** Far above any quota the API grants (20 by default), below what a typo of a few digits gives. */
+export const MAX_RATE = 100_000;
+
+export function parseRate(label: string, value: string): number {
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || number < 1 || number > MAX_RATE) {
+    throw new ConfigError(
+      `${label} must be a whole number of requests per second from 1 to ${MAX_RATE}, not ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
+}
+
+/** A Redis URL may carry a password: no error about one echoes it. */
+export function parseRedisUrl(label: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${label} is not a URL (example: redis://127.0.0.1:6379); the value is not shown`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new ConfigError(`${label} must start with redis:// or rediss://, not ${url.protocol}//`);
+  }
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    throw new ConfigError(`${label}: the user or password has a bad %-escape; the value is not shown`);
+  }
+  return url;
+}

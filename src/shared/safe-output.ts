@@ -1,0 +1,30 @@
+import { neutraliseLine } from "../gate/safe-text.js";
+
+/** What the runner and terminals split lines on; kept (captured) so the text is unchanged. */
+const LINE_BREAKS = /(\r\n|[\r\n\u0085\u2028\u2029])/;
+
+/** Replaces every occurrence of each secret (of 4 characters or more) with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let safe = text;
+  for (const secret of secrets) if (secret.length >= 4) safe = safe.split(secret).join("***");
+  return safe;
+}
+
+/**
+ * Text that no line of can act as a GitHub workflow command, with every secret replaced. Secrets
+ * are replaced after the cleaning, as in every output; and before it too, since neutralising a
+ * line changes a secret that holds `##[` or starts with `::`, and a changed one is not found.
+ * `***` cannot start a command, so the lines stay clean.
+ */
+export function safeText(text: string, secrets: readonly string[]): string {
+  const cleaned = redact(text, secrets)
+    .split(LINE_BREAKS)
+    .map((part, index) => (index % 2 === 0 ? neutraliseLine(part) : part))
+    .join("");
+  return redact(cleaned, secrets);
+}
+
+/** A writer that passes everything through `safeText` first. */
+export function safeWriter(write: (text: string) => void, secrets: readonly string[]): (text: string) => void {
+  return (text) => write(safeText(text, secrets));
+}

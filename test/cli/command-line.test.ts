@@ -1,0 +1,310 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { CliIO } from "../../src/cli/io.js";
+import { type Commands, runCli } from "../../src/cli/main.js";
+import { runSimulate, type SimulateArgs } from "../../src/cli/simulate.js";
+import type { WaitConfig } from "../../src/cli/wait.js";
+
+/*
+ * The command line as runCli parses it, with no network: loadCommands returns a stub that records
+ * the config `wait` would run with.
+ */
+
+interface Parsed {
+  readonly code: number;
+  readonly config: WaitConfig | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function parse(argv: readonly string[], env: Record<string, string> = {}): Promise<Parsed> {
+  let stdout = "";
+  let stderr = "";
+  let config: WaitConfig | undefined;
+  const io: CliIO = {
+    stdout: {
+      write: (text) => {
+        stdout += text;
+      },
+    },
+    stderr: {
+      write: (text) => {
+        stderr += text;
+      },
+    },
+    env,
+    onSignal: () => () => {},
+  };
+  const stub = {
+    runWait: async (waitConfig: WaitConfig) => {
+      config = waitConfig;
+      return 0;
+    },
+    runSimulate: async () => 0,
+    runDemo: async () => 0,
+  } as unknown as Commands;
+  const code = await runCli(argv, io, async () => stub);
+  return { code, config, stdout, stderr };
+}
+
+const ID = "dts-1ewjspuw";
+const ID2 = "dts-bbbbbbbb";
+const BOOLEANS = {
+  "fail-on-warning": "failOnWarning",
+  "create-check": "createCheck",
+  start: "start",
+  verbose: "verbose",
+} as const;
+const VALUE_OPTIONS = [
+  "--endpoint",
+  "--region",
+  "--interval",
+  "--timeout",
+  "--rate",
+  "--output",
+  "--redis-url",
+  "--request-timeout",
+];
+
+/** Exit 2 with a message on stderr; with --output json, exactly one UsageError document on stdout. */
+function expectUsageError(run: Parsed, json: boolean) {
+  expect(run.code).toBe(2);
+  expect(run.config).toBeUndefined();
+  expect(run.stderr).toMatch(/^dts-gate: .+/);
+  if (!json) {
+    expect(run.stdout).toBe("");
+    return;
+  }
+  const document = JSON.parse(run.stdout);
+  expect(document).toMatchObject({ passed: false, error: { code: "UsageError" }, jobs: [] });
+  expect(document.reason).toBe(document.error.message);
+}
+
+describe("wait's command line", () => {
+  it("reads every option, durations with units", async () => {
+    const run = await parse([
+      "wait",
+      ID,
+      "--endpoint=http://127.0.0.1:9",
+      "--region",
+      "ap-guangzhou",
+      "--interval",
+      "500ms",
+      "--timeout=1h30m",
+      "--request-timeout",
+      "2.5",
+      "--rate",
+      "7",
+      "--output",
+      "json",
+      "--fail-on-warning=YES",
+      "--create-check=0",
+      "--start",
+      "--no-verbose",
+      "--redis-url",
+      "redis://127.0.0.1:6379",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.config).toMatchObject({
+      jobIds: [ID],
+      region: "ap-guangzhou",
+      intervalMs: 500,
+      timeoutMs: 5_400_000,
+      requestTimeoutMs: 2500,
+      rate: 7,
+      output: "json",
+      failOnWarning: true,
+      createCheck: false,
+      start: true,
+      verbose: false,
+    });
+    expect(run.config?.endpoint.href).toBe("http://127.0.0.1:9/");
+    expect(run.config?.redisUrl?.href).toBe("redis://127.0.0.1:6379");
+  });
+
+  it("applies the defaults", async () => {
+    const run = await parse(["wait", ID]);
+    expect(run.config).toMatchObject({ intervalMs: 5000, timeoutMs: 1_800_000, requestTimeoutMs: 10_000, rate: 20 });
+    expect(run.config?.endpoint.href).toBe("https://dts.tencentcloudapi.com/");
+  });
+
+  it("quotes a bad value as typed, and prints one JSON document for --output json", async () => {
+    const text = await parse(["wait", ID, "--interval", "5 min"]);
+    expectUsageError(text, false);
+    expect(text.stderr).toContain('not "5 min"');
+    expectUsageError(await parse(["wait", ID, "--output", "json", "--rate", "0x10"]), true);
+    expectUsageError(await parse(["--output=json", "wait", "--bogus"]), true);
+    expectUsageError(await parse(["wait", "--output", "json"]), true);
+    expectUsageError(await parse(["wait", ID, "--output", "xml"]), false);
+  });
+
+  it("refuses credentials in the endpoint and a bad Redis URL without echoing them", async () => {
+    for (const argv of [
+      ["wait", ID, "--endpoint", "https://user:hunter22@dts.tencentcloudapi.com", "--output", "json"],
+      ["wait", ID, "--endpoint=https://user:hunter22@bad host", "--output", "json"],
+      ["wait", ID, "--redis-url", "redis://:hunter22%zz@127.0.0.1", "--output", "json"],
+    ]) {
+      const run = await parse(argv);
+      expectUsageError(run, true);
+      expect(run.stdout + run.stderr, argv.join(" ")).not.toContain("hunter22");
+    }
+  });
+
+  it("takes no camelCase twin, no empty value, and keeps ids as typed", async () => {
+    // yargs would read --failOnWarning=yes as the boolean, false.
+    expectUsageError(await parse(["wait", ID, "--failOnWarning=yes"]), false);
+    expectUsageError(await parse(["wait", ID, "--requestTimeout", "5"]), false);
+    // yargs would make an object of it.
+    expect((await parse(["wait", ID, "--region.x=1"])).stderr).toContain("Unknown argument: region.x");
+    const empty = await parse(["wait", ID, "--region="]);
+    expectUsageError(empty, false);
+    expect(empty.stderr).toContain('--region needs a value, not ""');
+    const number = await parse(["wait", "1e3"]);
+    expectUsageError(number, false);
+    expect(number.stderr).toContain('invalid job id "1e3"');
+  });
+
+  it("refuses a lone -, which yargs would drop", async () => {
+    const run = await parse(["wait", ID, "-"]);
+    expectUsageError(run, false);
+    expect(run.stderr).toContain('unexpected "-"');
+  });
+
+  it("simulate quotes a bad number as typed, before it listens", async () => {
+    for (const [option, value] of [
+      ["--port", "abc"],
+      ["--step-ms", "1e3"],
+      ["--rate", "-1"],
+      ["--clock-offset", "soon"],
+    ] as const) {
+      let stderr = "";
+      const args = { port: "0", host: "127.0.0.1", scenario: "pass", "step-ms": "1", rate: "20", "clock-offset": "0" };
+      const code = await runSimulate({ ...args, [option.slice(2)]: value } as SimulateArgs, {
+        stdout: { write: () => {} },
+        stderr: {
+          write: (text) => {
+            stderr += text;
+          },
+        },
+        env: {},
+        onSignal: () => () => {},
+      });
+      expect(code, option).toBe(2);
+      expect(stderr).toContain(`${option} must be`);
+      expect(stderr).toContain(`not ${JSON.stringify(value)}`);
+    }
+  });
+
+  it("keeps --version and -h", async () => {
+    const version = await parse(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const help = await parse(["wait", "-h"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--request-timeout");
+    expect(help.config).toBeUndefined();
+  });
+});
+
+describe("wait's command line (properties)", () => {
+  // Generated casing of every word the CLI takes, and words it does not.
+  const word = fc
+    .constantFrom("true", "false", "yes", "no", "on", "off", "1", "0", "y", "n", "", "2", "truthy", "nope")
+    .chain((base) =>
+      fc
+        .array(fc.boolean(), { minLength: base.length, maxLength: base.length })
+        .map((upper) => [...base].map((char, index) => (upper[index] ? char.toUpperCase() : char)).join("")),
+    );
+  const MEANINGS: Record<string, boolean> = {
+    true: true,
+    yes: true,
+    on: true,
+    "1": true,
+    false: false,
+    no: false,
+    off: false,
+    "0": false,
+  };
+
+  it("a boolean spelling gives the meaning it spells, or exit 2", async () => {
+    // Invariant: --NAME=WORD is true/false exactly as WORD says (any case); any other WORD is exit 2.
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(BOOLEANS)), word, async (name, spelling) => {
+        const run = await parse(["wait", ID, `--${name}=${spelling}`]);
+        const meaning = MEANINGS[spelling.toLowerCase()];
+        if (meaning === undefined) {
+          expectUsageError(run, false);
+          expect(run.stderr).toContain(JSON.stringify(spelling));
+        } else {
+          expect(run.code).toBe(0);
+          expect(run.config?.[BOOLEANS[name as keyof typeof BOOLEANS]]).toBe(meaning);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("every id after -- is waited for, wherever -- stands", async () => {
+    // Invariant: the ids before and after `--` are all in the config, in order, once each.
+    const ids = fc.uniqueArray(fc.stringMatching(/^dts-[a-z0-9]{8}$/), { minLength: 1, maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(ids, fc.nat(), async (jobIds, cut) => {
+        const at = cut % (jobIds.length + 1);
+        const run = await parse(["wait", ...jobIds.slice(0, at), "--interval", "1", "--", ...jobIds.slice(at)]);
+        expect(run.code).toBe(0);
+        expect(run.config?.jobIds).toEqual(jobIds);
+      }),
+      { numRuns: 60 },
+    );
+    // What follows -- is an id even when it looks like an option: a bad one, then.
+    expectUsageError(await parse(["wait", ID, "--", "--start"]), false);
+    expect((await parse(["wait", ID, "--", ID2])).config?.jobIds).toEqual([ID, ID2]);
+  });
+
+  it("an option without its value is exit 2, never a default", async () => {
+    // Invariant: a value option last, or followed by another option, is exit 2.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...VALUE_OPTIONS),
+        fc.constantFrom<string[]>([], ["--start"], ["--interval", "1"], ["--", ID2]),
+        fc.boolean(),
+        async (option, after, asked) => {
+          const json = asked && option !== "--output";
+          const argv = ["wait", ID, ...(json ? ["--output", "json"] : []), option, ...after];
+          expectUsageError(await parse(argv), json);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("never throws: any command line is exit 2 with a message, or a config", async () => {
+    // Invariant: runCli resolves for any argv; exit 2 comes with a message (and with --output json,
+    // one JSON document), exit 0 with the config recorded. Reproduce a failure with its seed.
+    const token = fc.oneof(
+      fc.constantFrom("wait", ID, ID2, "--", "--output", "json", "--output=json", "-h", "--no-start", "--start=on"),
+      fc.constantFrom(...VALUE_OPTIONS, ...Object.keys(BOOLEANS).map((name) => `--${name}`)),
+      fc.constantFrom("5", "1h", "0", "-1", "", "x", "redis://h", "https://a:b@h", "--no-interval", "--rate=1e3"),
+      fc.string({ maxLength: 6 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(token, { maxLength: 8 }), async (rest) => {
+        const argv = ["wait", ...rest];
+        const run = await parse(argv);
+        if (run.code === 2) {
+          expect(run.stderr).toMatch(/^dts-gate: .+/);
+          if (run.stdout !== "") {
+            expect(JSON.parse(run.stdout)).toMatchObject({ passed: false, error: { code: "UsageError" } });
+          }
+        } else if (run.config === undefined) {
+          // --help: what yargs printed.
+          expect(run.stdout).toContain("dts-gate");
+        } else {
+          expect(run.code).toBe(0);
+          expect(run.config.jobIds.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
