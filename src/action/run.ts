@@ -6,7 +6,7 @@ import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js"
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
-import { redact as redactSecrets } from "../shared/safe-output.js";
+import { redactDeep, redact as redactSecrets } from "../shared/safe-output.js";
 import type { StopSignal } from "../shared/signals.js";
 import { type ConfigError, isConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
@@ -42,16 +42,6 @@ export interface ActionDeps {
   readonly onSignal: (handler: (signal: StopSignal) => void) => () => void;
   /** The gate; the real one unless a test injects another. */
   readonly run?: (config: RunConfig, hooks: RunHooks) => Promise<GateResult>;
-}
-
-/** A copy of `value` with `redact` applied to every string in it. */
-export function redactDeep<T>(value: T, redact: (text: string) => string): T {
-  if (typeof value === "string") return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T;
-  }
-  return value;
 }
 
 function groupTitle(jobIds: readonly string[]): string {

@@ -1,5 +1,7 @@
 import yargs from "yargs";
 import packageJson from "../../package.json" with { type: "json" };
+import { usageErrorDocument } from "../gate/report.js";
+import { logSafeJson } from "../gate/safe-text.js";
 import { EXIT_CODES } from "../gate/verdict.js";
 import { safeWriter } from "../shared/safe-output.js";
 import { TOKEN_VARIABLES } from "../tencent/credentials.js";
@@ -7,7 +9,6 @@ import { ConfigError } from "../tencent/errors.js";
 import { asksForJson, secretsOfArgv, spellBooleans } from "./argv.js";
 import type { CliIO } from "./io.js";
 import { scenarioOption, simulateOptions } from "./simulate-options.js";
-import { usageErrorDocument } from "./usage.js";
 import { toWaitConfig, type WaitArgs, waitOptions } from "./wait-options.js";
 
 export { processIO } from "./io.js";
@@ -127,6 +128,7 @@ function usageError(message: string, argv: readonly string[], io: CliIO): number
     ...["TENCENTCLOUD_SECRET_KEY", ...TOKEN_VARIABLES].flatMap((name) => io.env[name] ?? []),
   ];
   safeWriter((text) => io.stderr.write(text), secrets)(`dts-gate: ${message}\nRun dts-gate --help for the options.\n`);
-  if (asksForJson(argv)) safeWriter((text) => io.stdout.write(text), secrets)(usageErrorDocument(message));
+  if (asksForJson(argv))
+    safeWriter((text) => io.stdout.write(text), secrets)(`${logSafeJson(usageErrorDocument(message), 2)}\n`);
   return EXIT_CODES.usage;
 }

@@ -6,7 +6,7 @@ import { type RunConfig, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
-import { safeWriter } from "../shared/safe-output.js";
+import { redact, redactDeep, safeWriter } from "../shared/safe-output.js";
 import { type Credentials, resolveCredentials } from "../tencent/credentials.js";
 import { isConfigError } from "../tencent/errors.js";
 import type { CliIO, StopSignal } from "./io.js";
@@ -79,7 +79,13 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     unsubscribe();
   }
   progress.finish();
-  writeReport(config, io, result, { stdout, stderr });
+  // API text was cleaned when it was read: secrets are redacted from it as it will be shown.
+  writeReport(
+    config,
+    io,
+    redactDeep(result, (text) => redact(text, secrets)),
+    { stdout, stderr },
+  );
   return stopSignal ? exitCodeOfSignal(stopSignal) : result.exitCode;
 }
 

@@ -28,3 +28,13 @@ export function safeText(text: string, secrets: readonly string[]): string {
 export function safeWriter(write: (text: string) => void, secrets: readonly string[]): (text: string) => void {
   return (text) => write(safeText(text, secrets));
 }
+
+/** A copy of `value` with `redact` applied to every string in it. */
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T;
+  }
+  return value;
+}

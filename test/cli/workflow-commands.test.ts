@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clean } from "../../src/gate/text.js";
 import { runCaptured } from "../helpers/cli.js";
 
 const HOSTILE = "::set-output name=x::y\n::error::x\r\n  ##[warning]y\u2028::add-mask::z";
@@ -62,6 +63,7 @@ describe("API text printed by the CLI in a GitHub workflow", () => {
     expect(run.stdout + run.stderr).toContain("set-output name=x::y");
     expect(commandLines(run.stdout)).toEqual([]);
     expect(commandLines(run.stderr)).toEqual([]);
-    if (output === "json") expect(JSON.parse(run.stdout).jobs[0].briefMsg).toBe(HOSTILE);
+    // The JSON carries the text as every output shows it: on one line, cleaned when it was read.
+    if (output === "json") expect(JSON.parse(run.stdout).jobs[0].briefMsg).toBe(clean(HOSTILE));
   });
 });
