@@ -7,19 +7,19 @@ import { runWait } from "./wait.js";
 export const DEMO_JOB_ID = "dts-1ewjspuw";
 
 /** `dts-gate demo`: the simulator in-process and a real `wait` against it. */
-export async function runDemo(scenario: ScenarioName, io: CliIO): Promise<number> {
+export async function runDemo(scenario: ScenarioName, timeoutMs: number, io: CliIO): Promise<number> {
   const simulator = await startSimulator({ scenario, stepMs: 300 });
   try {
     io.stderr.write(
       `dts-gate demo: simulated DTS at ${simulator.url} (scenario ${scenario}, demo credentials)\n` +
-        `$ dts-gate wait ${DEMO_JOB_ID} --endpoint ${simulator.url} --interval 0.5\n\n`,
+        `$ dts-gate wait ${DEMO_JOB_ID} --endpoint ${simulator.url} --interval 0.5 --timeout ${timeoutMs / 1000}s\n\n`,
     );
     return await runWait(
       {
         jobIds: [DEMO_JOB_ID],
         endpoint: new URL(simulator.url),
         intervalMs: 500,
-        timeoutMs: 15_000,
+        timeoutMs,
         requestTimeoutMs: DEFAULTS.requestTimeoutSeconds * 1000,
         rate: DEFAULTS.rate,
         output: "text",

@@ -3,6 +3,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import { usageErrorDocument } from "../gate/report.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import { EXIT_CODES } from "../gate/verdict.js";
+import { parseDuration } from "../shared/duration.js";
 import { safeWriter } from "../shared/safe-output.js";
 import { TOKEN_VARIABLES } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";
@@ -48,6 +49,12 @@ function buildParser(
       (command) =>
         waitOptions(command)
           .positional("jobIds", { type: "string", array: true, describe: "job ids, as dts-1ewjspuw (also after --)" })
+          .example([
+            ["$0 wait dts-1ewjspuw", "wait for one check; exit 0 only if it passed"],
+            ["$0 wait dts-1ewjspuw dts-2abcdefg --timeout 30m --junit report.xml", "two jobs, a JUnit report"],
+            ["$0 wait dts-1ewjspuw --create-check --start", "re-run the check, then start the migration"],
+            ["$0 wait dts-1ewjspuw --output json > result.json", "one JSON document for machines"],
+          ])
           .epilog(
             "Booleans also take =true/false/yes/no/on/off/1/0.\nCredentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY (+ TENCENTCLOUD_SESSION_TOKEN), else ~/.tencentcloud/credentials or ~/.tccli/default.credential.\nExit codes: 0 passed, 1 gate closed, 2 usage, 3 timeout, 4 API error, 130/143 interrupted.",
           ),
@@ -68,13 +75,28 @@ function buildParser(
     .command(
       "demo",
       "run `wait` against the embedded simulator: no account needed",
-      (command) => command.option("scenario", scenarioOption),
+      (command) =>
+        command
+          .option("scenario", scenarioOption)
+          .option("timeout", {
+            type: "string",
+            requiresArg: true,
+            default: "15s",
+            describe: "give up after this long (seconds, or 30s, 5m)",
+          })
+          .example([
+            ["$0 demo", "a check that passes with a warning: exit 0"],
+            ["$0 demo --scenario not-pass", "a check that does not pass: exit 1"],
+            ["$0 demo --scenario stuck --timeout 5s", "a check that never ends: exit 3 after 5 s"],
+          ]),
       (args) => {
         nothingAfterDashes(args);
-        setRun(async () => (await load()).runDemo(args.scenario, io));
+        const timeoutMs = parseDuration("--timeout", String(args.timeout), { allowZero: true });
+        setRun(async () => (await load()).runDemo(args.scenario, timeoutMs, io));
       },
     )
     .demandCommand(1, "name a command: wait, simulate or demo")
+    .recommendCommands()
     .strict()
     .help()
     .alias("help", "h")

@@ -32,6 +32,12 @@ export function waitOptions<T>(parser: Argv<T>) {
       default: false,
       describe: "a check that passes with warnings closes the gate",
     })
+    .option("fail-fast", {
+      type: "boolean",
+      default: true,
+      describe: "once the gate cannot open, stop polling the other jobs (--no-fail-fast: wait for all)",
+    })
+    .option("junit", { ...value, describe: "also write a JUnit XML report to this file (GitLab, Jenkins, …)" })
     .option("create-check", {
       type: "boolean",
       default: false,
@@ -52,7 +58,17 @@ export function waitOptions<T>(parser: Argv<T>) {
     .coerce(VALUE_OPTIONS, lastValue);
 }
 
-const VALUE_OPTIONS = ["endpoint", "region", "interval", "timeout", "rate", "output", "redis-url", "request-timeout"];
+const VALUE_OPTIONS = [
+  "endpoint",
+  "region",
+  "interval",
+  "timeout",
+  "rate",
+  "output",
+  "redis-url",
+  "request-timeout",
+  "junit",
+];
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 /** A repeated option with a value means "the last one wins", as in most tools, not an array. */
@@ -94,6 +110,7 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
   const redisText = optionValue(args, "redis-url");
   const redisUrl = redisText === undefined ? undefined : parseRedisUrl("--redis-url", redisText);
   const region = (optionValue(args, "region") ?? env.TENCENTCLOUD_REGION)?.trim();
+  const junitPath = optionValue(args, "junit");
   // Every word after `--` is a job id, whatever it looks like.
   const words = [...(args.jobIds ?? []), ...(args["--"] ?? [])].map(String);
   return {
@@ -106,6 +123,9 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
     rate: parseRate("--rate", required(args, "rate")),
     output: parseOutput(required(args, "output")),
     failOnWarning: flag(args, "fail-on-warning"),
+    // On unless spelt off: yargs gives the default true.
+    failFast: args["fail-fast"] !== false,
+    ...(junitPath === undefined ? {} : { junitPath }),
     createCheck: flag(args, "create-check"),
     start: flag(args, "start"),
     verbose: flag(args, "verbose"),

@@ -1,5 +1,7 @@
+import { rename, rm, writeFile } from "node:fs/promises";
 import { systemClock } from "../gate/clock.js";
-import { unexpectedFailure } from "../gate/job-record.js";
+import { describeUnexpected, unexpectedFailure } from "../gate/job-record.js";
+import { renderJunit } from "../gate/junit.js";
 import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument, usageErrorDocument } from "../gate/report.js";
 import { type RunConfig, runWithRealClock } from "../gate/run.js";
@@ -14,12 +16,26 @@ import type { CliIO, StopSignal } from "./io.js";
 export interface WaitConfig extends Omit<RunConfig, "credentials"> {
   readonly output: "text" | "json";
   readonly verbose: boolean;
+  /** `--junit FILE`: written whenever the gate ran (any exit but 2). */
+  readonly junitPath?: string;
   /** Set by `demo`; `wait` resolves them from the environment and profiles. */
   readonly credentials?: Credentials;
 }
 
-function useColor(io: CliIO, stream: { readonly isTTY?: boolean }): boolean {
-  return stream.isTTY === true && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
+/**
+ * Colour as the conventions say: FORCE_COLOR (non-empty, not 0 or false) forces it, NO_COLOR counts
+ * only when non-empty (no-color.org), a dumb terminal gets none, else a terminal gets it.
+ */
+export function useColor(env: CliIO["env"], stream: { readonly isTTY?: boolean }): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "" && force !== "0" && force.toLowerCase() !== "false") return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+
+/** Live lines move the cursor: only on a terminal that can, and only for the text report. */
+export function useLiveLines(env: CliIO["env"], stream: { readonly isTTY?: boolean }, output: string): boolean {
+  return output === "text" && stream.isTTY === true && env.TERM !== "dumb";
 }
 
 /** `dts-gate wait`: the gate. Returns the exit code; never calls process.exit. */
@@ -48,13 +64,17 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
   });
 
   stderr(`credentials from ${credentialSource}\n`);
+  const live = useLiveLines(io.env, io.stderr, config.output);
   const progress = createProgress({
     write: stderr,
-    live: config.output === "text" && io.stderr.isTTY === true,
-    style: { color: useColor(io, io.stderr) },
+    live,
+    style: { color: useColor(io.env, io.stderr) },
     now: systemClock.now,
     verbose: config.verbose,
   });
+  // On a terminal the live lines keep time between polls.
+  const ticker = live ? setInterval(() => progress.tick(), 1000) : undefined;
+  ticker?.unref();
   let result: GateResult;
   try {
     result = await runWithRealClock(
@@ -76,17 +96,31 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     // The last line of defence: whatever failed, the report is still written (exit 4).
     result = unexpectedFailure(config.jobIds, error);
   } finally {
+    clearInterval(ticker);
     unsubscribe();
   }
   progress.finish();
   // API text was cleaned when it was read: secrets are redacted from it as it will be shown.
-  writeReport(
-    config,
-    io,
-    redactDeep(result, (text) => redact(text, secrets)),
-    { stdout, stderr },
-  );
-  return stopSignal ? exitCodeOfSignal(stopSignal) : result.exitCode;
+  const shown = redactDeep(result, (text) => redact(text, secrets));
+  const written = config.junitPath === undefined || (await writeJunit(config.junitPath, shown, stderr));
+  writeReport(config, io, shown, { stdout, stderr });
+  if (stopSignal) return exitCodeOfSignal(stopSignal);
+  // A report the pipeline expects and cannot find must not pass silently.
+  return !written && result.exitCode === EXIT_CODES.open ? EXIT_CODES.error : result.exitCode;
+}
+
+/** Writes the JUnit report whole (a temporary file renamed), or says why not; true when written. */
+async function writeJunit(path: string, result: GateResult, stderr: (text: string) => void): Promise<boolean> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, renderJunit(result));
+    await rename(temporary, path);
+    return true;
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    stderr(`dts-gate: cannot write the JUnit report ${path}: ${describeUnexpected(error)}\n`);
+    return false;
+  }
 }
 
 /** Exit 2: the message on stderr and, for --output json, the contract's one document on stdout. */
@@ -111,6 +145,6 @@ function writeReport(
     stdout(`${logSafeJson(toJsonDocument(result), 2)}\n`);
     stderr(`${result.reason}\n`);
   } else {
-    stdout(`\n${renderReport(result, { color: useColor(io, io.stdout) })}`);
+    stdout(`\n${renderReport(result, { color: useColor(io.env, io.stdout) })}`);
   }
 }

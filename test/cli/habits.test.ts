@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse as parseJunit } from "junit2json";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { DEMO_ENV, runCaptured } from "../helpers/cli.js";
+
+/* The habits of good command-line tools, against the real simulator over loopback HTTP. */
+
+const PASSING = "dts-1ewjspuw";
+const FAILING = "dts-aaaaaaaa";
+const STUCK = "dts-bbbbbbbb";
+const simulators: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
+});
+
+async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const started = await startSimulator({ stepMs: 5, ...options });
+  simulators.push(started);
+  return started;
+}
+
+const wait = (sim: Simulator, ...args: string[]) => ["wait", ...args, "--endpoint", sim.url, "--interval", "0.02"];
+const scratch = () => mkdtempSync(join(tmpdir(), "dts-gate-habits-"));
+
+describe("--fail-fast", () => {
+  it("is on by default: once a job closed the gate, the others are cancelled at once", async () => {
+    const sim = await simulator({ jobs: { [FAILING]: "not-pass", [STUCK]: "stuck" } });
+    const run = await runCaptured([...wait(sim, FAILING, STUCK), "--output", "json"]);
+    expect(run.code).toBe(1);
+    const outcomes = JSON.parse(run.stdout).jobs.map((job: { outcome: string }) => job.outcome);
+    expect(outcomes).toEqual(["notPass", "cancelled"]);
+  });
+
+  it("--no-fail-fast waits for every job (here: until the timeout)", async () => {
+    const sim = await simulator({ jobs: { [FAILING]: "not-pass", [STUCK]: "stuck" } });
+    const run = await runCaptured([...wait(sim, FAILING, STUCK), "--no-fail-fast", "--timeout", "0.5"]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain("TIMED OUT");
+  });
+});
+
+describe("--junit FILE", () => {
+  it("writes a JUnit report a JUnit parser reads, one suite per job and one case per step", async () => {
+    const sim = await simulator({ scenario: "warning" });
+    const file = join(scratch(), "report.xml");
+    const run = await runCaptured([...wait(sim, PASSING), "--junit", file]);
+    expect(run.code).toBe(0);
+    const report = await parseJunit(readFileSync(file, "utf8"));
+    expect(report).toMatchObject({ name: "dts-gate" });
+    const suites = (report as { testsuite?: { name?: string; testcase?: unknown[] }[] }).testsuite ?? [];
+    expect(suites.map((suite) => suite.name)).toEqual([PASSING]);
+    expect(suites[0]?.testcase).toHaveLength(13);
+  });
+
+  it("is written on a closed gate too, and a file that cannot be written never lets the gate pass", async () => {
+    const sim = await simulator({ scenario: "not-pass" });
+    const file = join(scratch(), "closed.xml");
+    expect((await runCaptured([...wait(sim, PASSING), "--junit", file])).code).toBe(1);
+    expect(readFileSync(file, "utf8")).toContain("<failure");
+
+    const passing = await simulator({ scenario: "pass" });
+    const unwritable = join(scratch(), "missing-dir", "report.xml");
+    const run = await runCaptured([...wait(passing, PASSING), "--junit", unwritable]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("cannot write the JUnit report");
+  });
+});
+
+describe("errors say what to do next", () => {
+  it("ResourceNotFound without a region names the ways to give one", async () => {
+    const sim = await simulator({ jobs: { [FAILING]: "pass" } });
+    const run = await runCaptured(wait(sim, PASSING));
+    expect(run.code).toBe(4);
+    expect(run.stdout).toMatch(/ResourceNotFound.*no region was given.*--region/);
+  });
+
+  it("AuthFailure names the credential source", async () => {
+    const sim = await simulator({ secretId: "AKIDsomebodyElse000000000000000000000", secretKey: "another-key-0000" });
+    const run = await runCaptured(wait(sim, PASSING));
+    expect(run.code).toBe(4);
+    expect(run.stdout).toMatch(/AuthFailure.*credentials from/);
+    expect(run.stderr).toContain("credentials from");
+  });
+});
+
+describe("colour and terminals", () => {
+  it("NO_COLOR counts only when non-empty; FORCE_COLOR forces colour; TERM=dumb gets no cursor movement", async () => {
+    const sim = await simulator({ scenario: "pass" });
+    const colored = (text: string) => text.includes("\u001b[32m");
+    const emptyNoColor = await runCaptured(wait(sim, PASSING), { tty: true, env: { ...DEMO_ENV, NO_COLOR: "" } });
+    expect(colored(emptyNoColor.stdout)).toBe(true);
+    const noColor = await runCaptured(wait(sim, PASSING), { tty: true, env: { ...DEMO_ENV, NO_COLOR: "1" } });
+    expect(colored(noColor.stdout)).toBe(false);
+    const forced = await runCaptured(wait(sim, PASSING), { tty: false, env: { ...DEMO_ENV, FORCE_COLOR: "1" } });
+    expect(colored(forced.stdout)).toBe(true);
+    const dumb = await runCaptured(wait(sim, PASSING), { tty: true, env: { ...DEMO_ENV, TERM: "dumb" } });
+    expect(dumb.stderr).not.toContain("\u001b[1A");
+    const smart = await runCaptured(wait(sim, PASSING), { tty: true, env: { ...DEMO_ENV, TERM: "xterm" } });
+    expect(smart.stderr).toContain("\u001b[1A");
+  });
+});
+
+describe("help and commands", () => {
+  it("wait --help and demo --help end with examples; a mistyped command suggests the right one", async () => {
+    for (const command of ["wait", "demo"]) {
+      const help = await runCaptured([command, "--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/Examples:[\s\S]*dts-gate [a-z]+/);
+    }
+    const typo = await runCaptured(["wiat", PASSING]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Did you mean wait?");
+  });
+
+  it("demo takes --timeout: a stuck check ends with exit 3", async () => {
+    const run = await runCaptured(["demo", "--scenario", "stuck", "--timeout", "1s"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("--timeout 1s");
+  });
+});
