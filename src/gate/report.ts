@@ -193,7 +193,13 @@ export function reasonFor(
     return `gate closed: ${errors.map((job) => job.jobId).join(", ")} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}`;
   }
   const timedOut = byOutcome("timeout");
-  if (timedOut.length > 0) return `gate closed: no verdict before the timeout for ${timedOut.join(", ")}`;
+  if (timedOut.length > 0) {
+    const waitedMs = jobs.reduce(
+      (longest, job) => (job.outcome === "timeout" ? Math.max(longest, job.elapsedMs) : longest),
+      0,
+    );
+    return `gate closed: no verdict before the timeout for ${timedOut.join(", ")} (waited ${seconds(waitedMs)}; a poll that could only start after the timeout is not sent): give the check more time with a longer --timeout`;
+  }
   const notPassed = byOutcome("notPass");
   const failed = byOutcome("failed");
   if (notPassed.length + failed.length > 0) {
