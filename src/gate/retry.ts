@@ -86,7 +86,7 @@ export async function sendWithRetry<A extends DtsAction>(
   const attempt = async (): Promise<CallResult<A>> => {
     if (pendingDelayMs > 0) await clock.sleep(pendingDelayMs, signal);
     attempts++;
-    return deps.limiter.schedule(() => send(signal));
+    return deps.limiter.schedule(() => send(signal), signal);
   };
 
   try {
