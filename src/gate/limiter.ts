@@ -98,11 +98,12 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
   const takeBlock = async () => {
     const spacing = nextBlockAt - clock.now();
     if (spacing > 0) await clock.sleep(spacing, ending.signal);
-    await handBackDue();
-    const wait = blockDueAt() - clock.now();
-    if (wait > 0) {
-      await clock.sleep(wait, ending.signal);
+    // A loop: a real timer may wake a fraction of a millisecond before the clock says it is due.
+    for (;;) {
       await handBackDue();
+      const wait = blockDueAt() - clock.now();
+      if (wait <= 0) break;
+      await clock.sleep(wait, ending.signal);
     }
     await reservoir.schedule({ weight: blockSize }, () => Promise.resolve());
     if (stopped) return;

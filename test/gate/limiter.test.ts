@@ -61,6 +61,26 @@ describe("the process-wide rate limiter, on virtual time", () => {
     expect(starts.slice(20)).toEqual(Array.from({ length: 5 }, (_, i) => HOLD_MS + i * 50));
   });
 
+  it("keeps going when its sleeps wake early, as real timers may by a fraction of a millisecond", async () => {
+    const clock = new VirtualClock(0);
+    // Wakes half a millisecond early from any sleep of a millisecond or more.
+    const early = {
+      now: clock.now,
+      sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms >= 1 ? ms - 0.5 : ms, signal),
+    };
+    const limiter = createRateLimiter({ rate: 10, clock: early });
+    const starts: number[] = [];
+    const tasks = Array.from({ length: 25 }, () =>
+      limiter.schedule(async () => {
+        starts.push(clock.now());
+      }),
+    );
+    await clock.run(Promise.all(tasks));
+    await limiter.stop();
+    expect(starts).toHaveLength(25);
+    expect(maxInSlidingWindow(starts, HOLD_MS)).toBe(10);
+  });
+
   it("rejects 1,000 waiting tasks at once when their signal aborts, with its reason, and moves no time", async () => {
     const clock = new VirtualClock(0);
     const limiter = createRateLimiter({ rate: 20, clock });
