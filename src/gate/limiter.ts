@@ -84,26 +84,27 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
     await reservoir.incrementReservoir(slots);
   };
 
-  /** When enough held slots will be back for a block: the moment the last of them is due. */
-  const blockDueAt = (): number => {
-    let lacking = blockSize - (rate - inHand - heldCount);
+  /** When the held slots a block still lacks will all be back: the moment the last of them is due. */
+  const dueAt = (lacking: number): number => {
+    let left = lacking;
     for (const group of held) {
-      if (lacking <= 0) break;
-      lacking -= group.count;
-      if (lacking <= 0) return group.at;
+      left -= group.count;
+      if (left <= 0) return group.at;
     }
-    return clock.now();
+    // Unreachable while the slots are conserved: the reservoir and the held slots make `rate`.
+    throw new Error(`the limiter lost track of ${left} slots`);
   };
 
   const takeBlock = async () => {
     const spacing = nextBlockAt - clock.now();
     if (spacing > 0) await clock.sleep(spacing, ending.signal);
-    // A loop: a real timer may wake a fraction of a millisecond before the clock says it is due.
+    // Asks bottleneck only once the slots are back in its reservoir. A loop, as a real clock
+    // moves between two readings and its timers may wake a fraction of a millisecond early.
     for (;;) {
       await handBackDue();
-      const wait = blockDueAt() - clock.now();
-      if (wait <= 0) break;
-      await clock.sleep(wait, ending.signal);
+      const lacking = blockSize - (rate - inHand - heldCount);
+      if (lacking <= 0) break;
+      await clock.sleep(dueAt(lacking) - clock.now(), ending.signal);
     }
     await reservoir.schedule({ weight: blockSize }, () => Promise.resolve());
     if (stopped) return;

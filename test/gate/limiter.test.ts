@@ -61,18 +61,22 @@ describe("the process-wide rate limiter, on virtual time", () => {
     expect(starts.slice(20)).toEqual(Array.from({ length: 5 }, (_, i) => HOLD_MS + i * 50));
   });
 
-  it("keeps going when its sleeps wake early, as real timers may by a fraction of a millisecond", async () => {
+  it("keeps going on a real clock's ways: waking a little early, moving while it is read", async () => {
     const clock = new VirtualClock(0);
-    // Wakes half a millisecond early from any sleep of a millisecond or more.
+    // Wakes half a millisecond early from any sleep of a millisecond or more, and each reading
+    // of the time comes 0.3 ms after the one before.
     const early = {
-      now: clock.now,
+      now: () => {
+        clock.nowMs += 0.3;
+        return clock.nowMs;
+      },
       sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms >= 1 ? ms - 0.5 : ms, signal),
     };
     const limiter = createRateLimiter({ rate: 10, clock: early });
     const starts: number[] = [];
     const tasks = Array.from({ length: 25 }, () =>
       limiter.schedule(async () => {
-        starts.push(clock.now());
+        starts.push(clock.nowMs);
       }),
     );
     await clock.run(Promise.all(tasks));
