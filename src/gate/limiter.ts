@@ -108,7 +108,10 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
     }
     await reservoir.schedule({ weight: blockSize }, () => Promise.resolve());
     if (stopped) return;
-    nextBlockAt = clock.now() + blockSpacingMs;
+    // On the schedule of the block before, unless idle since: bottleneck's own yields (real
+    // milliseconds) would otherwise add to every spacing and cost a tenth of the rate.
+    const now = clock.now();
+    nextBlockAt = (now - nextBlockAt < blockSpacingMs ? nextBlockAt : now) + blockSpacingMs;
     inHand += blockSize;
   };
 
