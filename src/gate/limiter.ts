@@ -36,6 +36,47 @@ export function limiterStopped(): Error {
   return new Error("the limiter has been stopped");
 }
 
+/** Slots used by the starts of the last hold, grouped by the moment they go back, in order. */
+function createHeldSlots() {
+  const groups: Array<{ at: number; count: number }> = [];
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    /** One slot held until `at`. */
+    add(at: number) {
+      const last = groups.at(-1);
+      if (last?.at === at) last.count++;
+      else groups.push({ at, count: 1 });
+      count++;
+    },
+    /** Lets go of the slots due by `now`; how many they were. */
+    takeDue(now: number): number {
+      let due = 0;
+      let slots = 0;
+      for (const group of groups) {
+        if (group.at > now) break;
+        due++;
+        slots += group.count;
+      }
+      groups.splice(0, due);
+      count -= slots;
+      return slots;
+    },
+    /** When `lacking` more slots will be due: the moment the last of them is. */
+    dueAt(lacking: number): number {
+      let left = lacking;
+      for (const group of groups) {
+        left -= group.count;
+        if (left <= 0) return group.at;
+      }
+      // Unreachable while the slots are conserved: the reservoir, in hand and held make `rate`.
+      throw new Error(`the limiter lost track of ${left} slots`);
+    },
+  };
+}
+
 /**
  * A sliding-window limiter: bottleneck keeps the reservoir of `rate` slots and hands them out;
  * what bottleneck lacks is beside it, on the injected clock. Its own `reservoirRefreshInterval`
@@ -62,37 +103,14 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
   const ending = new AbortController();
   /** Slots taken from the reservoir and not used yet. */
   let inHand = 0;
-  /** Slots used and not handed back yet: when they go back, in order, grouped by moment. */
-  const held: Array<{ at: number; count: number }> = [];
-  let heldCount = 0;
+  const held = createHeldSlots();
   let asking = false;
   let nextBlockAt = Number.NEGATIVE_INFINITY;
   let stopped = false;
 
   const handBackDue = async () => {
-    const now = clock.now();
-    let due = 0;
-    let slots = 0;
-    for (const group of held) {
-      if (group.at > now) break;
-      due++;
-      slots += group.count;
-    }
-    if (due === 0) return;
-    held.splice(0, due);
-    heldCount -= slots;
-    await reservoir.incrementReservoir(slots);
-  };
-
-  /** When the held slots a block still lacks will all be back: the moment the last of them is due. */
-  const dueAt = (lacking: number): number => {
-    let left = lacking;
-    for (const group of held) {
-      left -= group.count;
-      if (left <= 0) return group.at;
-    }
-    // Unreachable while the slots are conserved: the reservoir and the held slots make `rate`.
-    throw new Error(`the limiter lost track of ${left} slots`);
+    const slots = held.takeDue(clock.now());
+    if (slots > 0) await reservoir.incrementReservoir(slots);
   };
 
   const takeBlock = async () => {
@@ -102,9 +120,9 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
     // moves between two readings and its timers may wake a fraction of a millisecond early.
     for (;;) {
       await handBackDue();
-      const lacking = blockSize - (rate - inHand - heldCount);
+      const lacking = blockSize - (rate - inHand - held.count);
       if (lacking <= 0) break;
-      await clock.sleep(dueAt(lacking) - clock.now(), ending.signal);
+      await clock.sleep(held.dueAt(lacking) - clock.now(), ending.signal);
     }
     await reservoir.schedule({ weight: blockSize }, () => Promise.resolve());
     if (stopped) return;
@@ -119,11 +137,7 @@ export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
     if (stopped) return;
     while (inHand > 0 && waiting.size > 0) {
       inHand--;
-      const at = clock.now() + holdMs;
-      const last = held.at(-1);
-      if (last?.at === at) last.count++;
-      else held.push({ at, count: 1 });
-      heldCount++;
+      held.add(clock.now() + holdMs);
       waiting.startNext();
     }
     if (waiting.size === 0 || asking) return;
