@@ -1,4 +1,6 @@
 import Bottleneck from "bottleneck";
+import type { Clock } from "./clock.js";
+import { createWaitingQueue } from "./waiting-queue.js";
 
 /** Every request of the process passes through one of these, polls and retries alike. */
 export interface RequestLimiter {
@@ -7,13 +9,15 @@ export interface RequestLimiter {
    * rejects at once with the signal's reason: a deadline or a stop signal never waits for the queue.
    */
   schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
-  /** Drops queued tasks and clears every timer, so nothing keeps the process alive. */
+  /** Rejects every waiting task and ends every timer, so nothing keeps the process alive. */
   stop(): Promise<void>;
 }
 
 export interface RateLimiterOptions {
   /** Most requests in any sliding window of `windowMs`. */
   readonly rate: number;
+  /** Time and sleep: the system clock in a run, a virtual one in tests. */
+  readonly clock: Clock;
   readonly windowMs?: number;
   /**
    * Added to the window before a slot is handed back, to absorb jitter between leaving here and
@@ -22,139 +26,147 @@ export interface RateLimiterOptions {
   readonly marginMs?: number;
 }
 
+/** The default arrival margin: see `RateLimiterOptions.marginMs`. */
+export const ARRIVAL_MARGIN_MS = 30;
+
 /** bottleneck is asked for slots at most about this often, whatever the rate. */
-const LEASES_PER_SECOND = 20;
+const BLOCKS_PER_SECOND = 20;
 
-/**
- * A sliding-window limiter on bottleneck's reservoir. bottleneck's `reservoirRefreshInterval`
- * refills on a fixed boundary (up to 2×rate across it) and `minTime` alone bursts after an
- * event-loop stall, so each request takes one reservoir slot and hands it back exactly one window
- * after it started: no window can ever hold more than `rate` starts.
- *
- * Slots are taken from bottleneck in blocks of ceil(rate / 20), one job of that weight, and
- * bottleneck spaces the blocks (`minTime`), so that its per-job machinery (events, locks, a timer
- * per job: about half a millisecond of CPU) runs at most about 20 times a second however high the
- * rate. At the API's 20 per second a block is one slot: every request is spaced evenly, 50 ms
- * apart. Above that the slots of a block may start together, which the window allows. Slots come
- * back to the reservoir when the next block is asked for, and on a timer only while a block
- * waits for them.
- */
-export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
-  const windowMs = options.windowMs ?? 1000;
-  const holdMs = windowMs + (options.marginMs ?? 30);
-  const rate = Math.max(1, Math.floor(options.rate));
-  const blockSize = Math.ceil(rate / LEASES_PER_SECOND);
-  const bottleneck = new Bottleneck({
-    reservoir: rate,
-    minTime: Math.floor((windowMs * blockSize) / rate),
-    maxConcurrent: null,
-  });
-  yieldByMicrotask(bottleneck);
+export function limiterStopped(): Error {
+  return new Error("the limiter has been stopped");
+}
 
-  const waiting: Array<{ start(): void; reject(error: Error): void }> = [];
-  /** Slots taken from the reservoir and not used yet. */
-  let inHand = 0;
-  let blockAsked = false;
-  /** When each used slot goes back to the reservoir, in order. */
-  const dueTimes: number[] = [];
-  let handBackTimer: NodeJS.Timeout | undefined;
-  let stopped = false;
-
-  // performance.now(): monotonic, so that a change of the wall clock never hands a slot back early.
-  const handBackDue = () => {
-    const now = performance.now();
-    let due = 0;
-    while (due < dueTimes.length && (dueTimes[due] ?? 0) <= now) due++;
-    if (due === 0) return;
-    dueTimes.splice(0, due);
-    void bottleneck.incrementReservoir(due);
-  };
-
-  // Only while a block waits: the slots it still lacks come back together, when the last of them
-  // is due, in one call (every slot used and not yet handed back is in `dueTimes`).
-  const armHandBack = () => {
-    if (handBackTimer !== undefined || !blockAsked || stopped) return;
-    const lacking = blockSize - (rate - inHand - dueTimes.length);
-    const at = lacking > 0 ? dueTimes[lacking - 1] : undefined;
-    if (at === undefined) return;
-    handBackTimer = setTimeout(
-      () => {
-        handBackTimer = undefined;
-        handBackDue();
-        armHandBack();
-      },
-      Math.max(0, at - performance.now()),
-    );
-  };
-
-  const askForBlock = () => {
-    if (blockAsked || stopped) return;
-    blockAsked = true;
-    handBackDue();
-    bottleneck
-      .schedule({ weight: blockSize }, () => Promise.resolve())
-      .then(
-        () => {
-          blockAsked = false;
-          clearTimeout(handBackTimer);
-          handBackTimer = undefined;
-          if (stopped) return;
-          inHand += blockSize;
-          startWaiting();
-        },
-        () => {
-          // Dropped: only stop() does that, and it rejects the waiting tasks itself.
-          blockAsked = false;
-        },
-      );
-    armHandBack();
-  };
-
-  const startWaiting = () => {
-    while (!stopped && waiting.length > 0) {
-      if (inHand === 0) {
-        askForBlock();
-        return;
-      }
-      inHand--;
-      dueTimes.push(performance.now() + holdMs);
-      waiting.shift()?.start();
-    }
-  };
-
+/** Slots used by the starts of the last hold, grouped by the moment they go back, in order. */
+function createHeldSlots() {
+  const groups: Array<{ at: number; count: number }> = [];
+  let count = 0;
   return {
-    schedule<T>(task: () => Promise<T>): Promise<T> {
-      if (stopped) return Promise.reject(new Error("the limiter has been stopped"));
-      return new Promise<T>((resolve, reject) => {
-        waiting.push({
-          start() {
-            try {
-              resolve(task());
-            } catch (error) {
-              reject(error);
-            }
-          },
-          reject,
-        });
-        startWaiting();
-      });
+    get count() {
+      return count;
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(handBackTimer);
-      dueTimes.length = 0;
-      for (const entry of waiting.splice(0)) entry.reject(new Error("the limiter has been stopped"));
-      await bottleneck.stop({ dropWaitingJobs: true });
+    /** One slot held until `at`. */
+    add(at: number) {
+      const last = groups.at(-1);
+      if (last?.at === at) last.count++;
+      else groups.push({ at, count: 1 });
+      count++;
+    },
+    /** Lets go of the slots due by `now`; how many they were. */
+    takeDue(now: number): number {
+      let due = 0;
+      let slots = 0;
+      for (const group of groups) {
+        if (group.at > now) break;
+        due++;
+        slots += group.count;
+      }
+      groups.splice(0, due);
+      count -= slots;
+      return slots;
+    },
+    /** When `lacking` more slots will be due: the moment the last of them is. */
+    dueAt(lacking: number): number {
+      let left = lacking;
+      for (const group of groups) {
+        left -= group.count;
+        if (left <= 0) return group.at;
+      }
+      // Unreachable while the slots are conserved: the reservoir, in hand and held make `rate`.
+      throw new Error(`the limiter lost track of ${left} slots`);
     },
   };
 }
 
 /**
- * bottleneck's in-memory store yields with `setTimeout(0)` before each of its steps, to behave
- * like its Redis store: three or four timer wake-ups (each at least 1 ms) per job, which cost
- * more CPU than the job. A resolved promise keeps every step asynchronous, without a timer.
+ * A sliding-window limiter: bottleneck keeps the reservoir of `rate` slots and hands them out;
+ * what bottleneck lacks is beside it, on the injected clock. Its own `reservoirRefreshInterval`
+ * refills on a fixed boundary (up to 2×rate across it) and runs on the real clock, so each started
+ * task keeps its slot and this piece hands it back (`incrementReservoir`) one hold
+ * (window + margin) after the start: the slots are conserved (free in the reservoir, in hand, or
+ * held by a start of the last hold), so no hold can contain more than `rate` starts.
+ *
+ * Slots are taken in blocks of ceil(rate / 20), one bottleneck job of that weight, the blocks at
+ * least 50 ms apart on the clock: bottleneck's per-job work (several real `setTimeout(0)` yields)
+ * then runs about 20 times a second however high the rate. At the API's 20 per second a block is
+ * one slot, so requests are spaced evenly, 50 ms apart; above that a block's slots start together,
+ * which the window allows. A sleep runs only while a block is wanted, and stop() ends it.
  */
-function yieldByMicrotask(bottleneck: Bottleneck) {
-  const store = (bottleneck as unknown as { _store?: { yieldLoop?: unknown } })._store;
-  if (store && typeof store.yieldLoop === "function") store.yieldLoop = () => Promise.resolve();
+export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
+  const { clock } = options;
+  const windowMs = options.windowMs ?? 1000;
+  const holdMs = windowMs + (options.marginMs ?? ARRIVAL_MARGIN_MS);
+  const rate = Math.max(1, Math.floor(options.rate));
+  const blockSize = Math.ceil(rate / BLOCKS_PER_SECOND);
+  const blockSpacingMs = Math.floor((windowMs * blockSize) / rate);
+  const reservoir = new Bottleneck({ reservoir: rate, maxConcurrent: null });
+  const waiting = createWaitingQueue();
+  const ending = new AbortController();
+  /** Slots taken from the reservoir and not used yet. */
+  let inHand = 0;
+  const held = createHeldSlots();
+  let asking = false;
+  let nextBlockAt = Number.NEGATIVE_INFINITY;
+  let stopped = false;
+
+  const handBackDue = async () => {
+    const slots = held.takeDue(clock.now());
+    if (slots > 0) await reservoir.incrementReservoir(slots);
+  };
+
+  const takeBlock = async () => {
+    const spacing = nextBlockAt - clock.now();
+    if (spacing > 0) await clock.sleep(spacing, ending.signal);
+    // Asks bottleneck only once the slots are back in its reservoir. A loop, as a real clock
+    // moves between two readings and its timers may wake a fraction of a millisecond early.
+    for (;;) {
+      await handBackDue();
+      const lacking = blockSize - (rate - inHand - held.count);
+      if (lacking <= 0) break;
+      await clock.sleep(held.dueAt(lacking) - clock.now(), ending.signal);
+    }
+    await reservoir.schedule({ weight: blockSize }, () => Promise.resolve());
+    if (stopped) return;
+    // On the schedule of the block before, unless idle since: bottleneck's own yields (real
+    // milliseconds) would otherwise add to every spacing and cost a tenth of the rate.
+    const now = clock.now();
+    nextBlockAt = (now - nextBlockAt < blockSpacingMs ? nextBlockAt : now) + blockSpacingMs;
+    inHand += blockSize;
+  };
+
+  const startWaiting = () => {
+    if (stopped) return;
+    while (inHand > 0 && waiting.size > 0) {
+      inHand--;
+      held.add(clock.now() + holdMs);
+      waiting.startNext();
+    }
+    if (waiting.size === 0 || asking) return;
+    asking = true;
+    takeBlock().then(
+      () => {
+        asking = false;
+        startWaiting();
+      },
+      // Only stop() ends a sleep or drops the block, and it rejects the waiting tasks itself.
+      () => {
+        asking = false;
+      },
+    );
+  };
+
+  return {
+    schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      if (stopped) return Promise.reject(limiterStopped());
+      const result = waiting.add(task, signal);
+      startWaiting();
+      return result;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      ending.abort(limiterStopped());
+      waiting.rejectAll(limiterStopped());
+      await reservoir.stop({ dropWaitingJobs: true });
+    },
+  };
 }

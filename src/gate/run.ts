@@ -37,10 +37,11 @@ async function limiterFor(config: RunConfig, hooks: RunHooks): Promise<RequestLi
       redisUrl: config.redisUrl,
       rate: config.rate,
       secretId: config.credentials.secretId,
+      clock: systemClock,
       ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
     });
   }
-  return createRateLimiter({ rate: config.rate });
+  return createRateLimiter({ rate: config.rate, clock: systemClock });
 }
 
 /** Runs the gate with the real clock, an undici client and the process-wide limiter; cleans up. */

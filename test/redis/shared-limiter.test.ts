@@ -2,8 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sharedBudget, sharedLimiterId } from "../../src/gate/shared-limiter.js";
+import { MAX_RATE } from "../../src/cli/options.js";
+import { systemClock } from "../../src/gate/clock.js";
+import { sharedBudget, sharedLimiterId } from "../../src/gate/shared-budget.js";
+import { createSharedLimiter } from "../../src/gate/shared-limiter.js";
 import { DEMO_SECRET_ID, startSimulator } from "../../src/simulator/index.js";
 import { DEMO_ENV as ENV, jobIds, maxInSlidingWindow } from "../helpers/cli.js";
 import { CLI, type CliRun, describeRun, runCliProcess } from "../helpers/process.js";
@@ -25,6 +29,16 @@ const binary = findRedisServer();
 const missing = missingTools("test/redis", { "redis-server": binary }).length > 0;
 
 const FELL_BACK = /Lost Redis at redis:\/\/127\.0\.0\.1:\d+ /g;
+
+/** Every key of a dts-gate limiter in `server` has a TTL, and there is nothing else. */
+async function expectEveryKeyToExpire(server: RedisServer) {
+  const keys = await server.client.keys("b_dts-gate:*");
+  expect(keys).toContain(`b_${sharedLimiterId(DEMO_SECRET_ID)}_settings`);
+  const ttls = await Promise.all(keys.map((key) => server.client.pttl(key)));
+  expect(keys.filter((_, i) => !((ttls[i] as number) > 0))).toEqual([]);
+  // Nothing else (pub/sub channels are not keys).
+  expect(await server.client.dbsize()).toBe(keys.length);
+}
 
 function passedJobs(run: CliRun): number {
   const document = JSON.parse(run.stdout) as { passed: boolean; jobs: { outcome: string }[] };
@@ -77,21 +91,41 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         const lastA = Math.max(...jobsOf("a").map((arrival) => arrival.atMs));
         const firstB = Math.min(...jobsOf("b").map((arrival) => arrival.atMs));
         expect(firstB).toBeLessThan(lastA);
+        await expectEveryKeyToExpire(server);
       } finally {
         await sim.close();
       }
     }, 40_000);
 
-    it("leaves every key it wrote with a TTL", async () => {
+    it("lets no more than --rate through, and says so, when Redis holds a flooded, stalled bucket", async () => {
       const server = redis as RedisServer;
-      const keys = await server.client.keys("b_dts-gate:*");
-      expect(keys).toContain(`b_${sharedLimiterId(DEMO_SECRET_ID)}_settings`);
-      const ttls = await Promise.all(keys.map((key) => server.client.pttl(key)));
-      const without = keys.filter((_, i) => !((ttls[i] as number) > 0));
-      expect(without).toEqual([]);
-      // Nothing else (pub/sub channels are not keys).
-      expect(await server.client.dbsize()).toBe(keys.length);
-    });
+      // A hash as a previous run leaves it, then tampered with.
+      const left = await createSharedLimiter({
+        redisUrl: new URL(server.url),
+        rate: 20,
+        secretId: DEMO_SECRET_ID,
+        clock: systemClock,
+      });
+      await left.stop();
+      await server.client.hset(`b_${sharedLimiterId(DEMO_SECRET_ID)}_settings`, {
+        reservoir: 1_000_000,
+        reservoirIncreaseAmount: 1_000_000,
+        reservoirIncreaseMaximum: 1_000_000,
+        reservoirIncreaseInterval: 1e12,
+      });
+      const sim = await startSimulator({ stepMs: 150, rate: 20 });
+      try {
+        const run = await runCliProcess(CLI, waitArgs(jobIds(40, "h"), sim, server.url), ENV, 30_000);
+        expect(run.code, describeRun(run)).toBe(0);
+        expect(passedJobs(run)).toBe(40);
+        expect(run.stderr).toMatch(/held shared budget settings that dts-gate never writes \(reservoir, /);
+        const maxPerSecond = maxInSlidingWindow(sim.arrivals.map((arrival) => arrival.atMs));
+        console.info(`a flooded, stalled bucket in Redis: at most ${maxPerSecond} requests in a sliding second`);
+        expect(maxPerSecond).toBeLessThanOrEqual(20);
+      } finally {
+        await sim.close();
+      }
+    }, 40_000);
 
     it("falls back to a local share when Redis dies mid-wait, and still reaches the verdict", async () => {
       const own = await startRedis(binary as string);
@@ -153,9 +187,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         expect(Date.now() - signalledAt).toBeLessThan(3_000);
         // Only the test's own connection is left.
         expect(Number((await server.client.info("clients")).match(/connected_clients:(\d+)/)?.[1])).toBe(1);
-        const keys = await server.client.keys("b_dts-gate:*");
-        const ttls = await Promise.all(keys.map((key) => server.client.pttl(key)));
-        expect(ttls.filter((ttl) => !(ttl > 0))).toEqual([]);
+        await expectEveryKeyToExpire(server);
       } finally {
         await sim.close();
       }
@@ -213,16 +245,20 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         await sim.close();
       }
     });
-
-    it("sizes the bucket so that capacity + tokens in 1.1 s never exceed the rate", () => {
-      for (const rate of [1, 2, 5, 10, 19, 20, 50, 1000]) {
-        const { capacity, intervalMs } = sharedBudget(rate);
-        expect(capacity + Math.floor(1100 / intervalMs)).toBeLessThanOrEqual(rate);
-      }
-      expect(sharedBudget(20).intervalMs).toBe(56);
-    });
   },
 );
+
+describe("the shared bucket's size", () => {
+  it("lets capacity + the tokens of any 1.1 s never exceed the rate, at every rate --rate accepts", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: MAX_RATE }), (rate) => {
+        const { capacity, intervalMs } = sharedBudget(rate);
+        expect(capacity + Math.floor(1100 / intervalMs)).toBeLessThanOrEqual(rate);
+      }),
+    );
+    expect(sharedBudget(20).intervalMs).toBe(56);
+  });
+});
 
 describe("the bundle", () => {
   it("reaches ioredis only through the shared limiter's dynamic import", async () => {
