@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_RATE } from "../../src/cli/options.js";
 import { createRateLimiter } from "../../src/gate/limiter.js";
+import { MAX_RATE } from "../../src/shared/options.js";
 import { maxInSlidingWindow } from "../helpers/cli.js";
 import { VirtualClock } from "../helpers/virtual-clock.js";
 
