@@ -1,4 +1,4 @@
-import { helpLinks, itemsToReview, OUTCOME_LABELS, stepView } from "../gate/report.js";
+import { helpLinks, itemsToReview, outcomeLabel, stepView } from "../gate/report.js";
 import { clean, plural } from "../gate/text.js";
 import type { GateResult, JobReport } from "../gate/types.js";
 import type { Outcome } from "../gate/verdict.js";
@@ -69,7 +69,7 @@ function itemBlock(step: string, skipped: boolean, item: CheckStepDetail): strin
 }
 
 function jobBlock(job: JobReport): string[] {
-  const { label } = OUTCOME_LABELS[job.outcome];
+  const { label } = outcomeLabel(job);
   const warned = job.outcome === "pass" && job.warnings.length > 0;
   const icon = warned ? "⚠️" : OUTCOME_ICONS[job.outcome];
   const lines = [

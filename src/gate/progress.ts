@@ -1,6 +1,6 @@
 import type { TraceEvent } from "../tencent/client.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
-import { OUTCOME_LABELS, paint, type Style } from "./report.js";
+import { OUTCOME_LABELS, outcomeLabel, paint, type Style } from "./report.js";
 import type { RetryNotice } from "./retry.js";
 import { clean, plural } from "./text.js";
 import type { GateEvent } from "./types.js";
@@ -148,7 +148,7 @@ export function createProgress(options: ProgressOptions) {
           if (event.note && options.verbose) log(`  ${event.jobId}: ${clean(event.note)}`);
           break;
         case "verdict":
-          update(event.report.jobId, event.report.outcome, summaryOf(event.report.outcome, undefined, false));
+          update(event.report.jobId, event.report.outcome, outcomeLabel(event.report).label);
           break;
         case "created":
           log(`${event.jobId}: check created (RequestId ${clean(event.requestId)})`);

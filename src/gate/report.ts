@@ -60,6 +60,12 @@ export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }
   cancelled: { label: "CANCELLED", color: "dim" },
 };
 
+/** How a job's outcome is shown: an interruption is what it is, not an ERROR. */
+export function outcomeLabel(job: Pick<JobReport, "outcome" | "error">): { label: string; color: ColorName } {
+  if (job.outcome === "error" && job.error?.code === "Interrupted") return { label: "INTERRUPTED", color: "yellow" };
+  return OUTCOME_LABELS[job.outcome];
+}
+
 export interface StepView {
   readonly no: string;
   readonly name: string;
@@ -117,7 +123,7 @@ function seconds(ms: number): string {
 }
 
 function renderJob(job: JobReport, style: Style): string[] {
-  const { label, color } = OUTCOME_LABELS[job.outcome];
+  const { label, color } = outcomeLabel(job);
   const facts = [
     job.status === null ? "status —" : `status ${clean(job.status)}`,
     job.checkFlag ? clean(job.checkFlag) : undefined,

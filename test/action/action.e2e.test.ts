@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { marked } from "marked";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clean } from "../../src/gate/text.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { commandLines, decodeEntities, runActionProcess } from "./helpers.js";
 
@@ -226,14 +227,14 @@ describe("dist/action.js against the simulator", () => {
     const sim = await simulator("stuck");
     const run = await runActionProcess({
       inputs: inputs(sim.url),
-      onLine: { when: /step \d+ of 13/, act: (child) => child.kill("SIGINT") },
+      onLine: { when: /of 13 steps done/, act: (child) => child.kill("SIGINT") },
     });
     expect(run.signal).toBe(null);
     expect(run.code).toBe(130);
     expect(run.outputs.passed).toBe("false");
     expect(run.outputs.status).toBe("running");
     expect(run.stdout).toContain("::error::gate closed: interrupted before every check had a verdict (SIGINT)");
-    expect(run.summary).toContain("dts-1ewjspuw: ERROR");
+    expect(run.summary).toContain("dts-1ewjspuw: INTERRUPTED");
   });
 });
 
@@ -303,8 +304,9 @@ describe("dist/action.js against a hostile API", () => {
     expect(errors[1]).toBe("::error::gate closed: dts-1ewjspuw did not pass the check");
     // Outputs: exactly the five, the BriefMsg verbatim.
     expect(Object.keys(run.outputs).sort()).toEqual(["brief-msg", "check-flag", "passed", "result", "status"]);
-    expect(run.outputs["brief-msg"]).toBe(HOSTILE_BRIEF);
-    expect(JSON.parse(run.outputs.result ?? "").jobs[0].briefMsg).toBe(HOSTILE_BRIEF);
+    // As every output shows API text: on one line, cleaned when it was read.
+    expect(run.outputs["brief-msg"]).toBe(clean(HOSTILE_BRIEF));
+    expect(JSON.parse(run.outputs.result ?? "").jobs[0].briefMsg).toBe(clean(HOSTILE_BRIEF));
     // Summary: no raw HTML from the API, every table row keeps its four cells.
     expect(run.summary).not.toContain("<script>");
     expect(run.summary).not.toContain("<b>html</b>");
