@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 async function run(scenario: "pass" | "not-pass" | "stuck", faults: FaultRule[], ...extra: string[]) {
-  const sim = await startSimulator({ stepMs: 40, rate: 1000, jobs: { [JOB]: scenario }, faults });
+  const sim = await startSimulator({ stepMs: 10, rate: 1000, jobs: { [JOB]: scenario }, faults });
   simulators.push(sim);
   const result = await runCaptured([
     "wait",
@@ -46,6 +46,9 @@ async function run(scenario: "pass" | "not-pass" | "stuck", faults: FaultRule[],
   };
 }
 
+/** The gateway refusals carry Retry-After: one second (the least it can say) keeps the matrix quick. */
+const withRetryAfter = (kind: FaultKind) => (kind === "http429" || kind === "http503" ? { retryAfter: 1 } : {});
+
 /** Faults that cost a retry; nullFields is a valid answer without a verdict, denied is fatal. */
 const POLL_FAULTS = FAULT_KINDS.filter((kind) => kind !== "nullFields" && kind !== "denied");
 
@@ -57,7 +60,13 @@ describe("fault matrix: DescribeMigrationCheckJob", () => {
     ]) as [FaultKind, "pass" | "not-pass", number, string][],
   )("%s on %s: exit %i, outcome %s, one extra request per fault", async (kind, scenario, code, outcome) => {
     // Three faults, each after a good answer: every one costs exactly one retry.
-    const faults = [1, 3, 5].map((after) => ({ kind, after, count: 1, action: "DescribeMigrationCheckJob" as const }));
+    const faults = [1, 3, 5].map((after) => ({
+      kind,
+      after,
+      count: 1,
+      action: "DescribeMigrationCheckJob" as const,
+      ...withRetryAfter(kind),
+    }));
     const { job, code: exitCode, faulted } = await run(scenario, faults);
     expect(exitCode).toBe(code);
     expect(job.outcome).toBe(outcome);
@@ -83,7 +92,12 @@ describe("fault matrix: DescribeMigrationCheckJob", () => {
   });
 
   it("all faults mixed, between good answers, still end in the scenario's verdict", async () => {
-    const faults = [...POLL_FAULTS, "nullFields" as const].map((kind, i) => ({ kind, after: 1 + 2 * i, count: 1 }));
+    const faults = [...POLL_FAULTS, "nullFields" as const].map((kind, i) => ({
+      kind,
+      after: 1 + 2 * i,
+      count: 1,
+      ...withRetryAfter(kind),
+    }));
     const { job, code, sim } = await run("not-pass", faults);
     expect(code).toBe(1);
     expect(job.outcome).toBe("notPass");
@@ -96,6 +110,7 @@ describe("fault matrix: DescribeMigrationCheckJob", () => {
       kind,
       after: 1 + 2 * i,
       count: 1,
+      ...withRetryAfter(kind),
     }));
     const faults = [...recoverable, { kind: "denied" as const, after: 1 + 2 * recoverable.length, count: 1 }];
     const { job, code, sim } = await run("stuck", faults);
