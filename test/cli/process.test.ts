@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { DEMO_ENV, expectNothingSecret } from "../helpers/cli.js";
+import { DEMO_ENV, expectNothingSecret, jobIds } from "../helpers/cli.js";
 import { CLI, runCliProcess } from "../helpers/process.js";
 
 // These run the committed bundle, as a user on a fresh clone would (CI checks it is fresh).
@@ -100,6 +100,28 @@ describe("the bundled CLI as a process", () => {
     expect(result.stdout).toContain("interrupted");
     expect(result.stdout).toContain("Binlog parameter check");
   });
+
+  it("1,000 jobs waiting for the limiter: the deadline and SIGTERM end the run long before the queue would", async () => {
+    // At 20 requests a second the first round of 1,000 polls alone takes 50 s: a run that ends in
+    // a few seconds did not wait for the queue, and its report names every job.
+    const sim = await startSimulator({ scenario: "stuck", stepMs: 10, rate: 1_000 });
+    simulators.push(sim);
+    const ids = jobIds(1_000, "q");
+    const args = ["wait", ...ids, "--endpoint", sim.url, "--interval", "1", "--output", "json"];
+    const timedOut = await start([...args, "--timeout", "2"]).finished;
+    expect(timedOut.code).toBe(3);
+    expect(timedOut.ms).toBeLessThan(20_000);
+    expect(JSON.parse(timedOut.stdout).jobs).toHaveLength(1_000);
+
+    const interrupted = start([...args, "--timeout", "60"]);
+    await waitFor(() => sim.arrivals.length >= 45);
+    const sentAt = performance.now();
+    interrupted.child.kill("SIGTERM");
+    const result = await interrupted.finished;
+    expect(result.code).toBe(143);
+    expect(performance.now() - sentAt).toBeLessThan(20_000);
+    expect(JSON.parse(result.stdout).jobs).toHaveLength(1_000);
+  }, 60_000);
 
   it("exits as soon as the verdict is known: no timer or socket keeps it alive", async () => {
     const sim = await startSimulator({ scenario: "pass", stepMs: 10, faults: [{ kind: "stall", after: 2 }] });
