@@ -1,26 +1,20 @@
 import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
-import type { DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
+import type { DtsAction } from "../tencent/types.js";
 import { readCheckAnswer } from "./check-answer.js";
+import { DEFAULT_STALE_GRACE_MS, FreshResultFilter, GRACE_NOTE, STALE_NOTE } from "./fresh-result.js";
 import { describeUnexpected, JobRecord, jobErrorOf } from "./job-record.js";
 import { reasonFor } from "./report.js";
 import { type RetriedResult, type SendOptions, sendWithRetry } from "./retry.js";
 import { clean } from "./text.js";
 import type { GateDeps, GateOptions, GateResult, JobError, JobReport } from "./types.js";
-import { EXIT_CODES, exitCodeOf, isTerminalStatus, judge } from "./verdict.js";
+import { EXIT_CODES, exitCodeOf, judge } from "./verdict.js";
 
-const DEFAULT_STALE_GRACE_MS = 60_000;
 /** StartMigrateJob is sent at most this often: only refusals that were surely not applied are sent again. */
 export const START_MAX_SENDS = 3;
-const STALE_NOTE = "result may be from before the new check started: waiting for it to run";
 const INTERRUPTED: JobError = { code: "Interrupted", message: "interrupted before a verdict" };
 
 /** Why the run stopped waiting before every job had its verdict; the first cause is kept. */
 type StopCause = "deadline" | "interrupt" | "failFast" | "unexpected";
-
-/** Same answer, same check result: used to tell a stale result from a fresh one. */
-function resultKey(response: DescribeMigrationCheckJobResponse): string {
-  return JSON.stringify([response.Status, response.CheckFlag, response.BriefMsg, response.StepInfo]);
-}
 
 /**
  * Waits for the pre-migration check of every job and turns the results into one verdict.
@@ -203,10 +197,11 @@ class GateRun {
   async waitForVerdict(record: JobRecord): Promise<void> {
     const { options, deps } = this;
     const { clock } = deps;
-    const createdAt = clock.now();
-    const staleGraceMs = options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS;
-    let sawUnfinished = !options.createCheck;
-    let firstResultKey: string | undefined;
+    const freshness = new FreshResultFilter(
+      options.createCheck,
+      clock.now(),
+      options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS,
+    );
     for (;;) {
       const pollStartedAt = clock.now();
       const result = await this.send(record, "DescribeMigrationCheckJob");
@@ -220,24 +215,16 @@ class GateRun {
       record.last = response;
       if (anomalies.length > 0) record.note(`the answer had fields of an unexpected type: ${anomalies.join("; ")}`);
       let { state, note } = judge(response);
-      let stale = false;
-      if (!isTerminalStatus(response.Status)) sawUnfinished = true;
-      if (state !== "waiting" && !sawUnfinished) {
-        // A finished result right after CreateMigrateCheckJob may be the previous check's.
-        const key = resultKey(response);
-        firstResultKey ??= key;
-        if (key !== firstResultKey) {
-          sawUnfinished = true;
-        } else if (clock.now() - createdAt >= staleGraceMs) {
-          record.note("the new check was never seen running; its result is taken as it stands after the grace period");
-        } else {
-          note = STALE_NOTE;
-          state = "waiting";
-          stale = true;
-        }
+      const freshnessOfResult = freshness.classify(response, state !== "waiting", clock.now());
+      const stale = freshnessOfResult === "stale";
+      if (stale) {
+        note = STALE_NOTE;
+        state = "waiting";
+      } else if (freshnessOfResult === "graceElapsed") {
+        record.note(GRACE_NOTE);
       }
       // Once the new check was seen, the doubt about the old result is gone from the report.
-      if (sawUnfinished) record.forget(STALE_NOTE);
+      if (freshness.sawNewCheck) record.forget(STALE_NOTE);
       if (note) record.note(note);
       record.elapsedMs = Math.round(clock.now() - this.startedAt);
       deps.onEvent?.({
@@ -299,26 +286,6 @@ class GateRun {
       this.deps.onEvent?.({ type: "started", jobId: record.jobId, requestId });
       return;
     }
-    const stopped = this.stoppedBy();
-    if (record.startMaybeApplied) {
-      const lost = jobErrorOf(result.error);
-      const how = stopped ? `${stopped} while it was in flight` : `its answer was lost (${lost.code}: ${lost.message})`;
-      record.fail("error", {
-        code: "StartOutcomeUnknown",
-        message: `StartMigrateJob was sent but ${how}; it was not sent again. Check the job's state (console or DescribeMigrationDetail) before starting it by hand`,
-      });
-    } else if (stopped) {
-      const what = record.startRequests > 0 ? "accepted (every send was refused before being processed)" : "sent";
-      record.fail("error", {
-        code: "StartNotSent",
-        message: `${stopped} before StartMigrateJob was ${what}: the migration was not started`,
-      });
-    } else {
-      const refused = jobErrorOf(result.error, this.options.context);
-      record.fail("error", {
-        ...refused,
-        message: `${refused.message} (StartMigrateJob refused: the migration was not started)`,
-      });
-    }
+    record.failStart(result.error, this.stoppedBy(), this.options.context);
   }
 }

@@ -44,6 +44,30 @@ export class JobRecord {
     }
   }
 
+  /** A StartMigrateJob that did not succeed, reported for what it may have done. */
+  failStart(error: ApiError, stopped: string | undefined, context: RunContext = {}) {
+    if (this.startMaybeApplied) {
+      const lost = jobErrorOf(error);
+      const how = stopped ? `${stopped} while it was in flight` : `its answer was lost (${lost.code}: ${lost.message})`;
+      this.fail("error", {
+        code: "StartOutcomeUnknown",
+        message: `StartMigrateJob was sent but ${how}; it was not sent again. Check the job's state (console or DescribeMigrationDetail) before starting it by hand`,
+      });
+    } else if (stopped) {
+      const what = this.startRequests > 0 ? "accepted (every send was refused before being processed)" : "sent";
+      this.fail("error", {
+        code: "StartNotSent",
+        message: `${stopped} before StartMigrateJob was ${what}: the migration was not started`,
+      });
+    } else {
+      const refused = jobErrorOf(error, context);
+      this.fail("error", {
+        ...refused,
+        message: `${refused.message} (StartMigrateJob refused: the migration was not started)`,
+      });
+    }
+  }
+
   report(): JobReport {
     const outcome = this.outcome ?? "error";
     const stepInfo = this.last?.StepInfo ?? null;
