@@ -39,7 +39,7 @@ describe("resolveCredentials", () => {
           "# profile\n[other]\nsecret_id=wrong\n[default]\nsecret_id = AKIDini\nsecret_key = keyini\ntoken = t1\n",
       }),
     });
-    expect(source).toBe("/home/u/.tencentcloud/credentials");
+    expect(source).toBe("profile /home/u/.tencentcloud/credentials [default]");
     expect([credentials.secretId, credentials.secretKey, credentials.token]).toEqual(["AKIDini", "keyini", "t1"]);
   });
 
@@ -55,7 +55,10 @@ describe("resolveCredentials", () => {
       homeDir: "/home/u",
       readText: files({ "/home/u/.tccli/default.credential": '{"secretId":"AKIDcli","secretKey":"kcli"}' }),
     });
-    expect([tccli.source, tccli.credentials.secretId]).toEqual(["/home/u/.tccli/default.credential", "AKIDcli"]);
+    expect([tccli.source, tccli.credentials.secretId]).toEqual([
+      "profile /home/u/.tccli/default.credential",
+      "AKIDcli",
+    ]);
   });
 
   it("names what to set when nothing or half a pair is set", async () => {
