@@ -14,6 +14,7 @@ import {
   type ProfileChoice,
   type ProfileFiles,
   profileCredentials,
+  profileRegion,
   readTextIfExists,
 } from "./profiles.js";
 import type { ProxyEnv } from "./proxy.js";
@@ -105,14 +106,26 @@ function stsOptions(options: ResolveOptions, region: string | undefined): StsOpt
   };
 }
 
+function profileFiles(options: Pick<ResolveOptions, "env" | "homeDir" | "readText">): ProfileFiles {
+  return { env: options.env, homeDir: options.homeDir ?? homedir(), readText: options.readText ?? readTextIfExists };
+}
+
+/**
+ * The run's region: `--region` (given as `region`), else TENCENTCLOUD_REGION, else tccli's
+ * `~/.tccli/NAME.configure` `_sys_param.region` for the profile; undefined when none says.
+ */
+export async function resolveRegion(
+  options: Pick<ResolveOptions, "env" | "homeDir" | "readText" | "profile" | "region">,
+): Promise<string | undefined> {
+  const given = present(options.region) ?? present(options.env.TENCENTCLOUD_REGION);
+  if (given !== undefined) return given;
+  return profileRegion(profileFiles(options), chooseProfile(options.profile, options.env).name);
+}
+
 /** The sources in the contract's order: given keys, environment, web identity, profile, CVM role. */
 export function chainSources(options: ResolveOptions, profile: ProfileChoice): ChainSource[] {
   const { env } = options;
-  const files: ProfileFiles = {
-    env,
-    homeDir: options.homeDir ?? homedir(),
-    readText: options.readText ?? readTextIfExists,
-  };
+  const files = profileFiles(options);
   const fixed = (description: string, credentials: Credentials | undefined, unset: string) =>
     credentials ? { description, credentials } : unset;
   const stsRegion = options.region ?? present(env.TKE_REGION);
