@@ -78,6 +78,8 @@ export interface Found {
   readonly description: string;
   readonly credentials: Credentials;
   readonly renew?: () => Promise<Credentials>;
+  /** Other values to mask: the keys a role was assumed with, the OIDC tokens exchanged. */
+  readonly secrets?: () => string[];
 }
 
 export interface ChainSource {
@@ -88,11 +90,15 @@ export interface ChainSource {
 
 function sourceOf(found: Found, options: ResolveOptions): CredentialSource {
   const { renew } = found;
-  if (!renew || found.credentials.expiresAtMs === undefined) return fixedSource(found.credentials);
-  return new RenewingCredentials(found.credentials, renew, {
-    description: found.description,
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const source =
+    !renew || found.credentials.expiresAtMs === undefined
+      ? fixedSource(found.credentials)
+      : new RenewingCredentials(found.credentials, renew, {
+          description: found.description,
+          ...(options.now ? { now: options.now } : {}),
+        });
+  const more = found.secrets;
+  return more ? { current: () => source.current(), secrets: () => [...more(), ...source.secrets()] } : source;
 }
 
 function stsOptions(options: ResolveOptions, region: string | undefined): StsOptions {
@@ -196,6 +202,7 @@ async function assumeWith(found: Found, role: RoleRequest, options: ResolveOptio
     description: `role ${role.roleArn} assumed with ${found.description}`,
     credentials: await renew(),
     renew,
+    secrets: () => base.secrets(),
   };
 }
 

@@ -73,17 +73,21 @@ export function webIdentityFinder(options: ResolveOptions, sts: () => StsOptions
         return "no role-arn for OIDC, and TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE, TKE_ROLE_ARN not set";
       const where = given ? "web identity (OIDC)" : "web identity (TKE_WEB_IDENTITY_TOKEN_FILE)";
       const stsOptions = sts();
+      const tokens = new Set<string>();
       const renew = async () => {
+        const webIdentityToken = await tokenOf(identity, where);
+        tokens.add(webIdentityToken);
         const request: WebIdentityRequest = {
           roleArn: identity.roleArn,
           providerId: identity.providerId,
           sessionName: identity.sessionName,
-          webIdentityToken: await tokenOf(identity, where),
+          webIdentityToken,
           ...(identity.durationSeconds === undefined ? {} : { durationSeconds: identity.durationSeconds }),
         };
         return assumeRoleWithWebIdentity(stsOptions, request);
       };
-      return { description: `${where} for role ${identity.roleArn}`, credentials: await renew(), renew };
+      const description = `${where} for role ${identity.roleArn}`;
+      return { description, credentials: await renew(), renew, secrets: () => [...tokens] };
     },
   };
 }

@@ -183,7 +183,8 @@ describe("resolveCredentials: web identity", () => {
       RoleSessionName: "dts-gate-org-repo-42",
       DurationSeconds: 1800,
     });
-    expect(resolved.provider.secrets()).toEqual(resolved.credentials.secrets());
+    // The OIDC token is masked too: it could be exchanged again while it lasts.
+    expect(resolved.provider.secrets()).toEqual([OIDC_TOKEN, ...resolved.credentials.secrets()]);
   });
 
   it("comes after the environment", async () => {
@@ -284,6 +285,8 @@ describe("resolveCredentials: CVM instance role and role chaining", () => {
       /^TC3-HMAC-SHA256 Credential=AKIDdtsGateDemo.*\/sts\//,
     );
     expect(JSON.parse(request?.body.toString() ?? "{}")).toEqual({ RoleArn: ROLE, RoleSessionName: "nightly" });
+    // Both the long-term key it was assumed with and the role's temporary ones are masked.
+    expect(resolved.provider.secrets()).toEqual([DEMO_SECRET_KEY, ...resolved.credentials.secrets()]);
   });
 
   it("chains from the CVM role too, signing AssumeRole with its temporary keys and token", async () => {
