@@ -15,8 +15,8 @@ describe("simulated CVM metadata", () => {
     const body = JSON.parse(reply.body);
     expect(Object.keys(body).sort()).toEqual([
       "Code",
-      "ExpiredTime",
       "Expiration",
+      "ExpiredTime",
       "TmpSecretId",
       "TmpSecretKey",
       "Token",
