@@ -8,12 +8,11 @@ import {
   stringToSign,
   utcDate,
 } from "../tencent/signing.js";
+import { ROLE_ARN_PATTERN, STS_VERSION } from "../tencent/sts.js";
 
-export const STS_VERSION = "2018-08-13";
 const SIGNATURE_WINDOW_MS = 300_000;
 const DEFAULT_DURATION_SEC = 7_200;
 const MAX_BODY_BYTES = 64 * 1024;
-const ROLE_ARN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@-]{1,128}|role\/\d+)$/;
 
 /** One request as the simulator sees it: the handlers are pure over this. */
 export interface SimRequest {
@@ -185,7 +184,7 @@ function checkRoleParams(params: Record<string, unknown>, names: readonly string
       return { code: "MissingParameter", message: `The request is missing the parameter ${name}.` };
     }
   }
-  if (!ROLE_ARN.test(String(params.RoleArn))) {
+  if (!ROLE_ARN_PATTERN.test(String(params.RoleArn))) {
     return {
       code: "InvalidParameter.ParamError",
       message: "RoleArn is not of the form qcs::cam::uin/UIN:roleName/NAME.",

@@ -15,12 +15,9 @@ export interface MetadataOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-/** Why the instance role gave no credentials, for the chain's list; `absent`: not a CVM (or no role). */
+/** Why the instance role gave no credentials, for the chain's list of sources tried. */
 export class MetadataError extends Error {
-  constructor(
-    message: string,
-    readonly absent: boolean,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = "MetadataError";
   }
@@ -47,7 +44,6 @@ async function get(options: MetadataOptions, dispatcher: Dispatcher, path: strin
     const why = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : code;
     throw new MetadataError(
       `the metadata service ${options.endpoint.origin} did not answer (${String(why ?? error)}): not a CVM instance`,
-      true,
     );
   }
 }
@@ -57,10 +53,10 @@ async function roleName(options: MetadataOptions, dispatcher: Dispatcher): Promi
   const { status, body } = await get(options, dispatcher, ROLE_PATH);
   const name = body.split(/\r?\n/)[0]?.trim() ?? "";
   if (status === 404 || (status === 200 && name === "")) {
-    throw new MetadataError("this CVM instance has no CAM role bound: bind one in the CVM console", true);
+    throw new MetadataError("this CVM instance has no CAM role bound: bind one in the CVM console");
   }
   if (status !== 200 || !/^[\w+=,.@-]{1,128}$/.test(name)) {
-    throw new MetadataError(`the metadata service answered HTTP ${status} for the role name`, false);
+    throw new MetadataError(`the metadata service answered HTTP ${status} for the role name`);
   }
   return name;
 }
@@ -75,19 +71,15 @@ function parseRoleCredentials(role: string, body: string): Credentials {
   const fields = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
   const { TmpSecretId: id, TmpSecretKey: key, Token: token, ExpiredTime: expiredTime, Code: code } = fields;
   if (code !== undefined && code !== "Success") {
-    throw new MetadataError(
-      `the metadata service refused the credentials of role ${role} (Code ${String(code)})`,
-      false,
-    );
+    throw new MetadataError(`the metadata service refused the credentials of role ${role} (Code ${String(code)})`);
   }
   if (typeof id !== "string" || id === "" || typeof key !== "string" || key === "" || typeof token !== "string") {
     throw new MetadataError(
       `the metadata service's credentials of role ${role} lack TmpSecretId, TmpSecretKey or Token`,
-      false,
     );
   }
   if (typeof expiredTime !== "number" || !Number.isFinite(expiredTime)) {
-    throw new MetadataError(`the metadata service's credentials of role ${role} have no ExpiredTime`, false);
+    throw new MetadataError(`the metadata service's credentials of role ${role} have no ExpiredTime`);
   }
   return new Credentials(id, key, token, expiredTime * 1000);
 }
@@ -105,10 +97,7 @@ export async function instanceRoleCredentials(
     const role = await roleName(options, dispatcher);
     const { status, body } = await get(options, dispatcher, `${ROLE_PATH}${encodeURIComponent(role)}`);
     if (status !== 200) {
-      throw new MetadataError(
-        `the metadata service answered HTTP ${status} for the credentials of role ${role}`,
-        false,
-      );
+      throw new MetadataError(`the metadata service answered HTTP ${status} for the credentials of role ${role}`);
     }
     return { role, credentials: parseRoleCredentials(role, body) };
   } finally {

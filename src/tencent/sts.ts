@@ -17,7 +17,7 @@ const STS_RETRY_BASE_MS = 1_000;
 const STS_RETRY_CAP_MS = 5_000;
 
 /** `qcs::cam::uin/<uin>:roleName/<name>`, or the documented role-id form `…:role/<id>`. */
-const ROLE_ARN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@-]{1,128}|role\/\d+)$/;
+export const ROLE_ARN_PATTERN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@-]{1,128}|role\/\d+)$/;
 const SESSION_NAME_CHARACTERS = /[^A-Za-z0-9_+=,.@-]/g;
 
 export interface StsOptions {
@@ -54,7 +54,7 @@ export function stsEndpoint(env: Env): URL {
 
 /** A ConfigError unless `arn` has the form CAM gives a role's ARN. */
 export function checkRoleArn(arn: string, where: string): string {
-  if (!ROLE_ARN.test(arn)) {
+  if (!ROLE_ARN_PATTERN.test(arn)) {
     throw new ConfigError(
       `${where} ${JSON.stringify(arn.slice(0, 200))} is not a role ARN: expected qcs::cam::uin/<account id>:roleName/<role name> (the CAM console shows it on the role's page)`,
     );
