@@ -102,6 +102,9 @@ function explain(action: StsAction, roleArn: string, error: ApiError): string {
   if (error.code.startsWith("InvalidParameter.WebIdentityTokenError")) {
     return `STS refused the web identity token (${said}): check that the OIDC provider (ProviderId) trusts the token's issuer and audience, that the token has not expired, and that the role ${roleArn} trusts that provider`;
   }
+  if (error.kind === "clockSkew") {
+    return `STS ${action} refused the request's time (${said}): set this machine's clock right (NTP)`;
+  }
   if (error.retryable) {
     return `STS ${action} kept failing (${said}) after ${STS_ATTEMPTS} attempts: STS is throttled or unavailable, try again later`;
   }
@@ -145,8 +148,14 @@ async function callSts(
       } else {
         error = result.error;
       }
-      if (!error.retryable || attempt >= STS_ATTEMPTS) {
+      const skewed = error.kind === "clockSkew" && error.serverTimeMs !== undefined;
+      if ((!error.retryable && !skewed) || attempt >= STS_ATTEMPTS) {
         throw new ApiError({ ...error, kind: "fatal", message: explain(action, roleArn, error) });
+      }
+      if (skewed && error.serverTimeMs !== undefined) {
+        // As for DTS: sign again at once with the server's clock, from its Date header.
+        client.adoptServerClock(error.serverTimeMs);
+        continue;
       }
       const backoff = STS_RETRY_BASE_MS * 2 ** (attempt - 1);
       await sleep(Math.min(STS_RETRY_CAP_MS, Math.max(backoff, error.retryAfterMs ?? 0)));

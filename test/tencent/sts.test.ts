@@ -26,8 +26,10 @@ afterEach(() => {
 /** An STS stand-in answering the n-th request with `answers[n]` (the last repeats). */
 async function scripted(answers: readonly { status?: number; headers?: Record<string, string>; response: unknown }[]) {
   let n = 0;
+  const timestamps: string[] = [];
   const server = createServer((req, res) => {
     req.resume();
+    timestamps.push(String(req.headers["x-tc-timestamp"]));
     const answer = answers[Math.min(n++, answers.length - 1)];
     res.writeHead(answer?.status ?? 200, { "content-type": "application/json", ...answer?.headers });
     res.end(JSON.stringify({ Response: answer?.response }));
@@ -44,7 +46,7 @@ async function scripted(answers: readonly { status?: number; headers?: Record<st
       slept.push(ms);
     },
   };
-  return { options, slept, sent: () => n };
+  return { options, slept, timestamps, sent: () => n };
 }
 
 const throttled = { response: { Error: { Code: "RequestLimitExceeded", Message: "slow down" }, RequestId: "r" } };
@@ -83,6 +85,18 @@ describe("STS calls", () => {
       code: "InvalidResponse",
     });
     expect(sts.sent()).toBe(3);
+  });
+
+  it("signs again with the server's clock after AuthFailure.SignatureExpire", async () => {
+    const serverDate = "Sun, 15 Jan 2040 08:00:00 GMT";
+    const sts = await scripted([
+      { headers: { date: serverDate }, response: { Error: { Code: "AuthFailure.SignatureExpire" }, RequestId: "r" } },
+      { response: { ...GOOD, RequestId: "r" } },
+    ]);
+    await assumeRole(sts.options, keys, { roleArn: ROLE, sessionName: "s" });
+    const [, second] = sts.timestamps;
+    expect(Math.abs(Number(second) * 1000 - Date.parse(serverDate))).toBeLessThan(60_000);
+    expect(sts.slept).toEqual([]);
   });
 
   it("a refused role says to check the ARN and its trust policy, without retrying", async () => {
