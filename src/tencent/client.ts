@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { type CallResult, interpretAnswer, interpretFailure } from "./answer.js";
-import type { Credentials } from "./credentials.js";
+import { type CredentialSource, type Credentials, fixedSource, isCredentialSource } from "./credentials.js";
+import { ApiError } from "./errors.js";
 import { chooseProxy, type ProxyEnv } from "./proxy.js";
 import { signTc3 } from "./signing.js";
 import { createDispatcher, exchange, MAX_CONNECTIONS } from "./transport.js";
@@ -15,16 +16,16 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const CONTENT_TYPE = "application/json";
 
 /** What `--verbose` shows of one exchange; never a secret. */
-export type TraceEvent =
+export type TraceEvent<A extends string = DtsAction> =
   | {
       readonly type: "request";
-      readonly action: DtsAction;
+      readonly action: A;
       readonly params: Readonly<Record<string, string>>;
       readonly headers: Readonly<Record<string, string>>;
     }
   | {
       readonly type: "response";
-      readonly action: DtsAction;
+      readonly action: A;
       readonly params: Readonly<Record<string, string>>;
       readonly durationMs: number;
       readonly httpStatus?: number;
@@ -35,7 +36,8 @@ export type TraceEvent =
 
 export interface ClientOptions {
   readonly endpoint: string;
-  readonly credentials: Credentials;
+  /** Fixed credentials, or a source asked before each request (temporary ones that renew). */
+  readonly credentials: Credentials | CredentialSource;
   readonly region?: string;
   readonly language?: "en-US" | "zh-CN";
   /** Whole exchange, from sending to the last body byte. */
@@ -59,6 +61,25 @@ export interface ClientOptions {
   /** For narrow unit tests (undici MockAgent); by default one keep-alive pool for the endpoint. */
   readonly dispatcher?: Dispatcher;
   readonly trace?: (event: TraceEvent) => void;
+}
+
+/**
+ * A client of any Tencent Cloud API 3.0 service (DTS, STS): same transport, timeouts and answers.
+ * `unsigned` sends `Authorization: SKIP` and no token, as the official SDK's `skipSign` does (STS
+ * AssumeRoleWithWebIdentity).
+ */
+export interface ApiClientOptions<A extends string> extends Omit<ClientOptions, "credentials" | "trace"> {
+  readonly service: string;
+  readonly version: string;
+  readonly credentials: Credentials | CredentialSource | "unsigned";
+  readonly trace?: (event: TraceEvent<A>) => void;
+}
+
+export interface ApiClient<A extends string> {
+  call(action: A, params: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<CallResult<DtsAction>>;
+  adoptServerClock(serverTimeMs: number): void;
+  readonly clockOffsetMs: number;
+  close(): Promise<void>;
 }
 
 export interface CallOptions {
@@ -98,47 +119,73 @@ interface RequestParts {
   readonly query: string;
 }
 
-/** The headers of one request, signed at `timestamp` (Unix seconds). */
-function requestHeaders(
-  options: ClientOptions,
-  parts: RequestParts,
-  action: DtsAction,
-  payload: string,
-  timestamp: number,
-): Record<string, string> {
-  const { credentials } = options;
-  const { authorization } = signTc3({
-    secretId: credentials.secretId,
-    secretKey: credentials.secretKey,
-    service: DTS_SERVICE,
-    host: parts.hostname,
-    contentType: CONTENT_TYPE,
-    timestampSeconds: timestamp,
-    payload,
-    path: parts.path,
-    query: parts.query,
-  });
+interface HeaderInput {
+  readonly service: string;
+  readonly version: string;
+  readonly region: string | undefined;
+  readonly language: string | undefined;
+  readonly parts: RequestParts;
+  readonly action: string;
+  readonly payload: string;
+  /** Unix seconds. */
+  readonly timestamp: number;
+}
+
+/** The headers of one request, signed with `credentials` (or `Authorization: SKIP` when unsigned). */
+function requestHeaders(input: HeaderInput, credentials: Credentials | undefined): Record<string, string> {
+  const { parts } = input;
+  const authorization =
+    credentials === undefined
+      ? "SKIP"
+      : signTc3({
+          secretId: credentials.secretId,
+          secretKey: credentials.secretKey,
+          service: input.service,
+          host: parts.hostname,
+          contentType: CONTENT_TYPE,
+          timestampSeconds: input.timestamp,
+          payload: input.payload,
+          path: parts.path,
+          query: parts.query,
+        }).authorization;
   const headers: Record<string, string> = {
     "content-type": CONTENT_TYPE,
     host: parts.host,
-    "x-tc-action": action,
-    "x-tc-version": DTS_VERSION,
-    "x-tc-timestamp": String(timestamp),
+    "x-tc-action": input.action,
+    "x-tc-version": input.version,
+    "x-tc-timestamp": String(input.timestamp),
     "x-tc-traceid": randomUUID(),
     authorization,
   };
-  if (options.region) headers["x-tc-region"] = options.region;
-  if (options.language) headers["x-tc-language"] = options.language;
-  if (credentials.token !== undefined) headers["x-tc-token"] = credentials.token;
+  if (input.region) headers["x-tc-region"] = input.region;
+  if (input.language) headers["x-tc-language"] = input.language;
+  if (credentials?.token !== undefined) headers["x-tc-token"] = credentials.token;
   return headers;
 }
 
-function responseTrace<A extends DtsAction>(
+/** The source's current credentials, or the fatal error that ends the request when none are valid. */
+async function credentialsFor(
+  source: CredentialSource | undefined,
+): Promise<{ ok: true; credentials: Credentials | undefined } | { ok: false; error: ApiError }> {
+  if (source === undefined) return { ok: true, credentials: undefined };
+  try {
+    return { ok: true, credentials: await source.current() };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, error };
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: new ApiError({ kind: "fatal", code: "CredentialsUnavailable", message, maybeApplied: false }),
+    };
+  }
+}
+
+function responseTrace<A extends string>(
   action: A,
   params: Readonly<Record<string, string>>,
   durationMs: number,
-  result: CallResult<A>,
-): TraceEvent {
+  result: CallResult<DtsAction>,
+): TraceEvent<A> {
   return {
     type: "response",
     action,
@@ -155,8 +202,8 @@ function responseTrace<A extends DtsAction>(
   };
 }
 
-/** A client for one endpoint. A proxy variable that is not a proxy URL throws a ConfigError. */
-export function createDtsClient(options: ClientOptions): DtsClient {
+/** A client for one endpoint of any service. A proxy variable that is not a proxy URL throws a ConfigError. */
+export function createApiClient<A extends string>(options: ApiClientOptions<A>): ApiClient<A> {
   const url = new URL(options.endpoint);
   const now = options.now ?? Date.now;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -173,23 +220,45 @@ export function createDtsClient(options: ClientOptions): DtsClient {
   const path = url.pathname || "/";
   const parts: RequestParts = { host: url.host, hostname: url.hostname, path, query: url.search.slice(1) };
   const target = { origin: url.origin, path: `${path}${url.search}` };
+  const source =
+    options.credentials === "unsigned"
+      ? undefined
+      : isCredentialSource(options.credentials)
+        ? options.credentials
+        : fixedSource(options.credentials);
   let clockOffsetMs = 0;
   const { trace } = options;
 
-  async function call<A extends DtsAction>(
+  async function call(
     action: A,
-    params: Readonly<Record<string, string>>,
+    params: Readonly<Record<string, unknown>>,
     callOptions: CallOptions = {},
-  ): Promise<CallResult<A>> {
+  ): Promise<CallResult<DtsAction>> {
+    const found = await credentialsFor(source);
+    if (!found.ok) return { ok: false, error: found.error };
     const payload = JSON.stringify(params);
-    const headers = requestHeaders(options, parts, action, payload, Math.floor((now() + clockOffsetMs) / 1000));
-    trace?.({ type: "request", action, params, headers: redactHeaders(headers) });
+    const headers = requestHeaders(
+      {
+        service: options.service,
+        version: options.version,
+        region: options.region,
+        language: options.language,
+        parts,
+        action,
+        payload,
+        timestamp: Math.floor((now() + clockOffsetMs) / 1000),
+      },
+      found.credentials,
+    );
+    // Only the DTS client traces, and its parameters are strings (job ids).
+    const shownParams = params as Readonly<Record<string, string>>;
+    trace?.({ type: "request", action, params: shownParams, headers: redactHeaders(headers) });
     const started = now();
     const outcome = await exchange(dispatcher, { ...target, headers, body: payload }, timeoutMs, callOptions.signal);
-    const result: CallResult<A> = outcome.ok
-      ? interpretAnswer<A>(outcome.answer, now())
+    const result: CallResult<DtsAction> = outcome.ok
+      ? interpretAnswer<DtsAction>(outcome.answer, now())
       : { ok: false, error: interpretFailure(outcome.error, outcome.cause) };
-    trace?.(responseTrace(action, params, now() - started, result));
+    trace?.(responseTrace(action, shownParams, now() - started, result));
     return result;
   }
 
@@ -205,5 +274,20 @@ export function createDtsClient(options: ClientOptions): DtsClient {
       // destroy, not close: a stalled exchange must not hold the process after the verdict.
       if (ownsDispatcher) await dispatcher.destroy();
     },
+  };
+}
+
+/** The DTS client (API 2021-12-06). */
+export function createDtsClient(options: ClientOptions): DtsClient {
+  const client = createApiClient<DtsAction>({ ...options, service: DTS_SERVICE, version: DTS_VERSION });
+  return {
+    // Every DTS action answers an ApiAnswer (types.ts): the narrower result type is the same shape.
+    call: <A extends DtsAction>(action: A, params: Readonly<Record<string, string>>, callOptions?: CallOptions) =>
+      client.call(action, params, callOptions) as Promise<CallResult<A>>,
+    adoptServerClock: (serverTimeMs) => client.adoptServerClock(serverTimeMs),
+    get clockOffsetMs() {
+      return client.clockOffsetMs;
+    },
+    close: () => client.close(),
   };
 }

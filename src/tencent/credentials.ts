@@ -1,22 +1,23 @@
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { inspect } from "node:util";
 import { ConfigError } from "./errors.js";
 
 /**
- * A SecretId/SecretKey pair and optional session token. The key and token live in private
- * fields, so neither `JSON.stringify`, `util.inspect` nor string conversion can print them.
+ * A SecretId/SecretKey pair, an optional session token and, for temporary credentials, when they
+ * expire. The key and token live in private fields, so neither `JSON.stringify`, `util.inspect`
+ * nor string conversion can print them.
  */
 export class Credentials {
   readonly secretId: string;
   readonly #secretKey: string;
   readonly #token: string | undefined;
+  /** Wall-clock ms since the epoch after which the server refuses them; undefined: they do not expire. */
+  readonly expiresAtMs: number | undefined;
 
-  constructor(secretId: string, secretKey: string, token?: string) {
+  constructor(secretId: string, secretKey: string, token?: string, expiresAtMs?: number) {
     this.secretId = secretId;
     this.#secretKey = secretKey;
     this.#token = token;
+    this.expiresAtMs = expiresAtMs;
   }
 
   get secretKey(): string {
@@ -33,7 +34,12 @@ export class Credentials {
   }
 
   toJSON(): Record<string, string> {
-    return { secretId: this.secretId, secretKey: "***", ...(this.#token === undefined ? {} : { token: "***" }) };
+    return {
+      secretId: this.secretId,
+      secretKey: "***",
+      ...(this.#token === undefined ? {} : { token: "***" }),
+      ...(this.expiresAtMs === undefined ? {} : { expiresAt: new Date(this.expiresAtMs).toISOString() }),
+    };
   }
 
   toString(): string {
@@ -45,17 +51,24 @@ export class Credentials {
   }
 }
 
-export interface CredentialSources {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly homeDir?: string;
-  /** Reads a file as text, or `undefined` when it does not exist. */
-  readonly readText?: (path: string) => Promise<string | undefined>;
+/**
+ * Where a client takes the credentials of each request from: fixed ones, or temporary ones renewed
+ * before they expire (src/tencent/renewal.ts). `current` rejects with a fatal ApiError once no
+ * valid credentials remain.
+ */
+export interface CredentialSource {
+  current(): Promise<Credentials>;
+  /** Every key and token handed out so far, for masking output (temporary ones change). */
+  secrets(): string[];
 }
 
-export interface ResolvedCredentials {
-  readonly credentials: Credentials;
-  /** Where they came from, for the log: never the values. */
-  readonly source: string;
+/** A fixed pair as a source. */
+export function fixedSource(credentials: Credentials): CredentialSource {
+  return { current: async () => credentials, secrets: () => credentials.secrets() };
+}
+
+export function isCredentialSource(value: Credentials | CredentialSource): value is CredentialSource {
+  return !(value instanceof Credentials);
 }
 
 /** Where Tencent's tools look for a session token, in this order (SDK, tccli, Terraform). */
@@ -65,118 +78,42 @@ export const TOKEN_VARIABLES = [
   "TENCENTCLOUD_SECURITY_TOKEN",
 ] as const;
 
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /** A value trimmed, or undefined when it is empty: an empty variable counts as unset. */
 export function present(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }
 
-async function readTextIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") {
-      return undefined;
-    }
-    throw new ConfigError(`cannot read credentials file ${path}: ${(error as Error).message}`);
-  }
+/** Names of a pair's two halves where it was found, for the message about a half-set pair. */
+export interface PairNames {
+  readonly where: string;
+  readonly id: string;
+  readonly key: string;
 }
 
-function pair(
+/** Credentials from two halves; undefined when neither is set; a ConfigError when only one is. */
+export function pair(
   secretId: string | undefined,
   secretKey: string | undefined,
   token: string | undefined,
-  where: string,
-  idName: string,
-  keyName: string,
+  names: PairNames,
 ): Credentials | undefined {
   if (secretId === undefined && secretKey === undefined) return undefined;
-  if (secretId === undefined) throw new ConfigError(`${where} sets ${keyName} but not ${idName}: set both`);
-  if (secretKey === undefined) throw new ConfigError(`${where} sets ${idName} but not ${keyName}: set both`);
+  if (secretId === undefined) throw new ConfigError(`${names.where} sets ${names.key} but not ${names.id}: set both`);
+  if (secretKey === undefined) throw new ConfigError(`${names.where} sets ${names.id} but not ${names.key}: set both`);
   return new Credentials(secretId, secretKey, token);
 }
 
-/** Parses the `[default]` section of the official SDK's INI profile. */
-export function parseIniProfile(text: string, section = "default"): Record<string, string> {
-  const values: Record<string, string> = {};
-  let current: string | undefined;
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim();
-    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
-    const header = /^\[(.+)\]$/.exec(line);
-    if (header) {
-      current = header[1]?.trim();
-      continue;
-    }
-    const eq = line.indexOf("=");
-    if (current === section && eq > 0) values[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return values;
+/** The environment's pair and token (`TENCENTCLOUD_SECRET_ID`/`_KEY`, the first token variable set). */
+export function environmentCredentials(env: Env): Credentials | undefined {
+  const token = TOKEN_VARIABLES.map((name) => present(env[name])).find((value) => value !== undefined);
+  return pair(present(env.TENCENTCLOUD_SECRET_ID), present(env.TENCENTCLOUD_SECRET_KEY), token, {
+    where: "the environment",
+    id: "TENCENTCLOUD_SECRET_ID",
+    key: "TENCENTCLOUD_SECRET_KEY",
+  });
 }
 
-function stringField(object: unknown, key: string): string | undefined {
-  if (typeof object !== "object" || object === null) return undefined;
-  const value = (object as Record<string, unknown>)[key];
-  return typeof value === "string" ? present(value) : undefined;
-}
-
-/**
- * Finds credentials as the Tencent tools do: the environment, then the official SDK's INI
- * profile (`~/.tencentcloud/credentials`, `/etc/tencentcloud/credentials`), then tccli's JSON
- * profile (`~/.tccli/default.credential`). A half-set pair is an error, not a fall-through.
- */
-export async function resolveCredentials(sources: CredentialSources): Promise<ResolvedCredentials> {
-  const { env } = sources;
-  const read = sources.readText ?? readTextIfExists;
-  const home = sources.homeDir ?? homedir();
-
-  const envToken = TOKEN_VARIABLES.map((name) => present(env[name])).find((value) => value !== undefined);
-  const fromEnv = pair(
-    present(env.TENCENTCLOUD_SECRET_ID),
-    present(env.TENCENTCLOUD_SECRET_KEY),
-    envToken,
-    "the environment",
-    "TENCENTCLOUD_SECRET_ID",
-    "TENCENTCLOUD_SECRET_KEY",
-  );
-  if (fromEnv) return { credentials: fromEnv, source: "environment" };
-
-  for (const path of [join(home, ".tencentcloud", "credentials"), "/etc/tencentcloud/credentials"]) {
-    const text = await read(path);
-    if (text === undefined) continue;
-    const profile = parseIniProfile(text);
-    const found = pair(
-      present(profile.secret_id),
-      present(profile.secret_key),
-      present(profile.token),
-      path,
-      "secret_id",
-      "secret_key",
-    );
-    if (found) return { credentials: found, source: path };
-  }
-
-  const tccliPath = join(home, ".tccli", "default.credential");
-  const tccliText = await read(tccliPath);
-  if (tccliText !== undefined) {
-    let profile: unknown;
-    try {
-      profile = JSON.parse(tccliText);
-    } catch {
-      throw new ConfigError(`${tccliPath} is not valid JSON`);
-    }
-    const found = pair(
-      stringField(profile, "secretId"),
-      stringField(profile, "secretKey"),
-      stringField(profile, "token"),
-      tccliPath,
-      "secretId",
-      "secretKey",
-    );
-    if (found) return { credentials: found, source: tccliPath };
-  }
-
-  throw new ConfigError(
-    "no credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary credentials), or write ~/.tencentcloud/credentials",
-  );
-}
+export { type ResolvedCredentials, type ResolveOptions, resolveCredentials } from "./credential-chain.js";

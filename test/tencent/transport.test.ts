@@ -153,7 +153,7 @@ describe("answers over loopback", () => {
       expect(seen).toHaveLength(1);
       const headers = seen[0] as IncomingHttpHeaders;
       expect(parseAuthorization(String(headers.authorization))?.secretId).toBe(
-        options.credentials?.secretId ?? keys.secretId,
+        (options.credentials as Credentials | undefined)?.secretId ?? keys.secretId,
       );
       return headers;
     }
