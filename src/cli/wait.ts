@@ -9,7 +9,8 @@ import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { redact, redactDeep, safeWriter } from "../shared/safe-output.js";
-import { type Credentials, resolveCredentials } from "../tencent/credentials.js";
+import { resolveCredentials } from "../tencent/credential-chain.js";
+import type { Credentials } from "../tencent/credentials.js";
 import { isConfigError } from "../tencent/errors.js";
 import type { CliIO, StopSignal } from "./io.js";
 

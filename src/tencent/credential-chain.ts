@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import type { ChainSource, Found } from "./chain-source.js";
 import {
   type CredentialSource,
   type Credentials,
@@ -71,21 +72,6 @@ export interface ResolvedCredentials {
   readonly source: string;
   readonly tried: readonly SourceAttempt[];
   readonly profile: ProfileChoice;
-}
-
-/** What a source found: credentials and, for temporary ones, how to get new ones. */
-export interface Found {
-  readonly description: string;
-  readonly credentials: Credentials;
-  readonly renew?: () => Promise<Credentials>;
-  /** Other values to mask: the keys a role was assumed with, the OIDC tokens exchanged. */
-  readonly secrets?: () => string[];
-}
-
-export interface ChainSource {
-  readonly name: string;
-  /** Found credentials, or why not; throws ConfigError for a setting that is wrong rather than absent. */
-  find(): Promise<Found | string>;
 }
 
 function sourceOf(found: Found, options: ResolveOptions): CredentialSource {

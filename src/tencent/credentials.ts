@@ -115,5 +115,3 @@ export function environmentCredentials(env: Env): Credentials | undefined {
     key: "TENCENTCLOUD_SECRET_KEY",
   });
 }
-
-export { type ResolvedCredentials, type ResolveOptions, resolveCredentials } from "./credential-chain.js";

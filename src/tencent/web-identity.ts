@@ -1,5 +1,5 @@
-import type { ChainSource, Found, ResolveOptions } from "./credential-chain.js";
-import { present } from "./credentials.js";
+import type { ChainSource, Found } from "./chain-source.js";
+import { type Env, present } from "./credentials.js";
 import { ConfigError } from "./errors.js";
 import { readTextIfExists } from "./profiles.js";
 import { assumeRoleWithWebIdentity, checkRoleArn, type StsOptions, type WebIdentityRequest } from "./sts.js";
@@ -14,10 +14,18 @@ export interface WebIdentityOptions {
   readonly token: () => Promise<string>;
 }
 
+/** What this source reads of the chain's options (the chain's ResolveOptions has them all). */
+export interface WebIdentityInputs {
+  readonly env: Env;
+  readonly readText?: (path: string) => Promise<string | undefined>;
+  readonly now?: () => number;
+  readonly webIdentity?: WebIdentityOptions;
+}
+
 const TKE_VARIABLES = ["TKE_PROVIDER_ID", "TKE_WEB_IDENTITY_TOKEN_FILE", "TKE_ROLE_ARN"] as const;
 
 /** The TKE variables as the official SDKs read them; undefined when none is set. */
-function tkeWebIdentity(options: ResolveOptions, now: () => number): WebIdentityOptions | undefined {
+function tkeWebIdentity(options: WebIdentityInputs, now: () => number): WebIdentityOptions | undefined {
   const { env } = options;
   const set = TKE_VARIABLES.filter((name) => present(env[name]) !== undefined);
   if (set.length === 0) return undefined;
@@ -61,7 +69,7 @@ async function tokenOf(identity: WebIdentityOptions, where: string): Promise<str
  * Web identity: the adapter's OIDC token (the Action), else TKE's token file, exchanged with STS
  * AssumeRoleWithWebIdentity (unsigned); each renewal takes a fresh token.
  */
-export function webIdentityFinder(options: ResolveOptions, sts: () => StsOptions): ChainSource {
+export function webIdentityFinder(options: WebIdentityInputs, sts: () => StsOptions): ChainSource {
   const now = options.now ?? Date.now;
   return {
     name: "web identity",
