@@ -7,6 +7,7 @@ import { type ActionCore, runAction } from "./run.js";
 const actionCore: ActionCore = {
   getInput: (name) => core.getInput(name),
   setSecret: (secret) => core.setSecret(secret),
+  getIDToken: (audience) => core.getIDToken(audience),
   info: (message) => core.info(message),
   debug: (message) => core.debug(message),
   error: (message, properties) => core.error(message, properties),

@@ -4,12 +4,18 @@ import { DEFAULTS } from "../shared/defaults.js";
 import { parseDuration } from "../shared/duration.js";
 import { parseEndpoint, parseJobIds, parseRedisUrl } from "../shared/options.js";
 import { DEFAULT_ENDPOINT } from "../tencent/client.js";
-import { Credentials, present, TOKEN_VARIABLES } from "../tencent/credentials.js";
+import { present } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";
+import { CREDENTIAL_FALLBACKS, type CredentialRequest, readCredentialInputs } from "./credentials.js";
 
 /** Reads one input as @actions/core does (trimmed; "" when not given). */
 export type GetInput = (name: string) => string;
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What the gate runs with, but for credentials: the chain finds them as the run starts. */
+export interface ActionConfig extends Omit<RunConfig, "credentials" | "budgetKey" | "credentialSource"> {
+  readonly credentials: CredentialRequest;
+}
 
 /** Every input of action.yml, in the order the docs list them. */
 export const INPUT_NAMES = [
@@ -26,15 +32,13 @@ export const INPUT_NAMES = [
   "start-migration",
   "redis-url",
   "request-timeout",
+  "role-arn",
+  "role-session-name",
+  "oidc-provider-id",
+  "audience",
+  "role-duration",
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
-
-/** The variables a credential input falls back to (the session token: in this order). */
-const FALLBACKS = {
-  "secret-id": ["TENCENTCLOUD_SECRET_ID"],
-  "secret-key": ["TENCENTCLOUD_SECRET_KEY"],
-  "session-token": TOKEN_VARIABLES,
-} as const;
 
 /**
  * A boolean input. Unlike `core.getBooleanInput` an empty value is the default, and
@@ -53,17 +57,13 @@ function safeDecode(text: string): string {
   }
 }
 
-function credentialValue(getInput: GetInput, env: Env, name: keyof typeof FALLBACKS): string | undefined {
-  return present(getInput(name)) ?? FALLBACKS[name].map((variable) => present(env[variable])).find(Boolean);
-}
-
 /**
  * Every credential-like value the inputs and the environment hold, raw and trimmed: what
  * `core.setSecret` must see before anything is printed, even when the inputs turn out invalid.
  */
 export function secretsToMask(getInput: GetInput, env: Env): string[] {
   const values: string[] = [];
-  for (const [name, variables] of Object.entries(FALLBACKS)) {
+  for (const [name, variables] of Object.entries(CREDENTIAL_FALLBACKS)) {
     values.push(getInput(name), ...variables.map((variable) => env[variable] ?? ""));
   }
   // A password in the Redis URL is legitimate, one in the endpoint an error: neither is shown.
@@ -89,7 +89,7 @@ export function secretsToMask(getInput: GetInput, env: Env): string[] {
  * Turns the inputs (and the `TENCENTCLOUD_*` fallbacks) into what the gate runs with.
  * Pure: no request, no output. Throws ConfigError with a sentence naming the input.
  */
-export function readInputs(getInput: GetInput, env: Env): RunConfig {
+export function readInputs(getInput: GetInput, env: Env): ActionConfig {
   const jobInput = getInput("job-id");
   if (jobInput.trim() === "") {
     throw new ConfigError(
@@ -110,21 +110,10 @@ export function readInputs(getInput: GetInput, env: Env): RunConfig {
   const redisInput = present(getInput("redis-url"));
   const redisUrl = redisInput === undefined ? undefined : parseRedisUrl("input redis-url", redisInput);
 
-  const secretId = credentialValue(getInput, env, "secret-id");
-  const secretKey = credentialValue(getInput, env, "secret-key");
-  const token = credentialValue(getInput, env, "session-token");
-  if (secretId === undefined && secretKey === undefined) {
-    throw new ConfigError(
-      "no credentials: set the secret-id and secret-key inputs (from repository secrets), or the TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables",
-    );
-  }
-  if (secretId === undefined) throw new ConfigError("secret-key is set but secret-id is not: set both");
-  if (secretKey === undefined) throw new ConfigError("secret-id is set but secret-key is not: set both");
-
   return {
     jobIds,
     endpoint,
-    credentials: new Credentials(secretId, secretKey, token),
+    credentials: readCredentialInputs(getInput, env),
     ...(region ? { region } : {}),
     intervalMs,
     timeoutMs,

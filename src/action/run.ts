@@ -1,15 +1,19 @@
 import { systemClock } from "../gate/clock.js";
-import { describeUnexpected, unexpectedFailure } from "../gate/job-record.js";
+import { describeUnexpected, failedRun, jobErrorOf, unexpectedFailure } from "../gate/job-record.js";
 import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument, usageErrorDocument } from "../gate/report.js";
 import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
+import { parseJobIds } from "../shared/options.js";
+import { findRunCredentials } from "../shared/run-credentials.js";
 import { redactDeep, redact as redactSecrets } from "../shared/safe-output.js";
 import type { StopSignal } from "../shared/signals.js";
-import { type ConfigError, isConfigError } from "../tencent/errors.js";
+import type { CredentialSource } from "../tencent/credentials.js";
+import { ApiError, type ConfigError, isConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
+import { chainOptions } from "./credentials.js";
 import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";
 import { createSafeLog, type SafeLog } from "./log.js";
 import { renderSummary } from "./summary.js";
@@ -22,6 +26,8 @@ export interface AnnotationProperties {
 export interface ActionCore {
   getInput(name: string): string;
   setSecret(secret: string): void;
+  /** GitHub's OIDC token for this audience (the workflow must grant `id-token: write`). */
+  getIDToken(audience: string): Promise<string>;
   info(message: string): void;
   debug(message: string): void;
   error(message: string, properties?: AnnotationProperties): void;
@@ -59,10 +65,11 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   const { core, env } = deps;
   const getInput: GetInput = (name) => core.getInput(name);
 
-  // Before anything is printed: every credential the inputs or the environment hold.
-  const secrets = secretsToMask(getInput, env);
-  for (const secret of secrets) core.setSecret(secret);
-  const redact = (text: string) => redactSecrets(text, secrets);
+  // Before anything is printed: every credential the inputs or the environment hold; the
+  // temporary ones as soon as they are known, renewed ones before the next line.
+  const masks = new Masks(core);
+  masks.add(secretsToMask(getInput, env));
+  const redact = (text: string) => redactSecrets(text, masks.current());
   const log = createSafeLog((line) => core.info(line), redact);
   // Annotation data is escaped by @actions/core; `##[` (the legacy command syntax) is defanged too.
   const annotationText = (text: string) => redact(text).replaceAll("##[", "# #[");
@@ -81,11 +88,22 @@ export async function runAction(deps: ActionDeps): Promise<number> {
 
   let config: RunConfig;
   try {
-    config = readInputs(getInput, env);
+    const inputs = readInputs(getInput, env);
+    const found = await findRunCredentials(
+      chainOptions(inputs.credentials, env, (audience) => core.getIDToken(audience)),
+    );
+    masks.follow(found.credentials);
+    config = { ...inputs, ...found };
   } catch (error) {
-    if (!isConfigError(error)) throw error;
-    return configFailure(error);
+    if (isConfigError(error)) return configFailure(error);
+    if (!(error instanceof ApiError)) throw error;
+    // STS refused or could not be reached: the gate cannot run; every output says why (exit 4).
+    const result = redactDeep(failedRun(parseJobIdsLeniently(getInput), jobErrorOf(error)), redact);
+    await writeOutputs(core, result, { redact, log, annotationText });
+    fail(result.reason);
+    return result.exitCode;
   }
+  log.text(`credentials from ${config.credentialSource}`);
 
   const interrupt = new AbortController();
   let stopSignal: StopSignal | undefined;
@@ -114,6 +132,41 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   // The report ends with the reason; a closed gate also fails the step with it.
   else if (exitCode !== EXIT_CODES.open) fail(result.reason);
   return exitCode;
+}
+
+/** The job ids of the inputs, already checked by readInputs. */
+function parseJobIdsLeniently(getInput: GetInput): string[] {
+  return parseJobIds([getInput("job-id")], "input job-id");
+}
+
+/**
+ * Every value masked with core.setSecret once, before any line that could hold it: the inputs'
+ * at the start, and a renewing credential source's new keys and tokens as they appear.
+ */
+class Masks {
+  readonly #masked = new Set<string>();
+  #source: CredentialSource | undefined;
+
+  constructor(private readonly core: Pick<ActionCore, "setSecret">) {}
+
+  add(values: readonly string[]) {
+    for (const value of values) {
+      if (value.trim() === "" || this.#masked.has(value)) continue;
+      this.#masked.add(value);
+      this.core.setSecret(value);
+    }
+  }
+
+  follow(source: CredentialSource) {
+    this.#source = source;
+    this.add(source.secrets());
+  }
+
+  /** Every secret so far, the source's newest included (masked first). */
+  current(): string[] {
+    if (this.#source) this.add(this.#source.secrets());
+    return [...this.#masked];
+  }
 }
 
 /** The gate, its progress in the log, inside a group and with workflow commands off. */

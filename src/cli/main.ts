@@ -56,7 +56,7 @@ function buildParser(
             ["$0 wait dts-1ewjspuw --output json > result.json", "one JSON document for machines"],
           ])
           .epilog(
-            "Booleans also take =true/false/yes/no/on/off/1/0.\nCredentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY (+ TENCENTCLOUD_SESSION_TOKEN), else ~/.tencentcloud/credentials or ~/.tccli/default.credential.\nExit codes: 0 passed, 1 gate closed, 2 usage, 3 timeout, 4 API error, 130/143 interrupted.",
+            "Booleans also take =true/false/yes/no/on/off/1/0.\nCredentials, the first source that has them: TENCENTCLOUD_SECRET_ID + TENCENTCLOUD_SECRET_KEY (+ TENCENTCLOUD_SESSION_TOKEN); TKE web identity (TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE, TKE_ROLE_ARN); the profile files (--profile); the CVM instance role. TENCENTCLOUD_ROLE_ARN chains through AssumeRole.\nExit codes: 0 passed, 1 gate closed, 2 usage, 3 timeout, 4 API error, 130/143 interrupted.",
           ),
       (args) => {
         const config = toWaitConfig(args as unknown as WaitArgs, io.env);

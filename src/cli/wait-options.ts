@@ -14,7 +14,14 @@ export function waitOptions<T>(parser: Argv<T>) {
   const value = { type: "string", requiresArg: true } as const;
   return parser
     .option("endpoint", { ...value, default: DEFAULT_ENDPOINT, describe: "API endpoint (http:// only on loopback)" })
-    .option("region", { ...value, describe: "sent as X-TC-Region [default: $TENCENTCLOUD_REGION]" })
+    .option("region", {
+      ...value,
+      describe: "sent as X-TC-Region [default: $TENCENTCLOUD_REGION, else the tccli profile's region]",
+    })
+    .option("profile", {
+      ...value,
+      describe: "profile of ~/.tencentcloud/credentials and ~/.tccli [default: $TCCLI_PROFILE, else default]",
+    })
     .option("interval", {
       ...value,
       default: String(DEFAULTS.intervalSeconds),
@@ -68,6 +75,7 @@ const VALUE_OPTIONS = [
   "redis-url",
   "request-timeout",
   "junit",
+  "profile",
 ];
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -111,6 +119,7 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
   const redisUrl = redisText === undefined ? undefined : parseRedisUrl("--redis-url", redisText);
   const region = (optionValue(args, "region") ?? env.TENCENTCLOUD_REGION)?.trim();
   const junitPath = optionValue(args, "junit");
+  const profile = optionValue(args, "profile");
   // Every word after `--` is a job id, whatever it looks like.
   const words = [...(args.jobIds ?? []), ...(args["--"] ?? [])].map(String);
   return {
@@ -126,6 +135,7 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
     // On unless spelt off: yargs gives the default true.
     failFast: args["fail-fast"] !== false,
     ...(junitPath === undefined ? {} : { junitPath }),
+    ...(profile === undefined ? {} : { profile }),
     createCheck: flag(args, "create-check"),
     start: flag(args, "start"),
     verbose: flag(args, "verbose"),

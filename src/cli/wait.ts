@@ -1,6 +1,6 @@
 import { rename, rm, writeFile } from "node:fs/promises";
 import { systemClock } from "../gate/clock.js";
-import { describeUnexpected, unexpectedFailure } from "../gate/job-record.js";
+import { describeUnexpected, failedRun, jobErrorOf, unexpectedFailure } from "../gate/job-record.js";
 import { renderJunit } from "../gate/junit.js";
 import { createProgress } from "../gate/progress.js";
 import { renderReport, toJsonDocument, usageErrorDocument } from "../gate/report.js";
@@ -8,15 +8,18 @@ import { type RunConfig, runWithRealClock } from "../gate/run.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
-import { redact, redactDeep, safeWriter } from "../shared/safe-output.js";
-import { resolveCredentials } from "../tencent/credential-chain.js";
+import { findRunCredentials, type RunCredentials } from "../shared/run-credentials.js";
+import { redact, redactDeep, type Secrets, safeWriter } from "../shared/safe-output.js";
+import { resolveRegion } from "../tencent/credential-chain.js";
 import type { Credentials } from "../tencent/credentials.js";
-import { isConfigError } from "../tencent/errors.js";
+import { ApiError, isConfigError } from "../tencent/errors.js";
 import type { CliIO, StopSignal } from "./io.js";
 
-export interface WaitConfig extends Omit<RunConfig, "credentials"> {
+export interface WaitConfig extends Omit<RunConfig, "credentials" | "budgetKey" | "credentialSource"> {
   readonly output: "text" | "json";
   readonly verbose: boolean;
+  /** `--profile NAME` of the profile files (else TCCLI_PROFILE, else default). */
+  readonly profile?: string;
   /** `--junit FILE`: written whenever the gate ran (any exit but 2). */
   readonly junitPath?: string;
   /** Set by `demo`; `wait` resolves them from the environment and profiles. */
@@ -41,21 +44,27 @@ export function useLiveLines(env: CliIO["env"], stream: { readonly isTTY?: boole
 
 /** `dts-gate wait`: the gate. Returns the exit code; never calls process.exit. */
 export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
-  let credentials: Credentials;
-  let credentialSource: string;
+  let found: RunCredentials;
+  let region = config.region;
   try {
-    const resolved = config.credentials
-      ? { credentials: config.credentials, source: "the demo pair" }
-      : await resolveCredentials({ env: io.env, ...(io.homeDir ? { homeDir: io.homeDir } : {}) });
-    credentials = resolved.credentials;
-    credentialSource = resolved.source;
+    const sources = {
+      env: io.env,
+      proxyEnv: io.env,
+      ...(io.homeDir ? { homeDir: io.homeDir } : {}),
+      ...(config.profile ? { profile: config.profile } : {}),
+    };
+    region ??= await resolveRegion(sources);
+    const demo = config.credentials ? { credentials: config.credentials, source: "the demo pair" } : undefined;
+    found = await findRunCredentials({ ...sources, ...(region ? { region } : {}) }, demo);
   } catch (error) {
     if (isConfigError(error)) return usageFailure(config, io, error.message);
-    throw error;
+    // STS refused or could not be reached: nothing was asked of DTS, but the run cannot go on.
+    if (!(error instanceof ApiError)) throw error;
+    return writeReport(config, io, failedRun(config.jobIds, jobErrorOf(error)), writersFor(io, []));
   }
-  const secrets = credentials.secrets();
-  const stdout = safeWriter((text) => io.stdout.write(text), secrets);
-  const stderr = safeWriter((text) => io.stderr.write(text), secrets);
+  // Temporary credentials change as they are renewed: every line is redacted of all seen so far.
+  const secrets = () => found.credentials.secrets();
+  const { stdout, stderr } = writersFor(io, secrets);
 
   const interrupt = new AbortController();
   let stopSignal: StopSignal | undefined;
@@ -64,7 +73,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     interrupt.abort();
   });
 
-  stderr(`credentials from ${credentialSource}\n`);
+  stderr(`credentials from ${found.credentialSource}\n`);
   const live = useLiveLines(io.env, io.stderr, config.output);
   const progress = createProgress({
     write: stderr,
@@ -79,7 +88,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
   let result: GateResult;
   try {
     result = await runWithRealClock(
-      { ...config, credentials, credentialSource, proxyEnv: io.env },
+      { ...config, ...found, ...(region ? { region } : {}), proxyEnv: io.env },
       {
         interrupt: interrupt.signal,
         onEvent: progress.onEvent,
@@ -102,7 +111,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
   }
   progress.finish();
   // API text was cleaned when it was read: secrets are redacted from it as it will be shown.
-  const shown = redactDeep(result, (text) => redact(text, secrets));
+  const shown = redactDeep(result, (text) => redact(text, secrets()));
   const written = config.junitPath === undefined || (await writeJunit(config.junitPath, shown, stderr));
   writeReport(config, io, shown, { stdout, stderr });
   if (stopSignal) return exitCodeOfSignal(stopSignal);
@@ -125,22 +134,27 @@ async function writeJunit(path: string, result: GateResult, stderr: (text: strin
 }
 
 /** Exit 2: the message on stderr and, for --output json, the contract's one document on stdout. */
-function usageFailure(config: WaitConfig, io: CliIO, message: string, secrets: readonly string[] = []): number {
-  const stderr = safeWriter((text) => io.stderr.write(text), secrets);
-  if (config.output === "json") {
-    safeWriter((text) => io.stdout.write(text), secrets)(`${logSafeJson(usageErrorDocument(message), 2)}\n`);
-  }
+function usageFailure(config: WaitConfig, io: CliIO, message: string, secrets: Secrets = []): number {
+  const { stdout, stderr } = writersFor(io, secrets);
+  if (config.output === "json") stdout(`${logSafeJson(usageErrorDocument(message), 2)}\n`);
   stderr(`dts-gate: ${message}\n`);
   return EXIT_CODES.usage;
 }
 
-/** The report (or the JSON document) on stdout, the reason on stderr after JSON. */
-function writeReport(
-  config: WaitConfig,
-  io: CliIO,
-  result: GateResult,
-  writers: { stdout: (text: string) => void; stderr: (text: string) => void },
-) {
+interface Writers {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+function writersFor(io: CliIO, secrets: Secrets): Writers {
+  return {
+    stdout: safeWriter((text) => io.stdout.write(text), secrets),
+    stderr: safeWriter((text) => io.stderr.write(text), secrets),
+  };
+}
+
+/** The report (or the JSON document) on stdout, the reason on stderr after JSON; the exit code. */
+function writeReport(config: WaitConfig, io: CliIO, result: GateResult, writers: Writers): number {
   const { stdout, stderr } = writers;
   if (config.output === "json") {
     stdout(`${logSafeJson(toJsonDocument(result), 2)}\n`);
@@ -148,4 +162,5 @@ function writeReport(
   } else {
     stdout(`\n${renderReport(result, { color: useColor(io.env, io.stdout) })}`);
   }
+  return result.exitCode;
 }

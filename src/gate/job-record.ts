@@ -116,24 +116,28 @@ export function jobErrorOf(error: ApiError, context: RunContext = {}): JobError 
   };
 }
 
-/**
- * The result of a run that failed outside the gate's loop (a bug in setting up or tearing down):
- * every job an error, exit 4, so that every output can still be written.
- */
-export function unexpectedFailure(jobIds: readonly string[], error: unknown): GateResult {
-  const message = describeUnexpected(error);
+/** The result of a run in which every job ended in the same error before any verdict (exit 4). */
+export function failedRun(jobIds: readonly string[], error: JobError): GateResult {
   const jobs = [...new Set(jobIds)].map((jobId) => {
     const record = new JobRecord(jobId);
-    record.fail("error", { code: "UnexpectedError", message });
+    record.fail("error", error);
     return record.report();
   });
   return {
     passed: false,
     exitCode: EXIT_CODES.error,
     interrupted: false,
-    reason: `gate closed: unexpected error (${message})`,
+    reason: `gate closed: ${error.code}: ${error.message}`,
     jobs,
   };
+}
+
+/**
+ * The result of a run that failed outside the gate's loop (a bug in setting up or tearing down):
+ * every job an error, exit 4, so that every output can still be written.
+ */
+export function unexpectedFailure(jobIds: readonly string[], error: unknown): GateResult {
+  return failedRun(jobIds, { code: "UnexpectedError", message: describeUnexpected(error) });
 }
 
 /** A failure that is no result (a bug, a broken dependency), as one clean line. */

@@ -1,6 +1,6 @@
 import type { TraceEvent } from "../tencent/client.js";
 import { createDtsClient } from "../tencent/client.js";
-import type { Credentials } from "../tencent/credentials.js";
+import type { CredentialSource, Credentials } from "../tencent/credentials.js";
 import { systemClock } from "./clock.js";
 import { runGate } from "./gate.js";
 import { createRateLimiter, type RequestLimiter } from "./limiter.js";
@@ -10,7 +10,10 @@ import type { GateEvent, GateOptions, GateResult } from "./types.js";
 /** Everything a real run needs; both adapters (CLI and Action) build one of these. */
 export interface RunConfig extends GateOptions {
   readonly endpoint: URL;
-  readonly credentials: Credentials;
+  /** Fixed keys, or a source that renews temporary credentials before they expire. */
+  readonly credentials: Credentials | CredentialSource;
+  /** Who shares a --redis-url budget: the same SecretId (only its hash is used); stable across renewals. */
+  readonly budgetKey: string;
   /** Where the credentials came from, in words: named in auth errors and on stderr. */
   readonly credentialSource?: string;
   readonly region?: string;
@@ -36,7 +39,7 @@ async function limiterFor(config: RunConfig, hooks: RunHooks): Promise<RequestLi
     return createSharedLimiter({
       redisUrl: config.redisUrl,
       rate: config.rate,
-      secretId: config.credentials.secretId,
+      secretId: config.budgetKey,
       clock: systemClock,
       ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
     });

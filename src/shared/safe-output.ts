@@ -24,9 +24,12 @@ export function safeText(text: string, secrets: readonly string[]): string {
   return redact(cleaned, secrets);
 }
 
+/** Secrets known at the start, or a getter for those that change (temporary credentials renewed). */
+export type Secrets = readonly string[] | (() => readonly string[]);
+
 /** A writer that passes everything through `safeText` first. */
-export function safeWriter(write: (text: string) => void, secrets: readonly string[]): (text: string) => void {
-  return (text) => write(safeText(text, secrets));
+export function safeWriter(write: (text: string) => void, secrets: Secrets): (text: string) => void {
+  return (text) => write(safeText(text, typeof secrets === "function" ? secrets() : secrets));
 }
 
 /** A copy of `value` with `redact` applied to every string in it. */

@@ -14,6 +14,10 @@ export function fakeCore(inputs: Record<string, string>, summary: "ok" | "missin
   const core: ActionCore = {
     getInput: (name) => (inputs[name] ?? "").trim(),
     setSecret: record("setSecret"),
+    getIDToken: async (audience) => {
+      calls.push(["getIDToken", audience]);
+      return `oidc-token-for-${audience}`;
+    },
     info: record("info"),
     debug: record("debug"),
     error: record("error"),

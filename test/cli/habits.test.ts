@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseJunit } from "junit2json";
@@ -119,5 +119,42 @@ describe("help and commands", () => {
     const run = await runCaptured(["demo", "--scenario", "stuck", "--timeout", "1s"]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain("--timeout 1s");
+  });
+});
+
+describe("--profile", () => {
+  it("reads the named profile of ~/.tencentcloud/credentials and says where the credentials came from", async () => {
+    const sim = await simulator({ scenario: "pass" });
+    const home = scratch();
+    mkdirSync(join(home, ".tencentcloud"));
+    writeFileSync(
+      join(home, ".tencentcloud", "credentials"),
+      `[default]\nsecret_id = AKIDwrong000000000000000000000000000\nsecret_key = wrong\n\n[ci]\nsecret_id = ${DEMO_ENV.TENCENTCLOUD_SECRET_ID}\nsecret_key = ${DEMO_ENV.TENCENTCLOUD_SECRET_KEY}\n`,
+    );
+    const run = await runCaptured([...wait(sim, PASSING), "--profile", "ci"], { env: {}, homeDir: home });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/credentials from .*credentials.*ci/);
+    const viaEnv = await runCaptured(wait(sim, PASSING), { env: { TCCLI_PROFILE: "ci" }, homeDir: home });
+    expect(viaEnv.code).toBe(0);
+  });
+
+  it("a profile that is not there is exit 2, naming the files looked at", async () => {
+    const sim = await simulator({ scenario: "pass" });
+    const run = await runCaptured([...wait(sim, PASSING), "--profile", "nightly", "--output", "json"], { env: {} });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("nightly");
+    expect(run.stderr).toContain(".tencentcloud/credentials");
+    expect(JSON.parse(run.stdout).error.code).toBe("UsageError");
+  });
+
+  it("takes the region of tccli's NAME.configure when neither --region nor TENCENTCLOUD_REGION says", async () => {
+    const sim = await simulator({ scenario: "pass", expectRegion: "ap-chengdu" });
+    const home = scratch();
+    mkdirSync(join(home, ".tccli"));
+    writeFileSync(join(home, ".tccli", "ci.configure"), JSON.stringify({ _sys_param: { region: "ap-chengdu" } }));
+    const run = await runCaptured([...wait(sim, PASSING), "--profile", "ci"], { homeDir: home });
+    expect(run.code).toBe(0);
+    const without = await runCaptured(wait(sim, PASSING), { homeDir: home });
+    expect(without.code).toBe(4);
   });
 });

@@ -26,6 +26,8 @@ export function expectNothingSecret(text: string, secrets: readonly string[] = [
 export interface RunOptions {
   readonly env?: Record<string, string | undefined>;
   readonly tty?: boolean;
+  /** The home the profile files are read from; default an empty one. */
+  readonly homeDir?: string;
   /** Receives a function that raises a signal, as the process would. */
   readonly withSignal?: (raise: (signal: StopSignal) => void) => void;
 }
@@ -49,7 +51,7 @@ export async function runCaptured(args: readonly string[], options: RunOptions =
       isTTY: options.tty ?? false,
     },
     env: options.env ?? DEMO_ENV,
-    homeDir: EMPTY_HOME,
+    homeDir: options.homeDir ?? EMPTY_HOME,
     onSignal(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);
