@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
+import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { createServer as createTlsServer } from "node:tls";
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import type { Simulator } from "../../src/simulator/index.js";
-import { relayTo } from "../helpers/relay.js";
 
 /**
  * The redis-server binary: $DTS_GATE_REDIS_SERVER when set (a path; one that does not exist
@@ -146,71 +144,6 @@ export function jsFiles(dir: string): string[] {
 /** openssl on PATH, which the TLS tests need to make a throw-away certificate. */
 export function findOpenssl(): string | undefined {
   return executableOnPath("openssl");
-}
-
-export interface TlsProxy {
-  readonly port: number;
-  /** The self-signed certificate it presents (for localhost and 127.0.0.1), PEM. */
-  readonly certFile: string;
-  /** TLS handshakes completed so far. */
-  readonly handshakes: () => number;
-  stop(): Promise<void>;
-}
-
-/**
- * A TLS front for a plain redis-server, as a managed Redis with TLS is: a certificate made for
- * the test (never committed), each TLS connection piped to `targetPort`.
- */
-export async function startTlsProxy(openssl: string, targetPort: number): Promise<TlsProxy> {
-  const dir = mkdtempSync(join(tmpdir(), "dts-gate-tls-"));
-  const keyFile = join(dir, "key.pem");
-  const certFile = join(dir, "cert.pem");
-  const made = spawnSync(
-    openssl,
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr.toString()}`);
-  let handshakes = 0;
-  const sockets = new Set<Socket>();
-  const server = createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (tlsSocket) => {
-    handshakes++;
-    for (const socket of [tlsSocket, relayTo(tlsSocket, targetPort)]) {
-      sockets.add(socket);
-      socket.once("close", () => sockets.delete(socket));
-    }
-  });
-  server.on("tlsClientError", () => {});
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  return {
-    port: typeof address === "object" && address ? address.port : 0,
-    certFile,
-    handshakes: () => handshakes,
-    stop: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** What a gate says when it shares its budget through Redis. */

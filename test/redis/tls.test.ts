@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../src/simulator/index.js";
 import { DEMO_ENV as ENV, jobIds } from "../helpers/cli.js";
 import { CLI, describeRun, runCliProcess } from "../helpers/process.js";
+import { startTlsProxy, type TlsProxy } from "../helpers/tls.js";
 import {
   findOpenssl,
   findRedisServer,
@@ -9,8 +10,6 @@ import {
   type RedisServer,
   SHARING,
   startRedis,
-  startTlsProxy,
-  type TlsProxy,
   TOOLS_REQUIRED,
   waitArgs,
 } from "./helpers.js";

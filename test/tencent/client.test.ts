@@ -53,8 +53,7 @@ describe("DTS client against the simulator", () => {
   ] as const)("follows scenario %s to Status %s, CheckFlag %s", async (scenario, status, checkFlag) => {
     const { client } = await setup({ scenario });
     const result = await describeUntilDone(client);
-    expect(result.ok).toBe(true);
-    if (!result.ok) return;
+    if (!result.ok) throw new Error(`expected an answer, got ${result.error.code}`);
     expect(result.value).toMatchObject({ Status: status, CheckFlag: checkFlag });
     const steps = readCheckAnswer(result.value).response.StepInfo;
     expect(steps?.map((step) => step.StepNo)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -169,8 +168,9 @@ describe("classification of every error the simulator produces", () => {
     const { client } = await setup({ clockOffsetSec: -900 });
     const first = await describeJob(client);
     expect(!first.ok && first.error.kind).toBe("clockSkew");
-    if (first.ok || first.error.serverTimeMs === undefined) return;
-    client.adoptServerClock(first.error.serverTimeMs);
+    if (first.ok) throw new Error("expected a clock skew");
+    expect(first.error.serverTimeMs).toBeTypeOf("number");
+    client.adoptServerClock(first.error.serverTimeMs ?? 0);
     expect(Math.round(client.clockOffsetMs / 1000)).toBeCloseTo(-900, -1);
     expect((await describeJob(client)).ok).toBe(true);
   });

@@ -1,5 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -12,6 +11,7 @@ import { Credentials } from "../../src/tencent/credentials.js";
 import { isConfigError } from "../../src/tencent/errors.js";
 import { chooseProxy } from "../../src/tencent/proxy.js";
 import { parseAuthorization } from "../../src/tencent/signing.js";
+import { makeCertificate } from "../helpers/tls.js";
 
 describe("chooseProxy, as curl picks a proxy", () => {
   it("takes https_proxy for https and http_proxy for http, never one for the other", () => {
@@ -71,22 +71,6 @@ function closeAll(server: Server): Promise<void> {
 }
 
 /** A throw-away self-signed certificate for localhost and 127.0.0.1 (never committed). */
-function makeCertificate(dir: string): { key: string; cert: string } {
-  const keyFile = join(dir, "key.pem");
-  const certFile = join(dir, "cert.pem");
-  const made = spawnSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
-      ...["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-      ...["-keyout", keyFile, "-out", certFile],
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-  return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") };
-}
-
 describe("through a forward proxy on loopback (npm `proxy`, CONNECT and plain forwarding)", () => {
   let dir = "";
   let cert = "";
