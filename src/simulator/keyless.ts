@@ -2,12 +2,9 @@ import type { IncomingMessage } from "node:http";
 import type { Tc3Keys } from "./auth.js";
 import { TemporaryCredentialBook } from "./credential-book.js";
 import { createMetadataHandler } from "./metadata.js";
-import type { SimulatorOptions } from "./options.js";
+import type { KeylessService, SimulatorOptions } from "./options.js";
 import { headerOf, type SimAnswer, type SimRequest } from "./request.js";
 import { createStsHandler, STS_ACTIONS } from "./sts.js";
-
-/** The services served beside DTS, so that every credential source can be rehearsed offline. */
-export type KeylessService = "sts" | "metadata";
 
 /** Where a client's TENCENTCLOUD_METADATA_ENDPOINT requests go: every path under it is the metadata service's. */
 const METADATA_PREFIX = "/latest/";

@@ -1,7 +1,6 @@
 import { JOB_ID_PATTERN } from "../tencent/types.js";
 import type { TemporaryCredentialBook } from "./credential-book.js";
 import type { FaultRule } from "./faults.js";
-import type { KeylessService } from "./keyless.js";
 import type { SimRequest } from "./request.js";
 import { isScenarioName, type ScenarioName } from "./scenarios.js";
 
@@ -21,6 +20,9 @@ export interface RawAnswer {
   headers?: Record<string, string>;
   body: string;
 }
+
+/** The services served beside DTS (keyless.ts), so that every credential source can be rehearsed offline. */
+export type KeylessService = "sts" | "metadata";
 
 export interface SimulatorOptions {
   /** Default 0: a free port. */

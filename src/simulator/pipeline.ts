@@ -4,8 +4,8 @@ import { type Tc3Keys, verifyTc3 } from "./auth.js";
 import { FaultBook, type FaultRule, REFUSAL_FAULTS } from "./faults.js";
 import { MAX_BODY_BYTES, Reply, readBody } from "./http.js";
 import { JobBook, setBounded } from "./jobs.js";
-import { KeylessRoutes, type KeylessService } from "./keyless.js";
-import type { Arrival, RawAnswer, SimulatorOptions } from "./options.js";
+import { KeylessRoutes } from "./keyless.js";
+import type { Arrival, KeylessService, RawAnswer, SimulatorOptions } from "./options.js";
 import { checkParams, clip, type ErrorAnswer, headerOf, isParams, parseBody, type SimRequest } from "./request.js";
 
 /** Distinct action names tracked per second for the rate limit; more are not limited. */
