@@ -7,7 +7,7 @@ const number = { type: "string", requiresArg: true } as const;
 /** `--scenario` of simulate and demo. */
 export const scenarioOption = { choices: SCENARIO_NAMES, requiresArg: true, default: "warning" as const } as const;
 
-/** `simulate`'s options (the contract's table, and --fault). */
+/** `simulate`'s options (the contract's table, --fault, and the keyless sources' STS and metadata). */
 export function simulateOptions<T>(parser: Argv<T>) {
   return parser
     .option("port", { ...number, default: "0", describe: "0 picks a free port" })
@@ -37,5 +37,20 @@ export function simulateOptions<T>(parser: Argv<T>) {
       array: true,
       requiresArg: true,
       describe: "inject a fault: KIND[:JOB_ID][@AFTER][xCOUNT]",
+    })
+    .option("oidc-token", {
+      type: "string",
+      array: true,
+      requiresArg: true,
+      describe: "a web identity token STS AssumeRoleWithWebIdentity accepts (repeatable)",
+    })
+    .option("cvm-role", {
+      type: "string",
+      requiresArg: true,
+      describe: "the CAM role the metadata routes (/latest/meta-data/cam/security-credentials/) answer for",
+    })
+    .option("credential-ttl", {
+      ...number,
+      describe: "seconds the temporary credentials issued last [default: STS DurationSeconds, else 7200]",
     });
 }

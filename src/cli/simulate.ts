@@ -1,5 +1,6 @@
 import { EXIT_CODES } from "../gate/verdict.js";
 import {
+  CAM_ROLE_NAME_PATTERN,
   type FaultRule,
   isScenarioName,
   parseFaultSpec,
@@ -22,6 +23,9 @@ export interface SimulateArgs {
   readonly rate: string;
   readonly "clock-offset": string;
   readonly fault?: readonly string[] | undefined;
+  readonly "oidc-token"?: readonly string[] | undefined;
+  readonly "cvm-role"?: string | undefined;
+  readonly "credential-ttl"?: string | undefined;
 }
 
 /** `--job ID=NAME[,NAME…]`: a job and the scenarios of its successive checks. */
@@ -38,14 +42,31 @@ export function parseJobSpec(spec: string): [string, ScenarioName[]] {
   return [jobId, scenarios as ScenarioName[]];
 }
 
-function wholeNumber(name: string, text: string, max: number): number {
+function wholeNumber(name: string, text: string, max: number, min = 0): number {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value <= max))
-    throw new Error(`--${name} must be a whole number from 0 to ${max}, not ${JSON.stringify(text)}`);
+  if (!(value >= min && value <= max))
+    throw new Error(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
   return value;
 }
 
-function simulatorOptions(args: SimulateArgs): SimulatorOptions {
+/** `--oidc-token`, `--cvm-role`, `--credential-ttl`: what STS and the metadata routes accept and issue. */
+function keylessOptions(args: SimulateArgs): Pick<SimulatorOptions, "oidcTokens" | "cvmRole" | "credentialTtlSec"> {
+  const oidcTokens = args["oidc-token"] ?? [];
+  if (oidcTokens.some((token) => token === "")) throw new Error('--oidc-token needs a token, not ""');
+  const role = args["cvm-role"];
+  if (role !== undefined && !CAM_ROLE_NAME_PATTERN.test(role)) {
+    throw new Error(`--cvm-role must be a CAM role name (letters, digits, _+=,.@-), not ${JSON.stringify(role)}`);
+  }
+  const ttl = args["credential-ttl"];
+  return {
+    oidcTokens,
+    ...(role === undefined ? {} : { cvmRole: role }),
+    ...(ttl === undefined ? {} : { credentialTtlSec: wholeNumber("credential-ttl", ttl, 43_200, 1) }),
+  };
+}
+
+/** The simulator options `simulate`'s arguments say; throws on the first bad one, quoting it. */
+export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
   const port = wholeNumber("port", args.port, 65535);
   const stepMs = wholeNumber("step-ms", args["step-ms"], 3_600_000);
   const rate = wholeNumber("rate", args.rate, 1_000_000);
@@ -68,6 +89,7 @@ function simulatorOptions(args: SimulateArgs): SimulatorOptions {
     rate,
     clockOffsetSec: Number(args["clock-offset"]),
     faults,
+    ...keylessOptions(args),
     ...(args["secret-id"] !== undefined && args["secret-key"] !== undefined
       ? { secretId: args["secret-id"], secretKey: args["secret-key"] }
       : {}),

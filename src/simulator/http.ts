@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_DRIP_MS, DEFAULT_RETRY_AFTER_SEC, type FaultRule } from "./faults.js";
 import type { RawAnswer } from "./options.js";
-import { type ErrorAnswer, header } from "./request.js";
+import { type ErrorAnswer, headerOf } from "./request.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -65,7 +65,7 @@ export class Reply {
     res.setHeader("Date", new Date(this.#dateMs()).toUTCString());
     res.setHeader("Content-Type", contentType);
     res.setHeader("Content-Length", contentLength);
-    const traceId = header(this.#req, "x-tc-traceid");
+    const traceId = headerOf(this.#req.headers, "x-tc-traceid");
     if (traceId !== undefined && traceId.length <= 128) res.setHeader("X-TC-TraceId", traceId);
   }
 
@@ -169,7 +169,7 @@ export class Reply {
  * `onTooLarge` once as soon as it is known to be too large.
  */
 export function readBody(req: IncomingMessage, onBody: (body: Buffer) => void, onTooLarge: () => void) {
-  const declared = Number(header(req, "content-length"));
+  const declared = Number(headerOf(req.headers, "content-length"));
   if (declared > MAX_BODY_BYTES) return onTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;

@@ -1,4 +1,5 @@
-import type { SimAnswer, SimRequest, TemporaryCredentialBook, TemporaryCredentials } from "./sts.js";
+import type { TemporaryCredentialBook, TemporaryCredentials } from "./credential-book.js";
+import type { SimAnswer, SimRequest } from "./request.js";
 
 const ROLE_PATH = "/latest/meta-data/cam/security-credentials/";
 const DEFAULT_TTL_SEC = 7_200;
@@ -8,7 +9,7 @@ export interface MetadataSimulatorOptions {
   readonly role: string | undefined;
   readonly book: TemporaryCredentialBook;
   /** Lifetime of the credentials issued (`--credential-ttl`); default 7200. */
-  readonly credentialTtlSec?: number;
+  readonly credentialTtlSec?: number | undefined;
 }
 
 function text(status: number, body: string): SimAnswer {

@@ -1,5 +1,7 @@
 import { JOB_ID_PATTERN } from "../tencent/types.js";
+import type { TemporaryCredentialBook } from "./credential-book.js";
 import type { FaultRule } from "./faults.js";
+import type { SimRequest } from "./request.js";
 import { isScenarioName, type ScenarioName } from "./scenarios.js";
 
 /** What the `answer` option is told about a request whose signature (and token) checked out. */
@@ -18,6 +20,9 @@ export interface RawAnswer {
   headers?: Record<string, string>;
   body: string;
 }
+
+/** The services served beside DTS (keyless.ts), so that every credential source can be rehearsed offline. */
+export type KeylessService = "sts" | "metadata";
 
 export interface SimulatorOptions {
   /** Default 0: a free port. */
@@ -64,6 +69,18 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Arrivals kept in memory, oldest dropped; default 100_000. */
   logLimit?: number;
+  /** Web identity tokens STS AssumeRoleWithWebIdentity accepts (`--oidc-token`); default none. */
+  oidcTokens?: readonly string[];
+  /** The CAM role the metadata routes answer credentials for (`--cvm-role`); absent: they answer 404. */
+  cvmRole?: string;
+  /**
+   * Lifetime in seconds of the temporary credentials STS and the metadata routes issue
+   * (`--credential-ttl`). Absent: STS honours the request's DurationSeconds (else 7200, as the real
+   * one), the metadata routes issue 7200 s ones. DTS and STS refuse them once expired (TokenFailure).
+   */
+  credentialTtlSec?: number;
+  /** Each arrival also keeps the request (headers, body): for tests comparing what clients send. */
+  keepRequests?: boolean;
 }
 
 export interface Arrival {
@@ -80,6 +97,12 @@ export interface Arrival {
   code?: string;
   /** True when the `answer` option answered it. */
   override?: true;
+  /** The service beside DTS it was for; absent for DTS. */
+  service?: KeylessService;
+  /** The path of a metadata request (clipped). */
+  path?: string;
+  /** The request itself, its body read, with `keepRequests`. */
+  request?: SimRequest;
 }
 
 export interface Simulator {
@@ -92,9 +115,14 @@ export interface Simulator {
   finishCheck(jobId: string): void;
   /** StartMigrateJob calls accepted for this job (successful `answer` overrides included). */
   startCount(jobId: string): number;
+  /** The temporary credentials STS and the metadata routes issued. */
+  readonly credentialBook: TemporaryCredentialBook;
   /** Closes every socket, stalled and dripping ones included; never hangs. */
   close(): Promise<void>;
 }
+
+/** A CAM role name, as `cvmRole` takes it. */
+export const CAM_ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
 
 export function validateOptions(options: SimulatorOptions): void {
   const nonNegative = (name: string, value: number | undefined, allowInfinity = false) => {
@@ -122,5 +150,22 @@ export function validateOptions(options: SimulatorOptions): void {
   if (options.secretId === "" || options.secretKey === "") throw new Error("simulator credentials must not be empty");
   if (options.expectToken === "" || options.expectRegion === "") {
     throw new Error("simulator options expectToken and expectRegion must not be empty (leave them out instead)");
+  }
+  validateKeylessOptions(options);
+}
+
+function validateKeylessOptions({ oidcTokens, cvmRole, credentialTtlSec }: SimulatorOptions): void {
+  if (oidcTokens?.some((token) => typeof token !== "string" || token === "")) {
+    throw new Error("simulator option oidcTokens: every token must be a non-empty string");
+  }
+  if (cvmRole !== undefined && !CAM_ROLE_NAME_PATTERN.test(cvmRole)) {
+    throw new Error(
+      `simulator option cvmRole must be a CAM role name ([A-Za-z0-9_+=,.@-]), got ${JSON.stringify(cvmRole)}`,
+    );
+  }
+  if (credentialTtlSec !== undefined && !(Number.isInteger(credentialTtlSec) && credentialTtlSec > 0)) {
+    throw new Error(
+      `simulator option credentialTtlSec must be a positive whole number, got ${String(credentialTtlSec)}`,
+    );
   }
 }

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate, type Credentials } from "./auth.js";
+import { DTS_SERVICE } from "../tencent/types.js";
+import { type Tc3Keys, verifyTc3 } from "./auth.js";
 import { FaultBook, type FaultRule, REFUSAL_FAULTS } from "./faults.js";
 import { MAX_BODY_BYTES, Reply, readBody } from "./http.js";
 import { JobBook, setBounded } from "./jobs.js";
-import type { Arrival, RawAnswer, SimulatorOptions } from "./options.js";
-import { checkParams, clip, type ErrorAnswer, header, isParams, parseBody } from "./request.js";
+import { KeylessRoutes } from "./keyless.js";
+import type { Arrival, KeylessService, RawAnswer, SimulatorOptions } from "./options.js";
+import { checkParams, clip, type ErrorAnswer, headerOf, isParams, parseBody, type SimRequest } from "./request.js";
 
 /** Distinct action names tracked per second for the rate limit; more are not limited. */
 const MAX_RATE_KEYS = 1_000;
@@ -39,8 +41,8 @@ class RateCounter {
   }
 }
 
-/** The Error.Code an override's answer carries, as its arrival records it; `http<STATUS>` when not 200. */
-function overrideCode(answer: RawAnswer): string | undefined {
+/** The Error.Code an answer carries, as its arrival records it; `http<STATUS>` when not 200. */
+function answerCode(answer: RawAnswer): string | undefined {
   const status = answer.status ?? 200;
   if (status !== 200) return `http${status}`;
   const parsed = parseBody(Buffer.from(answer.body));
@@ -70,7 +72,8 @@ export class Pipeline {
   readonly #jobs: JobBook;
   readonly #faults = new FaultBook();
   readonly #rate: RateCounter;
-  readonly #credentials: Credentials;
+  readonly #keys: Tc3Keys;
+  readonly #keyless: KeylessRoutes;
   readonly #answeredBefore = new Map<string, number>();
 
   /** `options` already validated; `credentials` with the defaults filled in. */
@@ -83,13 +86,19 @@ export class Pipeline {
       stepMs,
       createLagMs: options.createLagMs ?? stepMs,
     });
-    this.#credentials = { ...credentials, expectToken: options.expectToken };
+    this.#keyless = new KeylessRoutes(options, credentials);
+    this.#keys = { ...credentials, expectToken: options.expectToken, book: this.#keyless.book };
     this.#rate = new RateCounter(options.rate ?? 20);
     for (const rule of options.faults ?? []) this.#faults.add(rule);
   }
 
   /** The simulator clock: now() + clockOffsetSec. */
   readonly clock = (): number => (this.#options.now ?? Date.now)() + (this.#options.clockOffsetSec ?? 0) * 1000;
+
+  /** The temporary credentials STS and the metadata routes issued. */
+  get credentialBook() {
+    return this.#keyless.book;
+  }
 
   injectFault(rule: FaultRule): void {
     this.#faults.add(rule);
@@ -110,22 +119,34 @@ export class Pipeline {
     while (this.arrivals.length > logLimit) this.arrivals.shift();
   }
 
-  /** Stage 1, then the rest once the body is in. */
+  /** Routes a request: STS and metadata ones to their handlers, DTS ones through stage 1, then the rest. */
   serve(req: IncomingMessage, res: ServerResponse) {
-    const arrival: Arrival = { atMs: this.clock(), action: clip(header(req, "x-tc-action") ?? "") };
+    const service = this.#keyless.serviceOf(req);
+    const arrival: Arrival = { atMs: this.clock(), action: clip(headerOf(req.headers, "x-tc-action") ?? "") };
+    if (service !== undefined) arrival.service = service;
+    if (service === "metadata") arrival.path = clip(req.url ?? "");
     this.#record(arrival);
     const reply = new Reply(req, res, this.clock);
+    if (service !== undefined)
+      return this.#read(req, reply, arrival, (request) => this.#keylessAnswer(reply, arrival, service, request));
     if (req.method !== "POST") {
       reply.allow("POST");
       const message = `Method ${clip(req.method ?? "", 16)} is not supported; use POST.`;
       return refuse(reply, arrival, { code: "UnsupportedOperation", message }, 405);
     }
     const limited = arrival.action !== "" && this.#rate.over(arrival.action, arrival.atMs);
+    this.#read(req, reply, arrival, (request) => this.#handle(request, reply, arrival, limited));
+  }
+
+  /** Reads the body (refusing an oversized one), then `onRequest`; a bug there answers InternalError. */
+  #read(req: IncomingMessage, reply: Reply, arrival: Arrival, onRequest: (request: SimRequest) => void) {
     readBody(
       req,
       (body) => {
+        const request = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
+        if (this.#options.keepRequests) arrival.request = request;
         try {
-          this.#handle(req, reply, arrival, limited, body);
+          onRequest(request);
         } catch (error) {
           // A bug here must not take the simulator down; answer like the real service would.
           refuse(reply, arrival, { code: "InternalError", message: `simulator: ${String(error)}` });
@@ -139,11 +160,19 @@ export class Pipeline {
     );
   }
 
+  /** An STS or metadata request: its handler answers at the simulator clock. */
+  #keylessAnswer(reply: Reply, arrival: Arrival, service: KeylessService, request: SimRequest) {
+    const answer = this.#keyless.answer(service, request, this.clock());
+    const code = answerCode(answer);
+    if (code !== undefined) arrival.code = code;
+    reply.send(answer.status, answer.body, answer.contentType);
+  }
+
   /** Stages 1 (action) to 4. */
-  #handle(req: IncomingMessage, reply: Reply, arrival: Arrival, limited: boolean, body: Buffer) {
-    const params = parseBody(body);
+  #handle(request: SimRequest, reply: Reply, arrival: Arrival, limited: boolean) {
+    const params = parseBody(request.body);
     if (isParams(params) && typeof params.JobId === "string") arrival.jobId = clip(params.JobId);
-    const action = header(req, "x-tc-action") ?? "";
+    const action = headerOf(request.headers, "x-tc-action") ?? "";
     if (action === "") {
       const message = "The request is missing the X-TC-Action header.";
       return refuse(reply, arrival, { code: "MissingParameter", message });
@@ -152,10 +181,10 @@ export class Pipeline {
       const message = `More than ${this.#rate.rate} ${clip(action, 64)} requests arrived within this second.`;
       return refuse(reply, arrival, { code: "RequestLimitExceeded", message });
     }
-    const authError = authenticate(req, body, arrival.atMs, this.#credentials);
+    const authError = verifyTc3(request, this.#keys, DTS_SERVICE, arrival.atMs);
     if (authError) return refuse(reply, arrival, authError);
     if (this.#overridden(reply, arrival)) return;
-    this.#perform(req, reply, arrival, action, params);
+    this.#perform(request, reply, arrival, action, params);
   }
 
   /** Stage 4: true when the `answer` option answered. */
@@ -168,7 +197,7 @@ export class Pipeline {
     const answer = answerOf({ action: arrival.action, jobId: arrival.jobId, n });
     if (answer === undefined) return false;
     arrival.override = true;
-    const code = overrideCode(answer);
+    const code = answerCode(answer);
     if (code !== undefined) arrival.code = code;
     if (arrival.action === "StartMigrateJob" && arrival.jobId !== undefined && answersSuccess(answer)) {
       this.#jobs.countOverrideStart(arrival.jobId);
@@ -178,8 +207,8 @@ export class Pipeline {
   }
 
   /** Stages 5 to 8. */
-  #perform(req: IncomingMessage, reply: Reply, arrival: Arrival, action: string, params: unknown) {
-    const jobId = checkParams(req, action, params, this.#options.expectRegion);
+  #perform(request: SimRequest, reply: Reply, arrival: Arrival, action: string, params: unknown) {
+    const jobId = checkParams(request, action, params, this.#options.expectRegion);
     if (typeof jobId !== "string") return refuse(reply, arrival, jobId);
     const atMs = this.clock();
     const admitted = this.#jobs.admit(jobId, atMs);

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { DTS_VERSION, type DtsAction, JOB_ID_PATTERN } from "../tencent/types.js";
 
 /** A Tencent Cloud error: the Code and Message of the envelope. */
@@ -19,9 +19,23 @@ export function isParams(value: unknown): value is Params {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  if (value === undefined) return undefined;
+/** One request as the simulator's handlers see it, its body read. */
+export interface SimRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** What a handler answers: sent as is. */
+export interface SimAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+export function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value.join(",") : value;
 }
 
@@ -39,9 +53,9 @@ export function parseBody(body: Buffer): unknown {
   }
 }
 
-function checkRegion(req: IncomingMessage, expectRegion: string | undefined): ErrorAnswer | undefined {
+function checkRegion(req: SimRequest, expectRegion: string | undefined): ErrorAnswer | undefined {
   if (expectRegion === undefined) return undefined;
-  const region = header(req, "x-tc-region");
+  const region = headerOf(req.headers, "x-tc-region");
   if (region === undefined || region === "") {
     return { code: "MissingParameter", message: "The request is missing the X-TC-Region header." };
   }
@@ -53,14 +67,14 @@ function checkRegion(req: IncomingMessage, expectRegion: string | undefined): Er
 
 /** The params stage: region (when expected), version, action, body, JobId. Answers the JobId or the error. */
 export function checkParams(
-  req: IncomingMessage,
+  req: SimRequest,
   action: string,
   params: unknown,
   expectRegion: string | undefined,
 ): ErrorAnswer | string {
   const regionError = checkRegion(req, expectRegion);
   if (regionError) return regionError;
-  const version = header(req, "x-tc-version");
+  const version = headerOf(req.headers, "x-tc-version");
   if (version === undefined || version === "") {
     return { code: "MissingParameter", message: "The request is missing the X-TC-Version header." };
   }

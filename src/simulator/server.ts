@@ -12,14 +12,20 @@ export const DEMO_SECRET_KEY = "dtsGateDemoKey000000000000000000";
 /**
  * Starts the embedded stand-in for dts.tencentcloudapi.com.
  *
- * Each request goes through these stages in order; the first that objects answers:
+ * STS (X-TC-Action AssumeRole or AssumeRoleWithWebIdentity, see sts.ts) and the CVM metadata routes
+ * (any path under /latest/, see metadata.ts) are answered by their handlers on the same port, so
+ * TENCENTCLOUD_STS_ENDPOINT and TENCENTCLOUD_METADATA_ENDPOINT can both be this URL; the temporary
+ * credentials they issue are accepted by stage 3 with their X-TC-Token until they expire.
+ *
+ * Each DTS request goes through these stages in order; the first that objects answers:
  * 1. parse: method must be POST (else HTTP 405), body at most 64 KiB (else RequestSizeLimitExceeded and
  *    the connection closed), X-TC-Action present (MissingParameter).
  * 2. rate: arrivals per action in the current second of the simulator clock, refused ones included;
  *    beyond `rate`, RequestLimitExceeded. Throttling comes before authentication, like a gateway's.
  * 3. auth: Authorization (SignatureFailure), X-TC-Timestamp (MissingParameter/InvalidParameterValue),
  *    SecretId (SecretIdNotFound), 300 s window (SignatureExpire), credential scope and signature
- *    (SignatureFailure), then X-TC-Token when `expectToken` is set (AuthFailure.TokenFailure).
+ *    (SignatureFailure), then X-TC-Token (AuthFailure.TokenFailure): issued credentials' own token,
+ *    refused once they expired; with the long-term pair, `expectToken` when set.
  * 4. override: the `answer` option, when given and it answers, is sent verbatim.
  * 5. params: X-TC-Region when `expectRegion` is set (missing: MissingParameter, another:
  *    UnsupportedRegion), X-TC-Version, known action (InvalidAction), body a JSON object, JobId.
@@ -61,6 +67,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         injectFault: (rule) => pipeline.injectFault(rule),
         finishCheck: (jobId) => pipeline.finishCheck(jobId),
         startCount: (jobId) => pipeline.startCount(jobId),
+        credentialBook: pipeline.credentialBook,
         // Destroying every socket also stops stalls and drips (their timers end with the socket).
         close: () => {
           closing ??= new Promise<void>((done) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { TemporaryCredentialBook } from "../../src/simulator/credential-book.js";
 import { createMetadataHandler } from "../../src/simulator/metadata.js";
-import { type SimRequest, TemporaryCredentialBook } from "../../src/simulator/sts.js";
+import type { SimRequest } from "../../src/simulator/request.js";
 
 const PATH = "/latest/meta-data/cam/security-credentials/";
 const get = (url: string, method = "GET"): SimRequest => ({ method, url, headers: {}, body: Buffer.alloc(0) });

@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OIDCRoleArnCredential, STSCredential } from "tencentcloud-sdk-nodejs-common";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO_SECRET_ID, DEMO_SECRET_KEY } from "../../src/simulator/index.js";
-import { headerOf, type SimRequest, verifyTc3 } from "../../src/simulator/sts.js";
+import { verifyTc3 } from "../../src/simulator/auth.js";
+import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type SimRequest } from "../../src/simulator/index.js";
+import { headerOf } from "../../src/simulator/request.js";
 import { resolveCredentials } from "../../src/tencent/credential-chain.js";
 import { Credentials } from "../../src/tencent/credentials.js";
 import { assumeRole, assumeRoleWithWebIdentity } from "../../src/tencent/sts.js";
+// The simulator itself (STS, metadata and DTS on one port), keeping the requests it was sent.
 import { type KeylessServer, startKeylessServer } from "../tencent/sts-fixture.js";
 
 const ROLE = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";

@@ -2,8 +2,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO_SECRET_ID, DEMO_SECRET_KEY } from "../../src/simulator/index.js";
-import { serveWith, type TemporaryCredentialBook, verifyTc3 } from "../../src/simulator/sts.js";
 import { createDtsClient } from "../../src/tencent/client.js";
 import { resolveCredentials } from "../../src/tencent/credential-chain.js";
 import { Credentials } from "../../src/tencent/credentials.js";
@@ -174,36 +172,15 @@ describe("renewal during a long wait", () => {
     expect(server.requests.length).toBe(1 + Math.floor((3 * 3600) / (ttlSec - RENEWAL_MARGIN_MS / 1000)));
   });
 
-  /** A DTS stand-in that checks each signature, with the book's temporary credentials and their tokens. */
-  async function dtsCheckingTokens(book: TemporaryCredentialBook, now: () => number) {
-    const keys = { secretId: DEMO_SECRET_ID, secretKey: DEMO_SECRET_KEY, book };
-    const dts = createServer((req, res) => {
-      void serveWith(
-        (request, atMs) => {
-          const refused = verifyTc3(request, keys, "dts", atMs);
-          const response = refused
-            ? { Error: { Code: refused.code, Message: refused.message }, RequestId: "r" }
-            : { Status: "running", CheckFlag: null, BriefMsg: null, StepInfo: null, RequestId: "r" };
-          return { status: 200, contentType: "application/json", body: JSON.stringify({ Response: response }) };
-        },
-        req,
-        res,
-        now,
-      );
-    });
-    await new Promise<void>((resolve) => dts.listen(0, "127.0.0.1", resolve));
-    return { url: `http://127.0.0.1:${(dts.address() as AddressInfo).port}`, close: () => dts.close() };
-  }
-
   it("the DTS client signs each request with the current credentials: renewed ones pass, stale ones are refused", async () => {
     let nowMs = START;
     const now = () => nowMs;
     server = await startKeylessServer({ cvmRole: "dts-runner", credentialTtlSec: 900, now });
-    const dts = await dtsCheckingTokens(server.book, now);
     const env = { TENCENTCLOUD_METADATA_ENDPOINT: server.url };
     const resolved = await resolveCredentials({ env, homeDir: "/nonexistent", now });
-    const renewing = createDtsClient({ endpoint: dts.url, credentials: resolved.provider, now });
-    const fixed = createDtsClient({ endpoint: dts.url, credentials: resolved.credentials, now });
+    // The simulator serves DTS too, accepting the credentials it issued until they expire.
+    const renewing = createDtsClient({ endpoint: server.url, credentials: resolved.provider, now });
+    const fixed = createDtsClient({ endpoint: server.url, credentials: resolved.credentials, now });
     const tokens = new Set<string>();
     for (let minute = 0; minute <= 60; minute += 5) {
       nowMs = START + minute * MINUTE;
@@ -215,7 +192,6 @@ describe("renewal during a long wait", () => {
     const stale = await fixed.call("DescribeMigrationCheckJob", { JobId: "dts-1ewjspuw" });
     expect(!stale.ok && stale.error).toMatchObject({ code: "AuthFailure.TokenFailure", kind: "fatal" });
     await Promise.all([renewing.close(), fixed.close()]);
-    dts.close();
   });
 
   it("the client fails a request fatally, sending nothing, once no valid credentials remain", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { headerOf } from "../../src/simulator/sts.js";
+import { headerOf } from "../../src/simulator/request.js";
 import { type ResolveOptions, resolveCredentials } from "../../src/tencent/credential-chain.js";
 import { ConfigError } from "../../src/tencent/errors.js";
 import { type KeylessServer, startKeylessServer } from "./sts-fixture.js";

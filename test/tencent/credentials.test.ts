@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY } from "../../src/simulator/index.js";
-import { headerOf } from "../../src/simulator/sts.js";
+import { headerOf } from "../../src/simulator/request.js";
 import { type ResolveOptions, resolveCredentials, resolveRegion } from "../../src/tencent/credential-chain.js";
 import { Credentials } from "../../src/tencent/credentials.js";
 import { ConfigError } from "../../src/tencent/errors.js";
