@@ -3,7 +3,10 @@ import type { AssumeRoleOptions, ResolveOptions } from "../tencent/credential-ch
 import { Credentials, present, TOKEN_VARIABLES } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";
 import { checkRoleArn, toSessionName } from "../tencent/sts.js";
-import type { Env, GetInput } from "./inputs.js";
+
+/** Reads one input as @actions/core does (trimmed; "" when not given). */
+export type GetInput = (name: string) => string;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The Action's OIDC exchange, but for the token itself (asked of GitHub when it is needed). */
 export interface OidcRequest {

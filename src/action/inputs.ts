@@ -6,11 +6,13 @@ import { parseEndpoint, parseJobIds, parseRedisUrl } from "../shared/options.js"
 import { DEFAULT_ENDPOINT } from "../tencent/client.js";
 import { present } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";
-import { CREDENTIAL_FALLBACKS, type CredentialRequest, readCredentialInputs } from "./credentials.js";
-
-/** Reads one input as @actions/core does (trimmed; "" when not given). */
-export type GetInput = (name: string) => string;
-export type Env = Readonly<Record<string, string | undefined>>;
+import {
+  CREDENTIAL_FALLBACKS,
+  type CredentialRequest,
+  type Env,
+  type GetInput,
+  readCredentialInputs,
+} from "./credentials.js";
 
 /** What the gate runs with, but for credentials: the chain finds them as the run starts. */
 export interface ActionConfig extends Omit<RunConfig, "credentials" | "budgetKey" | "credentialSource"> {

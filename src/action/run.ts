@@ -13,8 +13,8 @@ import type { StopSignal } from "../shared/signals.js";
 import type { CredentialSource } from "../tencent/credentials.js";
 import { ApiError, type ConfigError, isConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
-import { chainOptions } from "./credentials.js";
-import { type Env, type GetInput, readInputs, secretsToMask } from "./inputs.js";
+import { chainOptions, type Env, type GetInput } from "./credentials.js";
+import { readInputs, secretsToMask } from "./inputs.js";
 import { createSafeLog, type SafeLog } from "./log.js";
 import { renderSummary } from "./summary.js";
 

@@ -1,37 +1,73 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DEFAULTS } from "../shared/defaults.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type ScenarioName, startSimulator } from "../simulator/index.js";
 import { Credentials } from "../tencent/credentials.js";
 import type { CliIO } from "./io.js";
-import { runWait } from "./wait.js";
+import { runWait, type WaitConfig } from "./wait.js";
 
 export const DEMO_JOB_ID = "dts-1ewjspuw";
+/** What `demo --keyless` plays: a TKE pod's projected token, trusted by the simulated STS. */
+const DEMO_OIDC_TOKEN = "dts-gate-demo-oidc-token";
+const DEMO_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-demo";
+
+export interface DemoOptions {
+  readonly scenario: ScenarioName;
+  readonly timeoutMs: number;
+  /** No keys at all: a web identity token exchanged with the simulated STS for temporary credentials. */
+  readonly keyless: boolean;
+}
 
 /** `dts-gate demo`: the simulator in-process and a real `wait` against it. */
-export async function runDemo(scenario: ScenarioName, timeoutMs: number, io: CliIO): Promise<number> {
-  const simulator = await startSimulator({ scenario, stepMs: 300 });
+export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> {
+  const { scenario, timeoutMs, keyless } = options;
+  const simulator = await startSimulator({ scenario, stepMs: 300, oidcTokens: [DEMO_OIDC_TOKEN] });
+  const scratch = keyless ? await mkdtemp(join(tmpdir(), "dts-gate-demo-")) : undefined;
   try {
+    const config: WaitConfig = {
+      jobIds: [DEMO_JOB_ID],
+      endpoint: new URL(simulator.url),
+      intervalMs: 500,
+      timeoutMs,
+      requestTimeoutMs: DEFAULTS.requestTimeoutSeconds * 1000,
+      rate: DEFAULTS.rate,
+      output: "text",
+      failOnWarning: false,
+      createCheck: false,
+      start: false,
+      verbose: false,
+      ...(keyless ? {} : { credentials: new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY) }),
+    };
+    const command = `dts-gate wait ${DEMO_JOB_ID} --endpoint ${simulator.url} --interval 0.5 --timeout ${timeoutMs / 1000}s`;
+    if (!scratch) {
+      io.stderr.write(`dts-gate demo: simulated DTS at ${simulator.url} (scenario ${scenario}, demo credentials)\n`);
+      io.stderr.write(`$ ${command}\n\n`);
+      return await runWait(config, io);
+    }
+    // Keyless: nothing of the caller's credentials, only what a TKE pod is given.
+    const tokenFile = join(scratch, "token");
+    await writeFile(tokenFile, DEMO_OIDC_TOKEN);
+    const env = {
+      TKE_PROVIDER_ID: "dts-gate-demo-provider",
+      TKE_ROLE_ARN: DEMO_ROLE_ARN,
+      TKE_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      TENCENTCLOUD_STS_ENDPOINT: simulator.url,
+      ...(io.env.NO_COLOR === undefined ? {} : { NO_COLOR: io.env.NO_COLOR }),
+      ...(io.env.TERM === undefined ? {} : { TERM: io.env.TERM }),
+    };
     io.stderr.write(
-      `dts-gate demo: simulated DTS at ${simulator.url} (scenario ${scenario}, demo credentials)\n` +
-        `$ dts-gate wait ${DEMO_JOB_ID} --endpoint ${simulator.url} --interval 0.5 --timeout ${timeoutMs / 1000}s\n\n`,
+      `dts-gate demo --keyless: simulated DTS and STS at ${simulator.url} (scenario ${scenario}); no keys anywhere:\n` +
+        "the web identity token in TKE_WEB_IDENTITY_TOKEN_FILE is exchanged with STS AssumeRoleWithWebIdentity\n" +
+        `for temporary credentials of ${DEMO_ROLE_ARN}, renewed before they expire.\n` +
+        `$ ${Object.entries(env)
+          .filter(([name]) => name.startsWith("TKE_") || name.startsWith("TENCENTCLOUD_"))
+          .map(([name, value]) => `${name}=${value}`)
+          .join(" ")} ${command}\n\n`,
     );
-    return await runWait(
-      {
-        jobIds: [DEMO_JOB_ID],
-        endpoint: new URL(simulator.url),
-        intervalMs: 500,
-        timeoutMs,
-        requestTimeoutMs: DEFAULTS.requestTimeoutSeconds * 1000,
-        rate: DEFAULTS.rate,
-        output: "text",
-        failOnWarning: false,
-        createCheck: false,
-        start: false,
-        verbose: false,
-        credentials: new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY),
-      },
-      io,
-    );
+    return await runWait(config, { ...io, env, homeDir: scratch });
   } finally {
     await simulator.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -84,15 +84,22 @@ function buildParser(
             default: "15s",
             describe: "give up after this long (seconds, or 30s, 5m)",
           })
+          .option("keyless", {
+            type: "boolean",
+            default: false,
+            describe: "no keys: a web identity token exchanged with the simulated STS, as in a TKE pod",
+          })
           .example([
             ["$0 demo", "a check that passes with a warning: exit 0"],
+            ["$0 demo --keyless", "the same with temporary credentials from STS AssumeRoleWithWebIdentity"],
             ["$0 demo --scenario not-pass", "a check that does not pass: exit 1"],
             ["$0 demo --scenario stuck --timeout 5s", "a check that never ends: exit 3 after 5 s"],
           ]),
       (args) => {
         nothingAfterDashes(args);
         const timeoutMs = parseDuration("--timeout", String(args.timeout), { allowZero: true });
-        setRun(async () => (await load()).runDemo(args.scenario, timeoutMs, io));
+        const demo = { scenario: args.scenario, timeoutMs, keyless: args.keyless === true };
+        setRun(async () => (await load()).runDemo(demo, io));
       },
     )
     .demandCommand(1, "name a command: wait, simulate or demo")

@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { DEMO_ENV, runCaptured } from "../helpers/cli.js";
+import { CLI, describeRun, runCliProcess } from "../helpers/process.js";
+
+/* Every keyless source through the CLI, the simulator as DTS, STS and the metadata service at once. */
+
+const JOB = "dts-1ewjspuw";
+const ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
+const TOKEN = "tke-projected-token-0123";
+const simulators: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
+});
+
+async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const started = await startSimulator({ scenario: "pass", stepMs: 5, oidcTokens: [TOKEN], ...options });
+  simulators.push(started);
+  return started;
+}
+
+const wait = (sim: Simulator, ...extra: string[]) => [
+  "wait",
+  JOB,
+  "--endpoint",
+  sim.url,
+  "--interval",
+  "0.05",
+  ...extra,
+];
+const services = (sim: Simulator) =>
+  sim.arrivals.filter((arrival) => arrival.service).map((arrival) => arrival.action || arrival.path);
+
+function tkeEnv(sim: Simulator, token = TOKEN): Record<string, string> {
+  const file = join(mkdtempSync(join(tmpdir(), "dts-gate-tke-")), "token");
+  writeFileSync(file, token);
+  return {
+    TKE_PROVIDER_ID: "tke-provider",
+    TKE_ROLE_ARN: ROLE_ARN,
+    TKE_WEB_IDENTITY_TOKEN_FILE: file,
+    TENCENTCLOUD_STS_ENDPOINT: sim.url,
+  };
+}
+
+describe("keyless sources through the CLI", () => {
+  it("TKE web identity: the token file exchanged with AssumeRoleWithWebIdentity, then DTS with the token", async () => {
+    const sim = await simulator();
+    const run = await runCaptured(wait(sim), { env: tkeEnv(sim) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/credentials from web identity/);
+    expect(services(sim)).toEqual(["AssumeRoleWithWebIdentity"]);
+  });
+
+  it("a token STS does not know is exit 4 and says so; an empty token file is exit 2", async () => {
+    const sim = await simulator();
+    const refused = await runCaptured(wait(sim, "--output", "json"), { env: tkeEnv(sim, "someone-elses-token") });
+    expect(refused.code).toBe(4);
+    expect(JSON.parse(refused.stdout).jobs[0].error.code).toBe("InvalidParameter.WebIdentityTokenError");
+    const empty = await runCaptured(wait(sim), { env: tkeEnv(sim, "") });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/TKE_WEB_IDENTITY_TOKEN_FILE/);
+  });
+
+  it("the CVM instance role from the metadata service, tried last", async () => {
+    const sim = await simulator({ cvmRole: "dts-runner" });
+    const run = await runCaptured(wait(sim), { env: { TENCENTCLOUD_METADATA_ENDPOINT: sim.url } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/credentials from .*dts-runner/);
+    expect(services(sim).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("no source at all is exit 2 listing every source tried, within a couple of seconds", async () => {
+    const sim = await simulator();
+    const run = await runCaptured(wait(sim), { env: { TENCENTCLOUD_METADATA_ENDPOINT: "http://127.0.0.1:9" } });
+    expect(run.code).toBe(2);
+    for (const source of ["environment", "web identity", "profile", "CVM"]) expect(run.stderr).toContain(source);
+    expect(run.ms).toBeLessThan(5_000);
+  });
+
+  it("role chaining: TENCENTCLOUD_ROLE_ARN makes the keys found assume the role", async () => {
+    const sim = await simulator();
+    const run = await runCaptured(wait(sim), {
+      env: { ...DEMO_ENV, TENCENTCLOUD_ROLE_ARN: ROLE_ARN, TENCENTCLOUD_STS_ENDPOINT: sim.url },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(services(sim)).toEqual(["AssumeRole"]);
+    expect(run.stderr).toMatch(/role .*dts-gate-ci/);
+  });
+
+  it("renews temporary credentials during a long wait (a real process): every request accepted", async () => {
+    // A lifetime of 302 s is inside the 5-minute renewal margin after 2 s.
+    const sim = await simulator({ scenario: "stuck", credentialTtlSec: 302 });
+    const run = await runCliProcess(CLI, [...wait(sim), "--timeout", "4", "--output", "json"], tkeEnv(sim), 20_000);
+    expect(run.code, describeRun(run)).toBe(3);
+    expect(services(sim).length).toBeGreaterThanOrEqual(2);
+    const refused = sim.arrivals.filter((arrival) => !arrival.service && arrival.code?.startsWith("AuthFailure"));
+    expect(refused).toEqual([]);
+  }, 30_000);
+});
