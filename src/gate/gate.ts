@@ -116,6 +116,7 @@ class GateRun {
       passed: exitCode === EXIT_CODES.open,
       exitCode,
       interrupted,
+      failOnWarning: this.options.failOnWarning,
       reason: reasonFor(jobs, exitCode, this.options.failOnWarning, interrupted),
       jobs,
     };

@@ -127,6 +127,7 @@ export function failedRun(jobIds: readonly string[], error: JobError): GateResul
     passed: false,
     exitCode: EXIT_CODES.error,
     interrupted: false,
+    failOnWarning: false,
     reason: `gate closed: ${error.code}: ${error.message}`,
     jobs,
   };

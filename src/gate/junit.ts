@@ -117,7 +117,7 @@ function jobFacts(job: JobReport): string {
  * verdict (timeout, error, cancelled), a check that did not pass yet has no failed step, or a pass
  * without steps.
  */
-function verdictCase(job: JobReport, stepCases: readonly TestCase[]): TestCase | undefined {
+function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarning: boolean): TestCase | undefined {
   const outcome = job.outcome;
   const failure = (message: string): TestCase => ({
     name: "verdict",
@@ -125,6 +125,12 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[]): TestCase |
   });
   switch (outcome) {
     case "pass":
+      // Warnings pass their steps, but under --fail-on-warning they close the gate: so does the file.
+      if (failOnWarning && job.warnings.length > 0) {
+        return failure(
+          `the check passed with ${job.warnings.length} warning(s), and --fail-on-warning closes the gate`,
+        );
+      }
       // A passing job with no steps still shows as one passing test rather than an empty suite.
       return stepCases.length > 0 ? undefined : { name: "verdict", result: { kind: "passed" } };
     case "notPass":
@@ -149,10 +155,10 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[]): TestCase |
   }
 }
 
-function jobCases(job: JobReport): TestCase[] {
+function jobCases(job: JobReport, failOnWarning: boolean): TestCase[] {
   const cases: TestCase[] = [];
   for (const step of job.stepInfo ?? []) cases.push(stepCase(step));
-  const verdict = verdictCase(job, cases);
+  const verdict = verdictCase(job, cases, failOnWarning);
   if (verdict) cases.push(verdict);
   return cases;
 }
@@ -198,7 +204,7 @@ export function renderJunit(result: GateResult): string {
   const total: Tally = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const job of result.jobs) {
     const jobId = clean(job.jobId);
-    const cases = jobCases(job);
+    const cases = jobCases(job, result.failOnWarning);
     const tally = tallyOf(cases);
     total.tests += tally.tests;
     total.failures += tally.failures;

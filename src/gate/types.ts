@@ -81,6 +81,8 @@ export interface GateResult {
   readonly passed: boolean;
   readonly exitCode: number;
   readonly interrupted: boolean;
+  /** --fail-on-warning: a check that passed with warnings closed the gate. */
+  readonly failOnWarning: boolean;
   /** One sentence: why the gate opened or closed. */
   readonly reason: string;
   readonly jobs: readonly JobReport[];

@@ -143,6 +143,17 @@ function failed(fields: ConstructorParameters<typeof ApiError>[0]): { ok: false;
 }
 
 /** Classifies an exchange that produced no complete answer. */
+/** The host name a resolver failure names (getaddrinfo errors carry it), through causes. */
+function hostOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const { hostname, cause } = current as { hostname?: unknown; cause?: unknown };
+    if (typeof hostname === "string") return hostname;
+    current = cause;
+  }
+  return undefined;
+}
+
 export function interpretFailure(error: unknown, cause: FailureCause): ApiError {
   if (cause === "cancelled") {
     return new ApiError({ kind: "fatal", code: LOCAL_CODES.aborted, message: "request cancelled", maybeApplied: true });
@@ -163,6 +174,16 @@ export function interpretFailure(error: unknown, cause: FailureCause): ApiError 
       code: LOCAL_CODES.network,
       message: `${code}: ${message}`,
       maybeApplied: !NOT_SENT_CODES.has(code),
+    });
+  }
+  if (code === "ENOTFOUND") {
+    // The name does not exist (EAI_AGAIN, a resolver that did not answer, is retried above).
+    const host = hostOf(error);
+    return new ApiError({
+      kind: "fatal",
+      code: LOCAL_CODES.network,
+      message: `cannot resolve the host name ${host ?? "of the endpoint"} (DNS: ENOTFOUND): check --endpoint (or the endpoint input) and the runner's DNS`,
+      maybeApplied: false,
     });
   }
   // Anything unrecognised (a missing mock, a bad argument) is a bug to surface, not a blip to retry.

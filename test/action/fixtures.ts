@@ -40,6 +40,7 @@ export function gateResult(jobs: JobReport[], overrides: Partial<GateResult> = {
     passed,
     exitCode: passed ? 0 : 1,
     interrupted: false,
+    failOnWarning: false,
     reason: passed ? "gate open: the check passed" : "gate closed: a check did not pass",
     jobs,
     ...overrides,

@@ -55,6 +55,16 @@ describe("--junit FILE", () => {
     expect(suites[0]?.testcase).toHaveLength(13);
   });
 
+  it("under --fail-on-warning, a warning that closed the gate fails the job's verdict case", async () => {
+    const sim = await simulator({ scenario: "warning" });
+    const file = join(scratch(), "warned.xml");
+    expect((await runCaptured([...wait(sim, PASSING), "--fail-on-warning", "--junit", file])).code).toBe(1);
+    const xml = readFileSync(file, "utf8");
+    expect(xml).toMatch(/<testcase name="verdict"[^>]*>\s*<failure[^>]*--fail-on-warning closes the gate/);
+    expect((await runCaptured([...wait(sim, PASSING), "--junit", file])).code).toBe(0);
+    expect(readFileSync(file, "utf8")).not.toContain("<failure");
+  });
+
   it("is written on a closed gate too, and a file that cannot be written never lets the gate pass", async () => {
     const sim = await simulator({ scenario: "not-pass" });
     const file = join(scratch(), "closed.xml");

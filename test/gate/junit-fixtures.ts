@@ -25,7 +25,14 @@ export function job(jobId: string, outcome: Outcome, overrides: Partial<JobRepor
 }
 
 export function gateResult(jobs: readonly JobReport[]): GateResult {
-  return { passed: jobs.every((each) => each.outcome === "pass"), exitCode: 0, interrupted: false, reason: "r", jobs };
+  return {
+    passed: jobs.every((each) => each.outcome === "pass"),
+    exitCode: 0,
+    interrupted: false,
+    failOnWarning: false,
+    reason: "r",
+    jobs,
+  };
 }
 
 export function item(name: string, result: string, fields: Partial<CheckStepDetail> = {}): CheckStepDetail {

@@ -29,6 +29,7 @@ function resultOf(answer: ApiAnswer, failOnWarning: boolean): GateResult {
     passed: exitCode === EXIT_CODES.open,
     exitCode,
     interrupted: false,
+    failOnWarning,
     reason: reasonFor([job], exitCode, failOnWarning, false),
     jobs: [job],
   };

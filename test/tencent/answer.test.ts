@@ -156,3 +156,15 @@ describe("interpretFailure", () => {
     expect(interpretFailure(new Error("x"), "error")).toMatchObject({ kind: "fatal", code: "NetworkError" });
   });
 });
+
+describe("a host name that does not resolve", () => {
+  it("is a fatal network error that names the host, and says it was never sent", () => {
+    const error = Object.assign(new Error("getaddrinfo ENOTFOUND dts.example.invalid"), {
+      code: "ENOTFOUND",
+      hostname: "dts.example.invalid",
+    });
+    const classified = interpretFailure(new TypeError("fetch failed", { cause: error }), "error");
+    expect(classified).toMatchObject({ kind: "fatal", code: "NetworkError", maybeApplied: false });
+    expect(classified.message).toContain("cannot resolve the host name dts.example.invalid");
+  });
+});
