@@ -2,25 +2,17 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseJunit } from "junit2json";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { Simulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, runCaptured } from "../helpers/cli.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 /* The habits of good command-line tools, against the real simulator over loopback HTTP. */
 
 const PASSING = "dts-1ewjspuw";
 const FAILING = "dts-aaaaaaaa";
 const STUCK = "dts-bbbbbbbb";
-const simulators: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
-});
-
-async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const started = await startSimulator({ stepMs: 5, ...options });
-  simulators.push(started);
-  return started;
-}
+const simulator = simulatorsClosedAfterEach({ stepMs: 5 });
 
 const wait = (sim: Simulator, ...args: string[]) => ["wait", ...args, "--endpoint", sim.url, "--interval", "0.02"];
 const scratch = () => mkdtempSync(join(tmpdir(), "dts-gate-habits-"));

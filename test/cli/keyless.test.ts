@@ -1,26 +1,18 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { Simulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, runCaptured } from "../helpers/cli.js";
 import { CLI, describeRun, runCliProcess } from "../helpers/process.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 /* Every keyless source through the CLI, the simulator as DTS, STS and the metadata service at once. */
 
 const JOB = "dts-1ewjspuw";
 const ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
 const TOKEN = "tke-projected-token-0123";
-const simulators: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
-});
-
-async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const started = await startSimulator({ scenario: "pass", stepMs: 5, oidcTokens: [TOKEN], ...options });
-  simulators.push(started);
-  return started;
-}
+const simulator = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 5, oidcTokens: [TOKEN] });
 
 const wait = (sim: Simulator, ...extra: string[]) => [
   "wait",

@@ -1,42 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { runGate } from "../../src/gate/gate.js";
-import type { RequestLimiter } from "../../src/gate/limiter.js";
+
 import { DEFAULT_RETRY_POLICY } from "../../src/gate/retry.js";
-import type { GateEvent, GateOptions } from "../../src/gate/types.js";
-import { apiError, checkAnswer, FakeClient, step } from "../helpers/fake-client.js";
-import { VirtualClock } from "../helpers/virtual-clock.js";
+import { apiError, checkAnswer, step } from "../helpers/fake-client.js";
+import { gateHarness, JOB, OTHER } from "../helpers/gate-harness.js";
 
-const JOB = "dts-1ewjspuw";
-const OTHER = "dts-abcdefgh";
-const passThrough: RequestLimiter = { schedule: (task) => task(), stop: async () => {} };
-
-function setup(overrides: Partial<GateOptions> = {}) {
-  const clock = new VirtualClock();
-  const client = new FakeClient(clock.now);
-  const events: GateEvent[] = [];
-  const options: GateOptions = {
-    jobIds: [JOB],
-    intervalMs: 5_000,
-    timeoutMs: 60_000,
-    failOnWarning: false,
-    createCheck: false,
-    start: false,
-    ...overrides,
-  };
-  const run = (interrupt?: AbortSignal) =>
-    clock.run(
-      runGate(options, {
-        client,
-        limiter: passThrough,
-        clock,
-        random: () => 0.5,
-        policy: DEFAULT_RETRY_POLICY,
-        onEvent: (event) => events.push(event),
-        ...(interrupt ? { interrupt } : {}),
-      }),
-    );
-  return { clock, client, events, run };
-}
+const setup = gateHarness;
 
 describe("runGate: waiting for one check", () => {
   it("polls until success/checkPass, one interval apart, and opens the gate", async () => {

@@ -1,41 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { runGate, START_MAX_SENDS } from "../../src/gate/gate.js";
+import { START_MAX_SENDS } from "../../src/gate/gate.js";
 import type { RequestLimiter } from "../../src/gate/limiter.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/gate/retry.js";
-import type { GateOptions } from "../../src/gate/types.js";
+
 import { ApiError, LOCAL_CODES } from "../../src/tencent/errors.js";
-import { apiError, checkAnswer, FakeClient } from "../helpers/fake-client.js";
-import { VirtualClock } from "../helpers/virtual-clock.js";
+import { apiError, checkAnswer } from "../helpers/fake-client.js";
+import { gateHarness, JOB, OTHER } from "../helpers/gate-harness.js";
+import type { VirtualClock } from "../helpers/virtual-clock.js";
 
-const JOB = "dts-1ewjspuw";
-const OTHER = "dts-abcdefgh";
-const passThrough: RequestLimiter = { schedule: (task) => task(), stop: async () => {} };
-
-function setup(overrides: Partial<GateOptions> = {}, limiter: RequestLimiter = passThrough) {
-  const clock = new VirtualClock();
-  const client = new FakeClient(clock.now);
-  const options: GateOptions = {
-    jobIds: [JOB],
-    intervalMs: 5_000,
-    timeoutMs: 60_000,
-    failOnWarning: false,
-    createCheck: false,
-    start: false,
-    ...overrides,
-  };
-  const run = (interrupt?: AbortSignal) =>
-    clock.run(
-      runGate(options, {
-        client,
-        limiter,
-        clock,
-        random: () => 0,
-        policy: DEFAULT_RETRY_POLICY,
-        ...(interrupt ? { interrupt } : {}),
-      }),
-    );
-  return { clock, client, run };
-}
+const setup = gateHarness;
 
 /** An exchange that answers only when its signal aborts, as the real client does: Aborted, maybe applied. */
 function neverAnswers(clock: VirtualClock) {

@@ -1,26 +1,12 @@
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  type AnswerRequest,
-  type RawAnswer,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { AnswerRequest, RawAnswer } from "../../src/simulator/index.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { errorCode, JOB, OTHER_JOB, post, rawPost } from "./helpers.js";
 
 // The `answer` option: arbitrary answers, sent verbatim over real HTTP, for property tests of clients.
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ scenario: "pass", stepMs: 0, createLagMs: 0, ...options });
-  return sim;
-}
+const start = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 0, createLagMs: 0 });
 
 /** Statuses a body may come with (1xx, 204, 205 and 304 answer without one). */
 const statusArb = fc.integer({ min: 200, max: 599 }).filter((status) => ![204, 205, 304].includes(status));

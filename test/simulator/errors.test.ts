@@ -1,13 +1,8 @@
 import { request } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  DEMO_SECRET_ID,
-  DEMO_SECRET_KEY,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { DEMO_SECRET_ID, DEMO_SECRET_KEY } from "../../src/simulator/index.js";
 import { canonicalRequest, sha256Hex, signatureOf, stringToSign, utcDate } from "../../src/tencent/signing.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { buildRequest, dispatcher, errorCode, fakeClock, JOB, OTHER_JOB, post } from "./helpers.js";
 
 async function sendRaw(url: string, headers: Record<string, string>, body: string): Promise<string | undefined> {
@@ -16,16 +11,7 @@ async function sendRaw(url: string, headers: Record<string, string>, body: strin
   return json.Response.Error?.Code;
 }
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ scenario: "pass", stepMs: 10, ...options });
-  return sim;
-}
+const start = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 10 });
 
 describe("answers and error envelopes", () => {
   it("answers a good request with Date, Content-Type and a uuid RequestId", async () => {

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { startSimulator } from "../../src/simulator/index.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { errorCode, post } from "./helpers.js";
 
 // expectToken and expectRegion: the simulator checks X-TC-Token and X-TC-Region when told to.
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ scenario: "pass", stepMs: 0, createLagMs: 0, ...options });
-  return sim;
-}
+const start = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 0, createLagMs: 0 });
 
 const TOKEN = "tmp-token-0123456789";
 

@@ -1,24 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  FAULT_KINDS,
-  type FaultRule,
-  parseFaultSpec,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { FAULT_KINDS, type FaultRule, parseFaultSpec } from "../../src/simulator/index.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { errorCode, JOB, OTHER_JOB, post, rawPost, until } from "./helpers.js";
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ scenario: "pass", stepMs: 0, createLagMs: 0, ...options });
-  return sim;
-}
+const start = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 0, createLagMs: 0 });
 
 async function failure(promise: Promise<unknown>): Promise<{ code?: string; name?: string }> {
   return promise.then(

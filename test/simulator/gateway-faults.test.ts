@@ -1,26 +1,12 @@
 import { request as httpRequest } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  type FaultRule,
-  parseFaultSpec,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { type FaultRule, parseFaultSpec } from "../../src/simulator/index.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { buildRequest, JOB, post, rawPost } from "./helpers.js";
 
 // The faults a gateway in front of the API shows: 429/503 with Retry-After, and a body that drips.
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ scenario: "pass", stepMs: 0, createLagMs: 0, ...options });
-  return sim;
-}
+const start = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 0, createLagMs: 0 });
 
 /** Posts and reports every chunk of the answer's body as it came, and whether the body ended normally. */
 function chunkedPost(url: string, action: string) {

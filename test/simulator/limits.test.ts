@@ -1,21 +1,12 @@
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { errorCode, fakeClock, JOB, post, until } from "./helpers.js";
 
 // The limits a gateway puts before any check: the rate per action and second, the method, the body size.
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ scenario: "pass", stepMs: 10, ...options });
-  return sim;
-}
+const start = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 10 });
 
 describe("rate limit by arrival second", () => {
   it("answers RequestLimitExceeded beyond `rate` per action in one second of the simulator clock", async () => {
