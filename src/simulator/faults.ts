@@ -14,33 +14,16 @@ import { JOB_ID_PATTERN } from "../tencent/types.js";
  * other actions answer normally), `slowBody` (the normal answer with its full Content-Length, the body
  * sent one byte every `dripMs` ms, default 100: only a bound on the whole request cuts it).
  */
-export const FAULT_KINDS = [
-  "throttle",
-  "internal",
-  "http502",
-  "http429",
-  "http503",
-  "denied",
-  "reset",
-  "stall",
-  "truncated",
-  "invalidJson",
-  "emptyBody",
-  "nullFields",
-  "slowBody",
-] as const;
+/** Faults that answer instead of performing the action. */
+const REFUSAL_KINDS = ["throttle", "internal", "http502", "http429", "http503", "denied"] as const;
+/** Faults that perform the action, then lose or garble its answer. */
+const APPLIED_KINDS = ["reset", "stall", "truncated", "invalidJson", "emptyBody", "nullFields", "slowBody"] as const;
+
+export const FAULT_KINDS = [...REFUSAL_KINDS, ...APPLIED_KINDS] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Faults that answer instead of performing the action. */
-export const REFUSAL_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  "throttle",
-  "internal",
-  "http502",
-  "http429",
-  "http503",
-  "denied",
-]);
+export const REFUSAL_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(REFUSAL_KINDS);
 
 export const DEFAULT_RETRY_AFTER_SEC = 2;
 export const DEFAULT_DRIP_MS = 100;

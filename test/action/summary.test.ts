@@ -2,23 +2,9 @@ import { marked } from "marked";
 import { describe, expect, it } from "vitest";
 import { buildAnnotations, MAX_PER_LEVEL } from "../../src/action/annotations.js";
 import { escapeText, renderSummary } from "../../src/action/summary.js";
-import type { CheckStepDetail } from "../../src/tencent/types.js";
+import { item } from "../gate/junit-fixtures.js";
 import { gateResult, hostileSteps, jobReport } from "./fixtures.js";
 import { decodeEntities } from "./helpers.js";
-
-function item(fields: Partial<CheckStepDetail>): CheckStepDetail {
-  return {
-    CheckItemName: "item",
-    Description: "",
-    CheckResult: "failed",
-    FailureReason: "",
-    Solution: "",
-    ErrorLog: [],
-    HelpDoc: [],
-    SkipInfo: "",
-    ...fields,
-  };
-}
 
 function tableRows(html: string): string[][] {
   return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
@@ -111,8 +97,7 @@ describe("renderSummary", () => {
       StepStatus: "fail|ed",
       StepMessage: "msg | <script>",
       DetailCheckItems: [
-        item({
-          CheckItemName: "</summary></details><script>alert(1)</script>",
+        item("</summary></details><script>alert(1)</script>", "failed", {
           FailureReason: "reason\n\n</details>\n# injected",
           Solution: "[click](javascript:alert(1)) ![img](https://evil/x.png) $x^2$ @team",
           ErrorLog: ["> quote\n- list", "```\ncode"],
@@ -195,8 +180,7 @@ describe("buildAnnotations", () => {
     const steps = hostileSteps({
       StepStatus: "failed",
       DetailCheckItems: [
-        item({
-          CheckItemName: "n\u2028m",
+        item("n\u2028m", "failed", {
           FailureReason: `${"x".repeat(2000)}\n`,
           HelpDoc: ["javascript:alert(1)", "https://ok.example/"],
         }),

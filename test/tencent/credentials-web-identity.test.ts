@@ -1,18 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { headerOf } from "../../src/simulator/request.js";
-import { type ResolveOptions, resolveCredentials } from "../../src/tencent/credential-chain.js";
 import { ConfigError } from "../../src/tencent/errors.js";
-import { type KeylessServer, startKeylessServer } from "./sts-fixture.js";
+import { files, type KeylessServer, ROLE, resolve, startKeylessServer } from "./sts-fixture.js";
 
-const files = (entries: Record<string, string>) => async (path: string) => entries[path];
-/** No metadata service: a closed loopback port, refused at once. */
-const NO_CVM = { TENCENTCLOUD_METADATA_ENDPOINT: "http://127.0.0.1:9" };
-const ROLE = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
 const OIDC_TOKEN = "header.github-oidc.signature";
-
-function resolve(options: Omit<ResolveOptions, "homeDir" | "readText"> & Partial<ResolveOptions>) {
-  return resolveCredentials({ homeDir: "/h", readText: files({}), ...options, env: { ...NO_CVM, ...options.env } });
-}
 
 let server: KeylessServer | undefined;
 afterEach(async () => {

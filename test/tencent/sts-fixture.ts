@@ -1,4 +1,5 @@
 import { type SimRequest, startSimulator, type TemporaryCredentialBook } from "../../src/simulator/index.js";
+import { type ResolveOptions, resolveCredentials } from "../../src/tencent/credential-chain.js";
 
 export interface KeylessServerOptions {
   readonly oidcTokens?: readonly string[];
@@ -30,4 +31,15 @@ export async function startKeylessServer(options: KeylessServerOptions = {}): Pr
     },
     close: () => sim.close(),
   };
+}
+
+/** Profile files from a table of path → text (a missing path has none). */
+export const files = (entries: Record<string, string>) => async (path: string) => entries[path];
+/** No metadata service: a closed loopback port, refused at once. */
+export const NO_CVM = { TENCENTCLOUD_METADATA_ENDPOINT: "http://127.0.0.1:9" };
+export const ROLE = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
+
+/** The chain with no profile file and no metadata service, unless the options give them. */
+export function resolve(options: Omit<ResolveOptions, "homeDir" | "readText"> & Partial<ResolveOptions>) {
+  return resolveCredentials({ homeDir: "/h", readText: files({}), ...options, env: { ...NO_CVM, ...options.env } });
 }
