@@ -11,7 +11,7 @@ import { findRunCredentials } from "../shared/run-credentials.js";
 import { redactDeep, redact as redactSecrets } from "../shared/safe-output.js";
 import type { StopSignal } from "../shared/signals.js";
 import type { CredentialSource } from "../tencent/credentials.js";
-import { ApiError, type ConfigError, isConfigError } from "../tencent/errors.js";
+import { ApiError, ConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { chainOptions, type Env, type GetInput } from "./credentials.js";
 import { readInputs, secretsToMask } from "./inputs.js";
@@ -95,7 +95,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     masks.follow(found.credentials);
     config = { ...inputs, ...found };
   } catch (error) {
-    if (isConfigError(error)) return configFailure(error);
+    if (error instanceof ConfigError) return configFailure(error);
     if (!(error instanceof ApiError)) throw error;
     // STS refused or could not be reached: the gate cannot run; every output says why (exit 4).
     const result = redactDeep(failedRun(parseJobIdsLeniently(getInput), jobErrorOf(error)), redact);
@@ -116,7 +116,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   try {
     raw = await runGateLogged(deps, config, interrupt.signal, log);
   } catch (error) {
-    if (isConfigError(error)) return configFailure(error);
+    if (error instanceof ConfigError) return configFailure(error);
     // The last line of defence: whatever failed, every output is still written (exit 4).
     raw = unexpectedFailure(config.jobIds, error);
   } finally {

@@ -12,7 +12,7 @@ import { findRunCredentials, type RunCredentials } from "../shared/run-credentia
 import { redact, redactDeep, type Secrets, safeWriter } from "../shared/safe-output.js";
 import { resolveRegion } from "../tencent/credential-chain.js";
 import type { Credentials } from "../tencent/credentials.js";
-import { ApiError, isConfigError } from "../tencent/errors.js";
+import { ApiError, ConfigError } from "../tencent/errors.js";
 import type { CliIO, StopSignal } from "./io.js";
 
 export interface WaitConfig extends Omit<RunConfig, "credentials" | "budgetKey" | "credentialSource"> {
@@ -57,7 +57,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     const demo = config.credentials ? { credentials: config.credentials, source: "the demo pair" } : undefined;
     found = await findRunCredentials({ ...sources, ...(region ? { region } : {}) }, demo);
   } catch (error) {
-    if (isConfigError(error)) return usageFailure(config, io, error.message);
+    if (error instanceof ConfigError) return usageFailure(config, io, error.message);
     // STS refused or could not be reached: nothing was asked of DTS, but the run cannot go on.
     if (!(error instanceof ApiError)) throw error;
     return writeReport(config, io, failedRun(config.jobIds, jobErrorOf(error)), writersFor(io, []));
@@ -99,7 +99,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     );
   } catch (error) {
     // Found only as the run starts (an unreachable --redis-url): still before any request.
-    if (isConfigError(error)) {
+    if (error instanceof ConfigError) {
       progress.finish();
       return usageFailure(config, io, error.message, secrets);
     }

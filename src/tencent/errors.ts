@@ -79,11 +79,3 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
-
-/**
- * By its kind rather than its class: the CLI's files are bundled apart (scripts/build.mjs), and
- * the ConfigError of the Redis client's file is not the class of the file that catches it.
- */
-export function isConfigError(error: unknown): error is ConfigError {
-  return error instanceof Error && (error as { kind?: unknown }).kind === "config";
-}

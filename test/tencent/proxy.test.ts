@@ -8,7 +8,7 @@ import { createProxy } from "proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDtsClient } from "../../src/tencent/client.js";
 import { Credentials } from "../../src/tencent/credentials.js";
-import { isConfigError } from "../../src/tencent/errors.js";
+import { ConfigError } from "../../src/tencent/errors.js";
 import { chooseProxy } from "../../src/tencent/proxy.js";
 import { parseAuthorization } from "../../src/tencent/signing.js";
 import { makeCertificate } from "../helpers/tls.js";
@@ -41,7 +41,7 @@ describe("chooseProxy, as curl picks a proxy", () => {
       } catch (error) {
         thrown = error;
       }
-      expect(isConfigError(thrown)).toBe(true);
+      expect(thrown instanceof ConfigError).toBe(true);
       expect(String((thrown as Error).message)).toMatch(/^HTTPS_PROXY /);
       expect(String((thrown as Error).message)).not.toContain("s3cret");
     }
