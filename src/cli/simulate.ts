@@ -69,7 +69,8 @@ function keylessOptions(args: SimulateArgs): Pick<SimulatorOptions, "oidcTokens"
 export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
   const port = wholeNumber("port", args.port, 65535);
   const stepMs = wholeNumber("step-ms", args["step-ms"], 3_600_000);
-  const rate = wholeNumber("rate", args.rate, 1_000_000);
+  // 0 would refuse every request: not a rate.
+  const rate = wholeNumber("rate", args.rate, 1_000_000, 1);
   if (!/^-?\d+(\.\d+)?$/.test(args["clock-offset"])) {
     throw new Error(
       `--clock-offset must be a number of seconds (negative: behind), not ${JSON.stringify(args["clock-offset"])}`,

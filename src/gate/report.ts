@@ -30,7 +30,7 @@ export function toJsonDocument(result: GateResult) {
 }
 
 /** Step names are padded to the longest, up to this. */
-const MAX_NAME_WIDTH = 48;
+const MAX_NAME_WIDTH = 60;
 
 /**
  * The document of a run that never started (exit 2): the contract's shape, so that a pipeline

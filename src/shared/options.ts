@@ -1,3 +1,4 @@
+import { isLoopbackHost } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import { JOB_ID_PATTERN } from "../tencent/types.js";
 
@@ -6,15 +7,6 @@ import { JOB_ID_PATTERN } from "../tencent/types.js";
  * command line, `input endpoint` in the Action. Every error quotes the value as typed, except a
  * value that may hold credentials, which is never echoed.
  */
-
-/** Loopback only: plain HTTP anywhere else would send signed requests in the clear. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost") return true;
-  // WHATWG URL parsing has already normalised IP addresses (127.1 → 127.0.0.1, [0::1] → [::1]).
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
-  return host === "::1";
-}
 
 /** The value quoted, unless an `@` says it may carry a user and password. */
 function quoteUrl(value: string): string {
