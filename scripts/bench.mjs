@@ -2,7 +2,8 @@
 // (plain JavaScript, no TypeScript loader). Prints one table (markdown) on stdout, progress on
 // stderr, and writes the table to .bench/results.md. Not part of the test run.
 //
-//   npm run bench -- --only rate,stop     only the phases whose names start with these words
+//   npm run bench -- --only rate,stop     only the phases whose names start with these words (cold,
+//                                         cost, rate, fast, stop, detection, soak)
 //   npm run bench -- --dist ../old/dist   another build, for a before/after
 //
 // Servers: the cost per poll, the stop rows and the soak run against the embedded simulator
@@ -83,7 +84,8 @@ let pace;
 const phases = [
   ["cold start", () => [coldStart(bench), bundleSizes(bench)]],
   ["cost per poll", async () => (pace = await costPerPoll(bench))],
-  ["rate", async () => [await rateAt20(bench), await fastRates(bench)]],
+  ["rate", () => rateAt20(bench)],
+  ["fast rates", () => fastRates(bench)],
   ["stop", () => stopWithQueue(bench)],
   ["detection latency", () => detectionLatency(bench)],
   ["soak", () => soak(bench, pace)],

@@ -58,7 +58,13 @@ async function floorRun(bench, url, layer, count) {
  */
 export async function costPerPoll(bench) {
   const endOfRun = GATE_JOBS.flatMap((job) => ["--fault", `denied:${job}@${POLLS}`]);
-  const sim = await startSimulatorChild(bench.node, bench.cli, ["--scenario", "stuck", "--rate", "1000000", ...endOfRun]);
+  const sim = await startSimulatorChild(bench.node, bench.cli, [
+    "--scenario",
+    "stuck",
+    "--rate",
+    "1000000",
+    ...endOfRun,
+  ]);
   const url = sim.url;
   const checkCount = (result) => {
     if (result.job.polls !== POLLS || result.job.requests !== POLLS + 1) {

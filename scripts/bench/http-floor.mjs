@@ -45,7 +45,14 @@ function authorization() {
   const date = new Date(timestamp * 1000).toISOString().slice(0, 10);
   const scope = `${date}/dts/tc3_request`;
   const signed = "content-type;host";
-  const canonical = ["POST", "/", "", `content-type:${contentType}\nhost:${target.hostname}\n`, signed, sha256(payload)];
+  const canonical = [
+    "POST",
+    "/",
+    "",
+    `content-type:${contentType}\nhost:${target.hostname}\n`,
+    signed,
+    sha256(payload),
+  ];
   const toSign = `TC3-HMAC-SHA256\n${timestamp}\n${scope}\n${sha256(canonical.join("\n"))}`;
   const key = hmac(hmac(hmac(`TC3${secretKey}`, date), "dts"), "tc3_request");
   const signature = createHmac("sha256", key).update(toSign).digest("hex");

@@ -184,13 +184,13 @@ export const fmt = {
   s: (ms) => `${(ms / 1000).toFixed(2)} s`,
 };
 
-/** The most of `times` (ms, any order) that fall in any window of one second. */
-export function maxInSlidingSecond(times) {
+/** The most of `times` (ms, any order) that fall in any window of `windowMs` (one second). */
+export function maxInSlidingSecond(times, windowMs = 1000) {
   const sorted = [...times].sort((a, b) => a - b);
   let best = 0;
   let lo = 0;
   for (let hi = 0; hi < sorted.length; hi++) {
-    while (sorted[hi] - sorted[lo] >= 1000) lo++;
+    while (sorted[hi] - sorted[lo] >= windowMs) lo++;
     best = Math.max(best, hi - lo + 1);
   }
   return best;

@@ -50,7 +50,13 @@ function sampled(samples, warmMs) {
 export async function soak(bench, pace) {
   const pollsPerSecond = pace ?? (await measurePace(bench));
   const faultArgs = FAULTS.flatMap((spec) => ["--fault", spec]);
-  const sim = await startSimulatorChild(bench.node, bench.cli, ["--scenario", "stuck", "--rate", "1000000", ...faultArgs]);
+  const sim = await startSimulatorChild(bench.node, bench.cli, [
+    "--scenario",
+    "stuck",
+    "--rate",
+    "1000000",
+    ...faultArgs,
+  ]);
   // Faults cost retries with backoff and one stall a request timeout (1 s): allow a few seconds.
   const timeoutS = Math.max(MIN_S, Math.ceil((POLLS / pollsPerSecond) * 1.05 + 4));
   log(`soak: ${POLLS}+ polls with ${FAULTS.length} faults; --timeout ${timeoutS}`);
