@@ -5,7 +5,6 @@
 // Under `node --expose-gc` with BENCH_HEAP_AT_MS set, it also records the heap in use after a full
 // collection at that moment and at the verdict: what a leak would show, without V8's heap sizing.
 // The wrapper's own cost is the same in every run, so differences between runs cancel it.
-import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { reportUsageAtExit } from "./usage-report.mjs";
@@ -40,12 +39,7 @@ const onFirstOutput = () => {
     }, 100).unref();
   }
 };
-// The CLI writes to fd 1 directly (fs.writeSync), or through process.stdout when that would block.
-const writeSync = fs.writeSync;
-fs.writeSync = (fd, ...rest) => {
-  if (fd === 1) onFirstOutput();
-  return writeSync(fd, ...rest);
-};
+// The CLI writes everything through process.stdout (src/cli/io.ts).
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = (chunk, ...rest) => {
   onFirstOutput();

@@ -183,3 +183,41 @@ export const fmt = {
   x: (value) => `${value.toFixed(2)}×`,
   s: (ms) => `${(ms / 1000).toFixed(2)} s`,
 };
+
+/** The most of `times` (ms, any order) that fall in any window of `windowMs` (one second). */
+export function maxInSlidingSecond(times, windowMs = 1000) {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < sorted.length; hi++) {
+    while (sorted[hi] - sorted[lo] >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+/** `count` distinct job ids (`dts-` + 8 of [a-z0-9]) starting with `prefix` (one letter or digit). */
+export function jobIds(count, prefix) {
+  return Array.from({ length: count }, (_, i) => `dts-${prefix}${i.toString(36).padStart(7, "0")}`);
+}
+
+/**
+ * `dts-gate wait ARGS… --output json` under cpu-wrap.mjs, on `node` with `nodeArgs`. Resolves with
+ * run()'s result plus the JSON report (`doc`), its first job (`job`) and the usage at exit.
+ * `bench` is the context of scripts/bench.mjs (its paths and a fresh report file per run).
+ */
+export async function waitRun(bench, args, { nodeArgs = [], env = {}, node = bench.node, ...hooks } = {}) {
+  const report = bench.reportFile();
+  const result = await run(node, [...nodeArgs, bench.wrap, bench.cli, "wait", ...args, "--output", "json"], {
+    env: benchEnv({ BENCH_REPORT: report, ...env }),
+    ...hooks,
+  });
+  let doc;
+  try {
+    doc = JSON.parse(result.stdout);
+  } catch {
+    throw new Error(`wait printed no JSON (exit ${result.code}): ${result.stderr.slice(-500)}`);
+  }
+  const usage = JSON.parse(readFileSync(report, "utf8"));
+  return { ...result, doc, job: doc.jobs[0], usage, cpuUs: usage.userUs + usage.systemUs };
+}
