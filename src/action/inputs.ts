@@ -3,8 +3,8 @@ import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../shared/booleans.js";
 import { DEFAULTS } from "../shared/defaults.js";
 import { parseDuration } from "../shared/duration.js";
 import { parseEndpoint, parseJobIds, parseRedisUrl } from "../shared/options.js";
-import { DEFAULT_ENDPOINT } from "../tencent/client.js";
 import { present } from "../tencent/credentials.js";
+import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import {
   CREDENTIAL_FALLBACKS,

@@ -2,7 +2,7 @@ import type { Argv } from "yargs";
 import { DEFAULTS } from "../shared/defaults.js";
 import { parseDuration } from "../shared/duration.js";
 import { parseEndpoint, parseJobIds, parseRate, parseRedisUrl } from "../shared/options.js";
-import { DEFAULT_ENDPOINT } from "../tencent/client.js";
+import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { WaitConfig } from "./wait.js";
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
 import type { DtsAction } from "../tencent/types.js";
 import { readCheckAnswer } from "./check-answer.js";
@@ -42,6 +43,8 @@ class GateRun {
     readonly deps: GateDeps,
   ) {
     this.records = [...new Set(options.jobIds)].map((jobId) => new JobRecord(jobId));
+    // Every job's pause and request listens to this one signal: hundreds of listeners are expected.
+    setMaxListeners(0, this.stop.signal);
     this.startedAt = deps.clock.now();
     this.deadlineAt = this.startedAt + options.timeoutMs;
   }

@@ -184,6 +184,15 @@ export function renderReport(result: GateResult, style: Style): string {
   return `${blocks.join("\n\n")}\n\n${verdict}\n`;
 }
 
+/** The reason names a few jobs, not hundreds: the report above lists them all. */
+const NAMED_IN_REASON = 5;
+
+/** "a, b, c", or "a, b, c, d, e and 495 more". */
+function some(names: readonly string[]): string {
+  if (names.length <= NAMED_IN_REASON) return names.join(", ");
+  return `${names.slice(0, NAMED_IN_REASON).join(", ")} and ${names.length - NAMED_IN_REASON} more`;
+}
+
 /** One sentence: why the gate opened or closed (the last line of every report). */
 export function reasonFor(
   jobs: readonly JobReport[],
@@ -196,7 +205,7 @@ export function reasonFor(
   const errors = jobs.filter((job) => job.outcome === "error");
   if (errors.length > 0) {
     const first = errors[0];
-    return `gate closed: ${errors.map((job) => job.jobId).join(", ")} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}`;
+    return `gate closed: ${some(errors.map((job) => job.jobId))} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}`;
   }
   const timedOut = byOutcome("timeout");
   if (timedOut.length > 0) {
@@ -204,20 +213,20 @@ export function reasonFor(
       (longest, job) => (job.outcome === "timeout" ? Math.max(longest, job.elapsedMs) : longest),
       0,
     );
-    return `gate closed: no verdict before the timeout for ${timedOut.join(", ")} (waited ${seconds(waitedMs)}; a poll that could only start after the timeout is not sent): give the check more time with a longer --timeout`;
+    return `gate closed: no verdict before the timeout for ${some(timedOut)} (waited ${seconds(waitedMs)}; a poll that could only start after the timeout is not sent): give the check more time with a longer --timeout`;
   }
   const notPassed = byOutcome("notPass");
   const failed = byOutcome("failed");
   if (notPassed.length + failed.length > 0) {
     const parts = [
-      ...(notPassed.length > 0 ? [`${notPassed.join(", ")} did not pass the check`] : []),
-      ...(failed.length > 0 ? [`the check task of ${failed.join(", ")} failed`] : []),
+      ...(notPassed.length > 0 ? [`${some(notPassed)} did not pass the check`] : []),
+      ...(failed.length > 0 ? [`the check task of ${some(failed)} failed`] : []),
     ];
     return `gate closed: ${parts.join("; ")}`;
   }
   const warned = jobs.filter((job) => job.warnings.length > 0);
   if (exitCode === EXIT_CODES.closed && failOnWarning) {
-    return `gate closed: --fail-on-warning and ${warned.map((job) => `${job.jobId} has ${plural(job.warnings.length, "warning")}`).join(", ")}`;
+    return `gate closed: --fail-on-warning and ${some(warned.map((job) => `${job.jobId} has ${plural(job.warnings.length, "warning")}`))}`;
   }
   const started = jobs.filter((job) => job.started !== null).length;
   const warningNote =

@@ -1,4 +1,4 @@
-/** Defaults both adapters apply (the endpoint's is DEFAULT_ENDPOINT in src/tencent/client.ts). */
+/** Defaults both adapters apply (the endpoint's is DEFAULT_ENDPOINT in src/tencent/endpoints.ts, which loads no HTTP client). */
 export const DEFAULTS = {
   intervalSeconds: 5,
   timeoutSeconds: 1800,

@@ -11,7 +11,6 @@ import { DTS_SERVICE, DTS_VERSION, type DtsAction } from "./types.js";
 export type { CallResult } from "./answer.js";
 
 /** The project's one default endpoint. */
-export const DEFAULT_ENDPOINT = "https://dts.tencentcloudapi.com";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const CONTENT_TYPE = "application/json";
 

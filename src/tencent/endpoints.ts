@@ -1,5 +1,7 @@
 import { ConfigError } from "./errors.js";
 
+/** The DTS API: the one default endpoint of both adapters. */
+export const DEFAULT_ENDPOINT = "https://dts.tencentcloudapi.com";
 export const DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com";
 export const DEFAULT_METADATA_ENDPOINT = "http://metadata.tencentyun.com";
 

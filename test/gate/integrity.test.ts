@@ -182,3 +182,14 @@ describe("answers of an unexpected shape", () => {
     expect(result.jobs[0]?.notes.join(" ")).toContain("StepInfo was a string, not an array");
   });
 });
+
+describe("the reason", () => {
+  it("names five jobs and counts the rest, however many timed out", async () => {
+    const jobIds = Array.from({ length: 8 }, (_, i) => `dts-aaaaaaa${i}`);
+    const { client, run } = setup({ jobIds, timeoutMs: 0 });
+    for (const jobId of jobIds) client.script("DescribeMigrationCheckJob", jobId, [checkAnswer("running")]);
+    const result = await run();
+    expect(result.reason).toContain(`${jobIds.slice(0, 5).join(", ")} and 3 more`);
+    expect(result.reason).not.toContain(jobIds[7]);
+  });
+});
