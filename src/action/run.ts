@@ -87,12 +87,14 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   };
 
   let config: RunConfig;
+  let stopCredentials = async () => {};
   try {
     const inputs = readInputs(getInput, env);
     const found = await findRunCredentials(
       chainOptions(inputs.credentials, env, (audience) => core.getIDToken(audience)),
     );
     masks.follow(found.credentials);
+    stopCredentials = found.stop;
     config = { ...inputs, ...found };
   } catch (error) {
     if (error instanceof ConfigError) return configFailure(error);
@@ -121,6 +123,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     raw = unexpectedFailure(config.jobIds, error);
   } finally {
     unsubscribe();
+    await stopCredentials();
   }
 
   // API text was cleaned when it was read, so secrets are found as they are shown; they go before

@@ -108,6 +108,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
   } finally {
     clearInterval(ticker);
     unsubscribe();
+    await found.stop();
   }
   progress.finish();
   // API text was cleaned when it was read: secrets are redacted from it as it will be shown.

@@ -20,7 +20,7 @@ import {
 } from "./profiles.js";
 import type { ProxyEnv } from "./proxy.js";
 import { RenewingCredentials } from "./renewal.js";
-import { assumeRole, checkRoleArn, type RoleRequest, type StsOptions, stsEndpoint } from "./sts.js";
+import { assumeRole, checkRoleArn, type RoleRequest, type StsOptions, type StsSchedule, stsEndpoint } from "./sts.js";
 import { type WebIdentityOptions, webIdentityFinder } from "./web-identity.js";
 
 export type { WebIdentityOptions } from "./web-identity.js";
@@ -54,6 +54,8 @@ export interface ResolveOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Bound of each metadata request (default one second). */
   readonly metadataTimeoutMs?: number;
+  /** STS's own request budget; unthrottled when absent (tests). */
+  readonly stsSchedule?: StsSchedule;
 }
 
 /** How one source of the chain fared. */
@@ -95,6 +97,7 @@ function stsOptions(options: ResolveOptions, region: string | undefined): StsOpt
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.stsSchedule ? { schedule: options.stsSchedule } : {}),
   };
 }
 

@@ -33,7 +33,12 @@ export interface StsOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** For tests (undici MockAgent). */
   readonly dispatcher?: import("undici").Dispatcher;
+  /** STS's own request budget (20 a second, apart from DTS's): every send passes through it. */
+  readonly schedule?: StsSchedule;
 }
+
+/** Runs one STS request when the budget allows (a RequestLimiter's schedule, from the adapter). */
+export type StsSchedule = <T>(task: () => Promise<T>) => Promise<T>;
 
 export interface RoleRequest {
   readonly roleArn: string;
@@ -137,7 +142,8 @@ async function callSts(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   try {
     for (let attempt = 1; ; attempt++) {
-      const result = await client.call(action, params);
+      const send = () => client.call(action, params);
+      const result = await (options.schedule ? options.schedule(send) : send());
       let error: ApiError;
       if (result.ok) {
         try {

@@ -173,3 +173,18 @@ describe("STS settings", () => {
     );
   });
 });
+
+describe("STS's own request budget", () => {
+  it("every send, retries included, passes through the schedule it is given", async () => {
+    const sts = await scripted([throttled, { response: { ...GOOD, RequestId: "r" } }]);
+    let scheduled = 0;
+    const schedule = <T>(task: () => Promise<T>): Promise<T> => {
+      scheduled++;
+      return task();
+    };
+    const credentials = await assumeRole({ ...sts.options, schedule }, keys, { roleArn: ROLE, sessionName: "s" });
+    expect(credentials.secretId).toBe("AKIDtmp");
+    expect(sts.sent()).toBe(2);
+    expect(scheduled).toBe(2);
+  });
+});
