@@ -193,3 +193,17 @@ describe("the reason", () => {
     expect(result.reason).not.toContain(jobIds[7]);
   });
 });
+
+describe("after CreateMigrateCheckJob", () => {
+  it("the doubt about the previous check's result leaves the report once the new check was seen running", async () => {
+    const { client, events, run } = setup({ createCheck: true });
+    client.script("CreateMigrateCheckJob", JOB, [{ RequestId: "created" }]);
+    const old = checkAnswer("success", "checkNotPass");
+    client.script("DescribeMigrationCheckJob", JOB, [old, checkAnswer("running"), checkAnswer("success", "checkPass")]);
+    const result = await run();
+    expect(result.jobs[0]?.outcome).toBe("pass");
+    expect(result.jobs[0]?.notes.join(" ")).not.toContain("may be from before the new check");
+    const firstPoll = events.find((event) => event.type === "poll");
+    expect(firstPoll).toMatchObject({ state: "waiting", stale: true });
+  });
+});
