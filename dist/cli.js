@@ -94,5 +94,5 @@ Exit codes: 0 passed, 1 gate closed, 2 usage, 3 timeout, 4 API error, 130/143 in
 `),n?n():Ut.open}function hu(i,e,t){let n=[...gs(e),...["TENCENTCLOUD_SECRET_KEY",...Bn].flatMap(s=>t.env[s]??[])];return zt(s=>t.stderr.write(s),n)(`dts-gate: ${i}
 Run dts-gate --help for the options.
 `),ms(e)&&zt(s=>t.stdout.write(s),n)(`${xn(yn(i),2)}
-`),Ut.usage}du.enableCompileCache?.();ws(process.argv.slice(2),Wt,()=>import("./chunks/commands-C5NB2LTA.js")).then(i=>{process.exitCode=i},i=>{Wt.stderr.write(`dts-gate: unexpected error: ${i instanceof Error?i.message:String(i)}
+`),Ut.usage}du.enableCompileCache?.();ws(process.argv.slice(2),Wt,()=>import("./chunks/commands-PMOU4LH7.js")).then(i=>{process.exitCode=i},i=>{Wt.stderr.write(`dts-gate: unexpected error: ${i instanceof Error?i.message:String(i)}
 `),process.exitCode=4});

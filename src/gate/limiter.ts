@@ -26,8 +26,14 @@ export interface RateLimiterOptions {
   readonly marginMs?: number;
 }
 
-/** The default arrival margin: see `RateLimiterOptions.marginMs`. */
+/** The default arrival margin while requests start one at a time (rates up to 20 a second). */
 export const ARRIVAL_MARGIN_MS = 30;
+/**
+ * The default margin above 20 a second, where a block's requests start together: they leave one
+ * after another and, on a loaded machine, reach the server over tens of milliseconds (a bench at
+ * --rate 1,000 saw 1,018 arrivals in a sliding second with 30 ms).
+ */
+export const BURST_ARRIVAL_MARGIN_MS = 100;
 
 /** bottleneck is asked for slots at most about this often, whatever the rate. */
 const BLOCKS_PER_SECOND = 20;
@@ -94,9 +100,9 @@ function createHeldSlots() {
 export function createRateLimiter(options: RateLimiterOptions): RequestLimiter {
   const { clock } = options;
   const windowMs = options.windowMs ?? 1000;
-  const holdMs = windowMs + (options.marginMs ?? ARRIVAL_MARGIN_MS);
   const rate = Math.max(1, Math.floor(options.rate));
   const blockSize = Math.ceil(rate / BLOCKS_PER_SECOND);
+  const holdMs = windowMs + (options.marginMs ?? (blockSize === 1 ? ARRIVAL_MARGIN_MS : BURST_ARRIVAL_MARGIN_MS));
   const blockSpacingMs = Math.floor((windowMs * blockSize) / rate);
   const reservoir = new Bottleneck({ reservoir: rate, maxConcurrent: null });
   const waiting = createWaitingQueue();
