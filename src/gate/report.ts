@@ -200,12 +200,19 @@ export function reasonFor(
   failOnWarning: boolean,
   interrupted: boolean,
 ): string {
-  if (interrupted) return "gate closed: interrupted before every check had a verdict";
+  // A start that was sent is told first, whatever else happened: someone must look at that job.
+  const unknownStarts = jobs.filter((job) => job.error?.code === "StartOutcomeUnknown").map((job) => job.jobId);
+  const started = jobs.filter((job) => job.started !== null).map((job) => job.jobId);
+  const alsoStarted = started.length > 0 ? `; the migration was started for ${some(started)}` : "";
+  if (unknownStarts.length > 0) {
+    return `gate closed: StartMigrateJob was sent for ${some(unknownStarts)} and its outcome is unknown (StartOutcomeUnknown): check the job's state before starting it by hand${alsoStarted}`;
+  }
+  if (interrupted) return `gate closed: interrupted before every check had a verdict${alsoStarted}`;
   const byOutcome = (outcome: Outcome) => jobs.filter((job) => job.outcome === outcome).map((job) => job.jobId);
   const errors = jobs.filter((job) => job.outcome === "error");
   if (errors.length > 0) {
     const first = errors[0];
-    return `gate closed: ${some(errors.map((job) => job.jobId))} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}`;
+    return `gate closed: ${some(errors.map((job) => job.jobId))} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}${alsoStarted}`;
   }
   const timedOut = byOutcome("timeout");
   if (timedOut.length > 0) {
@@ -228,7 +235,6 @@ export function reasonFor(
   if (exitCode === EXIT_CODES.closed && failOnWarning) {
     return `gate closed: --fail-on-warning and ${some(warned.map((job) => `${job.jobId} has ${plural(job.warnings.length, "warning")}`))}`;
   }
-  const started = jobs.filter((job) => job.started !== null).length;
   const warningNote =
     warned.length > 0
       ? ` (${plural(
@@ -237,6 +243,6 @@ export function reasonFor(
         )} to review)`
       : "";
   return `gate open: ${jobs.length === 1 ? "the check passed" : `all ${jobs.length} checks passed`}${warningNote}${
-    started > 0 ? `; migration started for ${plural(started, "job")}` : ""
+    started.length > 0 ? `; migration started for ${plural(started.length, "job")}` : ""
   }`;
 }

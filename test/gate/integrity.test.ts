@@ -78,6 +78,8 @@ describe("StartMigrateJob is always reported once sent", () => {
     expect(result.interrupted).toBe(true);
     expect(result.jobs[0]?.error?.code).toBe("StartOutcomeUnknown");
     expect(result.jobs[0]?.error?.message).toContain("interrupted");
+    // The last line says so too, not merely "interrupted".
+    expect(result.reason).toContain("StartOutcomeUnknown");
   });
 
   it("stopped while it still waits for the limiter: StartNotSent, nothing was sent", async () => {
