@@ -4,8 +4,7 @@ import { usageErrorDocument } from "../gate/report.js";
 import { logSafeJson } from "../gate/safe-text.js";
 import { EXIT_CODES } from "../gate/verdict.js";
 import { parseDuration } from "../shared/duration.js";
-import { safeWriter } from "../shared/safe-output.js";
-import { TOKEN_VARIABLES } from "../tencent/credentials.js";
+import { environmentSecrets, safeWriter } from "../shared/safe-output.js";
 import { ConfigError } from "../tencent/errors.js";
 import { asksForJson, secretsOfArgv, spellBooleans } from "./argv.js";
 import type { CliIO } from "./io.js";
@@ -152,10 +151,7 @@ export async function runCli(
 
 /** Exit 2: the message on stderr, and with `--output json` the one document on stdout. */
 function usageError(message: string, argv: readonly string[], io: CliIO): number {
-  const secrets = [
-    ...secretsOfArgv(argv),
-    ...["TENCENTCLOUD_SECRET_KEY", ...TOKEN_VARIABLES].flatMap((name) => io.env[name] ?? []),
-  ];
+  const secrets = [...secretsOfArgv(argv), ...environmentSecrets(io.env)];
   safeWriter((text) => io.stderr.write(text), secrets)(`dts-gate: ${message}\nRun dts-gate --help for the options.\n`);
   if (asksForJson(argv))
     safeWriter((text) => io.stdout.write(text), secrets)(`${logSafeJson(usageErrorDocument(message), 2)}\n`);

@@ -9,7 +9,7 @@ import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
 import { findRunCredentials, type RunCredentials } from "../shared/run-credentials.js";
-import { redact, redactDeep, type Secrets, safeWriter } from "../shared/safe-output.js";
+import { environmentSecrets, redact, redactDeep, type Secrets, safeWriter } from "../shared/safe-output.js";
 import { resolveRegion } from "../tencent/credential-chain.js";
 import type { Credentials } from "../tencent/credentials.js";
 import { ApiError, ConfigError } from "../tencent/errors.js";
@@ -57,14 +57,15 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     const demo = config.credentials ? { credentials: config.credentials, source: "the demo pair" } : undefined;
     found = await findRunCredentials({ ...sources, ...(region ? { region } : {}) }, demo);
   } catch (error) {
-    if (error instanceof ConfigError) return usageFailure(config, io, error.message);
+    const known = environmentSecrets(io.env);
+    if (error instanceof ConfigError) return usageFailure(config, io, error.message, known);
     // STS refused or could not be reached: nothing was asked of DTS, but the run cannot go on.
     if (!(error instanceof ApiError)) throw error;
-    return writeReport(config, io, failedRun(config.jobIds, jobErrorOf(error)), writersFor(io, []));
+    return finish(config, io, failedRun(config.jobIds, jobErrorOf(error)), () => known);
   }
   // Temporary credentials change as they are renewed: every line is redacted of all seen so far.
   const secrets = () => found.credentials.secrets();
-  const { stdout, stderr } = writersFor(io, secrets);
+  const { stderr } = writersFor(io, secrets);
 
   const interrupt = new AbortController();
   let stopSignal: StopSignal | undefined;
@@ -111,11 +112,17 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     await found.stop();
   }
   progress.finish();
+  const code = await finish(config, io, result, secrets);
+  return stopSignal ? exitCodeOfSignal(stopSignal) : code;
+}
+
+/** The JUnit file (when asked for) and the report of a run that ran; its exit code. */
+async function finish(config: WaitConfig, io: CliIO, result: GateResult, secrets: () => readonly string[]) {
+  const writers = writersFor(io, secrets);
   // API text was cleaned when it was read: secrets are redacted from it as it will be shown.
   const shown = redactDeep(result, (text) => redact(text, secrets()));
-  const written = config.junitPath === undefined || (await writeJunit(config.junitPath, shown, stderr));
-  writeReport(config, io, shown, { stdout, stderr });
-  if (stopSignal) return exitCodeOfSignal(stopSignal);
+  const written = config.junitPath === undefined || (await writeJunit(config.junitPath, shown, writers.stderr));
+  writeReport(config, io, shown, writers);
   // A report the pipeline expects and cannot find must not pass silently.
   return !written && result.exitCode === EXIT_CODES.open ? EXIT_CODES.error : result.exitCode;
 }

@@ -1,4 +1,5 @@
 import { neutraliseLine } from "../gate/safe-text.js";
+import { TOKEN_VARIABLES } from "../tencent/credentials.js";
 
 /** What the runner and terminals split lines on; kept (captured) so the text is unchanged. */
 const LINE_BREAKS = /(\r\n|[\r\n\u0085\u2028\u2029])/;
@@ -40,4 +41,9 @@ export function redactDeep<T>(value: T, redact: (text: string) => string): T {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T;
   }
   return value;
+}
+
+/** The secrets the environment holds (the key and any session token), for output written before credentials are found. */
+export function environmentSecrets(env: Readonly<Record<string, string | undefined>>): string[] {
+  return ["TENCENTCLOUD_SECRET_KEY", ...TOKEN_VARIABLES].flatMap((name) => env[name] ?? []);
 }

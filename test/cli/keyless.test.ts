@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,9 +48,14 @@ describe("keyless sources through the CLI", () => {
 
   it("a token STS does not know is exit 4 and says so; an empty token file is exit 2", async () => {
     const sim = await simulator();
-    const refused = await runCaptured(wait(sim, "--output", "json"), { env: tkeEnv(sim, "someone-elses-token") });
+    const junit = join(mkdtempSync(join(tmpdir(), "dts-gate-junit-")), "report.xml");
+    const refused = await runCaptured(wait(sim, "--output", "json", "--junit", junit), {
+      env: tkeEnv(sim, "someone-elses-token"),
+    });
     expect(refused.code).toBe(4);
     expect(JSON.parse(refused.stdout).jobs[0].error.code).toBe("InvalidParameter.WebIdentityTokenError");
+    // The gate could not run, but it was not a usage error: the JUnit file says why.
+    expect(readFileSync(junit, "utf8")).toMatch(/<error [^>]*type="InvalidParameter.WebIdentityTokenError"/);
     const empty = await runCaptured(wait(sim), { env: tkeEnv(sim, "") });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/TKE_WEB_IDENTITY_TOKEN_FILE/);
