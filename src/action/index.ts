@@ -28,7 +28,16 @@ runAction({ core: actionCore, env: process.env, onSignal: onProcessSignal }).the
     process.exitCode = code;
   },
   (error: unknown) => {
-    core.setFailed(`dts-gate: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    // A bug, not a verdict: the step still ends with outputs a later step can read.
+    const message = `dts-gate: unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    core.setOutput("passed", "false");
+    // No exception text in the output: the runner masks secrets in the log, not in outputs.
+    const said = "dts-gate: unexpected error (see the step's log)";
+    core.setOutput(
+      "result",
+      JSON.stringify({ passed: false, reason: said, error: { code: "UnexpectedError", message: said }, jobs: [] }),
+    );
+    core.setFailed(message);
     process.exitCode = EXIT_CODES.error;
   },
 );

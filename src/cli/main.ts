@@ -157,3 +157,18 @@ function usageError(message: string, argv: readonly string[], io: CliIO): number
     safeWriter((text) => io.stdout.write(text), secrets)(`${logSafeJson(usageErrorDocument(message), 2)}\n`);
   return EXIT_CODES.usage;
 }
+
+/**
+ * A failure runCli could not turn into a result (a bug, not a verdict): exit 4, the message on
+ * stderr and, when `--output json` was asked for, still exactly one JSON document on stdout.
+ */
+export function reportUnexpected(error: unknown, argv: readonly string[], io: CliIO): number {
+  const message = `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  const secrets = [...secretsOfArgv(argv), ...environmentSecrets(io.env)];
+  if (asksForJson(argv)) {
+    const document = { ...usageErrorDocument(message), error: { code: "UnexpectedError", message } };
+    safeWriter((text) => io.stdout.write(text), secrets)(`${logSafeJson(document, 2)}\n`);
+  }
+  safeWriter((text) => io.stderr.write(text), secrets)(`dts-gate: ${message}\n`);
+  return EXIT_CODES.error;
+}

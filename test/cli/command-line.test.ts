@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../../src/cli/io.js";
-import { type Commands, runCli } from "../../src/cli/main.js";
+import { type Commands, reportUnexpected, runCli } from "../../src/cli/main.js";
 import { runSimulate, type SimulateArgs } from "../../src/cli/simulate.js";
 import type { WaitConfig } from "../../src/cli/wait.js";
 
@@ -306,5 +306,26 @@ describe("wait's command line (properties)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("a failure runCli could not turn into a result", () => {
+  it("is exit 4, with one JSON document when asked for, the environment's key redacted", () => {
+    let stdout = "";
+    let stderr = "";
+    const io: CliIO = {
+      stdout: { write: (text) => void (stdout += text) },
+      stderr: { write: (text) => void (stderr += text) },
+      env: { TENCENTCLOUD_SECRET_KEY: "keyThatMustNotShow" },
+      onSignal: () => () => {},
+    };
+    const bug = new TypeError("broke near keyThatMustNotShow");
+    expect(reportUnexpected(bug, ["wait", ID, "--output", "json"], io)).toBe(4);
+    expect(JSON.parse(stdout)).toMatchObject({ passed: false, error: { code: "UnexpectedError" }, jobs: [] });
+    expect(stdout + stderr).not.toContain("keyThatMustNotShow");
+    stdout = "";
+    expect(reportUnexpected(bug, ["wait", ID], io)).toBe(4);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("unexpected error");
   });
 });
