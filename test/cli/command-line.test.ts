@@ -314,8 +314,16 @@ describe("a failure runCli could not turn into a result", () => {
     let stdout = "";
     let stderr = "";
     const io: CliIO = {
-      stdout: { write: (text) => void (stdout += text) },
-      stderr: { write: (text) => void (stderr += text) },
+      stdout: {
+        write: (text) => {
+          stdout += text;
+        },
+      },
+      stderr: {
+        write: (text) => {
+          stderr += text;
+        },
+      },
       env: { TENCENTCLOUD_SECRET_KEY: "keyThatMustNotShow" },
       onSignal: () => () => {},
     };
