@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
 import { type Commands, reportUnexpected, runCli } from "../../src/cli/main.js";
 import { runSimulate, type SimulateArgs } from "../../src/cli/simulate.js";
 import type { WaitConfig } from "../../src/cli/wait.js";
+import { capturingIO } from "../helpers/cli.js";
 
 /*
  * The command line as runCli parses it, with no network: loadCommands returns a stub that records
@@ -18,23 +18,8 @@ interface Parsed {
 }
 
 async function parse(argv: readonly string[], env: Record<string, string> = {}): Promise<Parsed> {
-  let stdout = "";
-  let stderr = "";
+  const captured = capturingIO({ env });
   let config: WaitConfig | undefined;
-  const io: CliIO = {
-    stdout: {
-      write: (text) => {
-        stdout += text;
-      },
-    },
-    stderr: {
-      write: (text) => {
-        stderr += text;
-      },
-    },
-    env,
-    onSignal: () => () => {},
-  };
   const stub = {
     runWait: async (waitConfig: WaitConfig) => {
       config = waitConfig;
@@ -43,8 +28,8 @@ async function parse(argv: readonly string[], env: Record<string, string> = {}):
     runSimulate: async () => 0,
     runDemo: async () => 0,
   } as unknown as Commands;
-  const code = await runCli(argv, io, async () => stub);
-  return { code, config, stdout, stderr };
+  const code = await runCli(argv, captured.io, async () => stub);
+  return { code, config, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 const ID = "dts-1ewjspuw";
@@ -311,29 +296,19 @@ describe("wait's command line (properties)", () => {
 
 describe("a failure runCli could not turn into a result", () => {
   it("is exit 4, with one JSON document when asked for, the environment's key redacted", () => {
-    let stdout = "";
-    let stderr = "";
-    const io: CliIO = {
-      stdout: {
-        write: (text) => {
-          stdout += text;
-        },
-      },
-      stderr: {
-        write: (text) => {
-          stderr += text;
-        },
-      },
-      env: { TENCENTCLOUD_SECRET_KEY: "keyThatMustNotShow" },
-      onSignal: () => () => {},
-    };
+    const captured = capturingIO({ env: { TENCENTCLOUD_SECRET_KEY: "keyThatMustNotShow" } });
+    const { io } = captured;
     const bug = new TypeError("broke near keyThatMustNotShow");
     expect(reportUnexpected(bug, ["wait", ID, "--output", "json"], io)).toBe(4);
-    expect(JSON.parse(stdout)).toMatchObject({ passed: false, error: { code: "UnexpectedError" }, jobs: [] });
-    expect(stdout + stderr).not.toContain("keyThatMustNotShow");
-    stdout = "";
+    expect(JSON.parse(captured.stdout())).toMatchObject({
+      passed: false,
+      error: { code: "UnexpectedError" },
+      jobs: [],
+    });
+    expect(captured.stdout() + captured.stderr()).not.toContain("keyThatMustNotShow");
+    captured.clear();
     expect(reportUnexpected(bug, ["wait", ID], io)).toBe(4);
-    expect(stdout).toBe("");
-    expect(stderr).toContain("unexpected error");
+    expect(captured.stdout()).toBe("");
+    expect(captured.stderr()).toContain("unexpected error");
   });
 });

@@ -32,21 +32,23 @@ export interface RunOptions {
   readonly withSignal?: (raise: (signal: StopSignal) => void) => void;
 }
 
-/** Runs the command line in this process with captured output. */
-export async function runCaptured(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
+/**
+ * A CliIO that keeps what is written: `stdout()` and `stderr()` so far (`clear()` forgets them),
+ * and `raise(signal)` as the process would on SIGINT/SIGTERM.
+ */
+export function capturingIO(options: RunOptions = {}) {
+  const written = { stdout: "", stderr: "" };
   const handlers = new Set<(signal: StopSignal) => void>();
   const io: CliIO = {
     stdout: {
       write: (text) => {
-        stdout += text;
+        written.stdout += text;
       },
       isTTY: options.tty ?? false,
     },
     stderr: {
       write: (text) => {
-        stderr += text;
+        written.stderr += text;
       },
       isTTY: options.tty ?? false,
     },
@@ -57,13 +59,28 @@ export async function runCaptured(args: readonly string[], options: RunOptions =
       return () => handlers.delete(handler);
     },
   };
-  options.withSignal?.((signal) => {
-    for (const handler of handlers) handler(signal);
-  });
+  return {
+    io,
+    stdout: () => written.stdout,
+    stderr: () => written.stderr,
+    clear() {
+      written.stdout = "";
+      written.stderr = "";
+    },
+    raise(signal: StopSignal) {
+      for (const handler of handlers) handler(signal);
+    },
+  };
+}
+
+/** Runs the command line in this process with captured output. */
+export async function runCaptured(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  const captured = capturingIO(options);
+  options.withSignal?.((signal) => captured.raise(signal));
   const started = performance.now();
-  const code = await runCli(args, io, () => import("../../src/cli/commands.js"));
-  const run = { code, stdout, stderr, ms: performance.now() - started };
-  expectNothingSecret(stdout + stderr);
+  const code = await runCli(args, captured.io, () => import("../../src/cli/commands.js"));
+  const run = { code, stdout: captured.stdout(), stderr: captured.stderr(), ms: performance.now() - started };
+  expectNothingSecret(run.stdout + run.stderr);
   return run;
 }
 
