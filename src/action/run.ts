@@ -6,7 +6,6 @@ import { type RunConfig, type RunHooks, runWithRealClock } from "../gate/run.js"
 import { logSafeJson } from "../gate/safe-text.js";
 import type { GateResult } from "../gate/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../gate/verdict.js";
-import { parseJobIds } from "../shared/options.js";
 import { findRunCredentials } from "../shared/run-credentials.js";
 import { redactDeep, redact as redactSecrets } from "../shared/safe-output.js";
 import type { StopSignal } from "../shared/signals.js";
@@ -14,7 +13,7 @@ import type { CredentialSource } from "../tencent/credentials.js";
 import { ApiError, ConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { chainOptions, type Env, type GetInput } from "./credentials.js";
-import { readInputs, secretsToMask } from "./inputs.js";
+import { type ActionConfig, readInputs, secretsToMask } from "./inputs.js";
 import { createSafeLog, type SafeLog } from "./log.js";
 import { renderSummary } from "./summary.js";
 
@@ -86,10 +85,17 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     return EXIT_CODES.usage;
   };
 
+  let inputs: ActionConfig;
+  try {
+    inputs = readInputs(getInput, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return configFailure(error);
+    throw error;
+  }
+
   let config: RunConfig;
   let stopCredentials = async () => {};
   try {
-    const inputs = readInputs(getInput, env);
     const found = await findRunCredentials(
       chainOptions(inputs.credentials, env, (audience) => core.getIDToken(audience)),
     );
@@ -100,7 +106,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     if (error instanceof ConfigError) return configFailure(error);
     if (!(error instanceof ApiError)) throw error;
     // STS refused or could not be reached: the gate cannot run; every output says why (exit 4).
-    const result = redactDeep(failedRun(parseJobIdsLeniently(getInput), jobErrorOf(error)), redact);
+    const result = redactDeep(failedRun(inputs.jobIds, jobErrorOf(error)), redact);
     await writeOutputs(core, result, { redact, log, annotationText });
     fail(result.reason);
     return result.exitCode;
@@ -135,11 +141,6 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   // The report ends with the reason; a closed gate also fails the step with it.
   else if (exitCode !== EXIT_CODES.open) fail(result.reason);
   return exitCode;
-}
-
-/** The job ids of the inputs, already checked by readInputs. */
-function parseJobIdsLeniently(getInput: GetInput): string[] {
-  return parseJobIds([getInput("job-id")], "input job-id");
 }
 
 /**
