@@ -10,15 +10,42 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SRC = join(ROOT, "src");
 const MAX_LINES = 300;
 
-/** [from layer, to layer, why]: an import from the first into the second is refused. */
+/**
+ * The rooms of src/, by idea: `tencent` (the API: signing, client, credentials, STS), `core` (the
+ * poll loop, phases, job record, reason), `pacing` (limiter, retry, the Redis budget), `output`
+ * (JSON, text, progress, JUnit, safe text), `app` (wires them once for both adapters), the adapters
+ * `cli` and `action`, and `simulator`.
+ * [from room, to room, why]: an import from the first into the second is refused.
+ */
+const ADAPTERS = ["cli", "action"];
 const FORBIDDEN = [
-  ["action", "cli", "the adapters never import each other (shared code lives in src/shared)"],
-  ["cli", "action", "the adapters never import each other (shared code lives in src/shared)"],
-  ...["gate", "tencent", "simulator", "shared"].flatMap((layer) => [
-    [layer, "cli", "the core and the shared module never import an adapter"],
-    [layer, "action", "the core and the shared module never import an adapter"],
+  ["action", "cli", "the adapters never import each other (what both need lives in src/app)"],
+  ["cli", "action", "the adapters never import each other (what both need lives in src/app)"],
+  ...["core", "tencent", "pacing", "output", "app", "simulator"].flatMap((room) =>
+    ADAPTERS.map((adapter) => [room, adapter, "nothing below the adapters imports one"]),
+  ),
+  ...["core", "pacing", "output", "app", "simulator"].map((room) => [
+    "tencent",
+    room,
+    "the API client knows nothing of the gate",
   ]),
-  ["tencent", "gate", "the API client knows nothing of the gate"],
+  ...["output", "app", "simulator"].map((room) => ["core", room, "the core knows nothing of how it is wired or shown"]),
+  ...["output", "app", "simulator"].map((room) => ["pacing", room, "pacing knows only the API and the core's clock"]),
+  ...["app", "simulator"].map((room) => ["output", room, "output renders results, it runs nothing"]),
+  ...["core", "pacing", "output", "app"].map((room) => [
+    "simulator",
+    room,
+    "the simulator plays the API, not the gate",
+  ]),
+];
+
+/** Packages and Node modules a room may not import: the core does no I/O of its own. */
+const FORBIDDEN_PACKAGES = [
+  [
+    "core",
+    /^(undici|ioredis|bottleneck|xmlbuilder2|p-retry|yargs|@actions\/|node:(fs|net|http|https|http2|tls|dns|child_process|readline|tty))/,
+    "the core takes its I/O injected",
+  ],
 ];
 
 const IMPORT =
@@ -51,7 +78,12 @@ for (const file of [...files].sort()) {
   if (lines > MAX_LINES) problems.push(`${name(file)}: ${lines} lines (at most ${MAX_LINES})`);
   const targets = new Set();
   for (const match of text.matchAll(IMPORT)) {
-    const target = resolve(file, match[1] ?? match[2] ?? match[3], files);
+    const specifier = match[1] ?? match[2] ?? match[3];
+    for (const [room, pattern, why] of FORBIDDEN_PACKAGES) {
+      if (layerOf(file) === room && pattern.test(specifier))
+        problems.push(`${name(file)} imports ${specifier}: ${why}`);
+    }
+    const target = resolve(file, specifier, files);
     if (target === undefined) continue;
     targets.add(target);
     for (const [from, to, why] of FORBIDDEN) {

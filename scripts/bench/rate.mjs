@@ -13,7 +13,7 @@ const MAX_RSS_MB = 100;
 /** The fast rates: jobs that never finish, polled for this long. */
 const FAST_JOBS = 200;
 const FAST_RUN_S = 5;
-/** The highest `--rate` accepts (MAX_RATE in src/shared/options.ts). */
+/** The highest `--rate` accepts (MAX_RATE in src/app/options.ts). */
 export const MAX_RATE = 100_000;
 
 /** One `wait` of `ids` against a recording server; resolves with the run and the arrival times. */

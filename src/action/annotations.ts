@@ -1,6 +1,6 @@
-import { helpLinks } from "../gate/report.js";
-import { clean } from "../gate/text.js";
-import type { GateResult } from "../gate/types.js";
+import { clean } from "../core/text.js";
+import type { GateResult } from "../core/types.js";
+import { helpLinks } from "../output/report.js";
 import type { CheckStepDetail } from "../tencent/types.js";
 
 export type AnnotationLevel = "error" | "warning" | "notice";

@@ -1,4 +1,4 @@
-import { parseDuration } from "../shared/duration.js";
+import { parseDuration } from "../app/duration.js";
 import type { AssumeRoleOptions, ResolveOptions } from "../tencent/credential-chain.js";
 import { Credentials, present, TOKEN_VARIABLES } from "../tencent/credentials.js";
 import { ConfigError } from "../tencent/errors.js";

@@ -1,7 +1,7 @@
 // The GitHub Action's entry (dist/action.js): wires @actions/core and the process to runAction.
 import * as core from "@actions/core";
-import { EXIT_CODES } from "../gate/verdict.js";
-import { onProcessSignal } from "../shared/signals.js";
+import { onProcessSignal } from "../app/signals.js";
+import { EXIT_CODES } from "../core/verdict.js";
 import { type ActionCore, runAction } from "./run.js";
 
 const actionCore: ActionCore = {

@@ -1,8 +1,8 @@
-import type { RunConfig } from "../gate/run.js";
-import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../shared/booleans.js";
-import { DEFAULTS } from "../shared/defaults.js";
-import { parseDuration } from "../shared/duration.js";
-import { parseEndpoint, parseJobIds, parseRedisUrl } from "../shared/options.js";
+import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../app/booleans.js";
+import { DEFAULTS } from "../app/defaults.js";
+import { parseDuration } from "../app/duration.js";
+import { parseEndpoint, parseJobIds, parseRedisUrl } from "../app/options.js";
+import type { RunConfig } from "../app/run.js";
 import { present } from "../tencent/credentials.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { neutralise } from "../gate/safe-text.js";
+import { neutralise } from "../output/safe-text.js";
 
 /*
  * Blocks of API text are fenced with `::stop-commands::TOKEN` … `::TOKEN::` (an unguessable token)

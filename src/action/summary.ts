@@ -1,7 +1,7 @@
-import { helpLinks, itemsToReview, outcomeLabel, stepView } from "../gate/report.js";
-import { clean, plural } from "../gate/text.js";
-import type { GateResult, JobReport } from "../gate/types.js";
-import type { Outcome } from "../gate/verdict.js";
+import { clean, plural } from "../core/text.js";
+import type { GateResult, JobReport } from "../core/types.js";
+import type { Outcome } from "../core/verdict.js";
+import { helpLinks, itemsToReview, outcomeLabel, stepView } from "../output/report.js";
 import type { CheckStepDetail } from "../tencent/types.js";
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */

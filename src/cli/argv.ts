@@ -1,4 +1,4 @@
-import { parseBooleanWord } from "../shared/booleans.js";
+import { parseBooleanWord } from "../app/booleans.js";
 import { ConfigError } from "../tencent/errors.js";
 
 /*

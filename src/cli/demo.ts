@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULTS } from "../shared/defaults.js";
+import { DEFAULTS } from "../app/defaults.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type ScenarioName, startSimulator } from "../simulator/index.js";
 import { Credentials } from "../tencent/credentials.js";
 import type { CliIO } from "./io.js";

@@ -1,6 +1,6 @@
-import { onProcessSignal, type StopSignal } from "../shared/signals.js";
+import { onProcessSignal, type StopSignal } from "../app/signals.js";
 
-export type { StopSignal } from "../shared/signals.js";
+export type { StopSignal } from "../app/signals.js";
 
 export interface OutputStream {
   write(text: string): void;

@@ -1,10 +1,10 @@
 import yargs from "yargs";
 import packageJson from "../../package.json" with { type: "json" };
-import { usageErrorDocument } from "../gate/report.js";
-import { logSafeJson } from "../gate/safe-text.js";
-import { EXIT_CODES } from "../gate/verdict.js";
-import { parseDuration } from "../shared/duration.js";
-import { environmentSecrets, safeWriter } from "../shared/safe-output.js";
+import { parseDuration } from "../app/duration.js";
+import { EXIT_CODES } from "../core/verdict.js";
+import { usageErrorDocument } from "../output/report.js";
+import { environmentSecrets, safeWriter } from "../output/safe-output.js";
+import { logSafeJson } from "../output/safe-text.js";
 import { ConfigError } from "../tencent/errors.js";
 import { asksForJson, secretsOfArgv, spellBooleans } from "./argv.js";
 import type { CliIO } from "./io.js";

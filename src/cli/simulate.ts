@@ -1,4 +1,4 @@
-import { EXIT_CODES } from "../gate/verdict.js";
+import { EXIT_CODES } from "../core/verdict.js";
 import {
   CAM_ROLE_NAME_PATTERN,
   type FaultRule,

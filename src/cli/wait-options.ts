@@ -1,7 +1,7 @@
 import type { Argv } from "yargs";
-import { DEFAULTS } from "../shared/defaults.js";
-import { parseDuration } from "../shared/duration.js";
-import { parseEndpoint, parseJobIds, parseRate, parseRedisUrl } from "../shared/options.js";
+import { DEFAULTS } from "../app/defaults.js";
+import { parseDuration } from "../app/duration.js";
+import { parseEndpoint, parseJobIds, parseRate, parseRedisUrl } from "../app/options.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { WaitConfig } from "./wait.js";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { marked } from "marked";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clean } from "../../src/gate/text.js";
+import { clean } from "../../src/core/text.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { commandLines, decodeEntities, runActionProcess } from "./helpers.js";
 

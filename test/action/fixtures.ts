@@ -1,5 +1,5 @@
-import type { GateResult, JobReport } from "../../src/gate/types.js";
-import { warningsOf } from "../../src/gate/verdict.js";
+import type { GateResult, JobReport } from "../../src/core/types.js";
+import { warningsOf } from "../../src/core/verdict.js";
 import { checkView, type ScenarioName } from "../../src/simulator/scenarios.js";
 import type { CheckStep } from "../../src/tencent/types.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSafeLog } from "../../src/action/log.js";
-import { neutralise, neutraliseLine } from "../../src/gate/safe-text.js";
+import { neutralise, neutraliseLine } from "../../src/output/safe-text.js";
 
 describe("neutralise", () => {
   it("defangs a line that would start a workflow command, even after leading whitespace", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type ActionCore, type ActionDeps, runAction } from "../../src/action/run.js";
+import type { RunConfig, RunHooks } from "../../src/app/run.js";
 import type { StopSignal } from "../../src/cli/io.js";
-import type { RunConfig, RunHooks } from "../../src/gate/run.js";
-import type { GateResult } from "../../src/gate/types.js";
+import type { GateResult } from "../../src/core/types.js";
 import { ConfigError } from "../../src/tencent/errors.js";
 import { fakeCore } from "./fake-core.js";
 import { gateResult, jobReport } from "./fixtures.js";

@@ -2,7 +2,7 @@ import { marked } from "marked";
 import { describe, expect, it } from "vitest";
 import { buildAnnotations, MAX_PER_LEVEL } from "../../src/action/annotations.js";
 import { escapeText, renderSummary } from "../../src/action/summary.js";
-import { item } from "../gate/junit-fixtures.js";
+import { item } from "../output/junit-fixtures.js";
 import { gateResult, hostileSteps, jobReport } from "./fixtures.js";
 import { decodeEntities } from "./helpers.js";
 

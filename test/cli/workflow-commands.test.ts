@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clean } from "../../src/gate/text.js";
+import { clean } from "../../src/core/text.js";
 import { runCaptured } from "../helpers/cli.js";
 
 const HOSTILE = "::set-output name=x::y\n::error::x\r\n  ##[warning]y\u2028::add-mask::z";

@@ -1,7 +1,7 @@
-import { runGate } from "../../src/gate/gate.js";
-import type { RequestLimiter } from "../../src/gate/limiter.js";
-import { DEFAULT_RETRY_POLICY } from "../../src/gate/retry.js";
-import type { GateEvent, GateOptions } from "../../src/gate/types.js";
+import { runGate } from "../../src/core/gate.js";
+import type { GateEvent, GateOptions } from "../../src/core/types.js";
+import type { RequestLimiter } from "../../src/pacing/limiter.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/pacing/retry.js";
 import { FakeClient } from "./fake-client.js";
 import { VirtualClock } from "./virtual-clock.js";
 

@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/gate/clock.js";
+import type { Clock } from "../../src/core/clock.js";
 
 interface Sleeper {
   readonly at: number;

@@ -1,0 +1,88 @@
+import { systemClock } from "../core/clock.js";
+import { runGate } from "../core/gate.js";
+import type { GateEvent, GateOptions, GateResult } from "../core/types.js";
+import { createRateLimiter, type RequestLimiter } from "../pacing/limiter.js";
+import { DEFAULT_RETRY_POLICY } from "../pacing/retry.js";
+import type { TraceEvent } from "../tencent/client.js";
+import { createDtsClient } from "../tencent/client.js";
+import type { CredentialSource, Credentials } from "../tencent/credentials.js";
+
+/** Everything a real run needs; both adapters (CLI and Action) build one of these. */
+export interface RunConfig extends GateOptions {
+  readonly endpoint: URL;
+  /** Fixed keys, or a source that renews temporary credentials before they expire. */
+  readonly credentials: Credentials | CredentialSource;
+  /** Who shares a --redis-url budget: the same SecretId (only its hash is used); stable across renewals. */
+  readonly budgetKey: string;
+  /** Where the credentials came from, in words: named in auth errors and on stderr. */
+  readonly credentialSource?: string;
+  readonly region?: string;
+  readonly rate: number;
+  readonly requestTimeoutMs: number;
+  readonly redisUrl?: URL;
+  /** Where HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and lowercase) are read from: the adapter's environment. */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RunHooks {
+  readonly interrupt?: AbortSignal;
+  readonly onEvent?: (event: GateEvent) => void;
+  readonly onTrace?: (event: TraceEvent) => void;
+  /** Tells the user something about the run itself (a fallback, a shared budget). */
+  readonly onNotice?: (text: string) => void;
+}
+
+async function limiterFor(config: RunConfig, hooks: RunHooks): Promise<RequestLimiter> {
+  if (config.redisUrl) {
+    // Loaded only here, so that a run without --redis-url never loads a Redis client.
+    const { createSharedLimiter } = await import("../pacing/shared-limiter.js");
+    return createSharedLimiter({
+      redisUrl: config.redisUrl,
+      rate: config.rate,
+      secretId: config.budgetKey,
+      clock: systemClock,
+      ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
+    });
+  }
+  return createRateLimiter({ rate: config.rate, clock: systemClock });
+}
+
+/** Runs the gate with the real clock, an undici client and the process-wide limiter; cleans up. */
+export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Promise<GateResult> {
+  const client = createDtsClient({
+    endpoint: config.endpoint.href,
+    credentials: config.credentials,
+    requestTimeoutMs: config.requestTimeoutMs,
+    // A job's requests never overlap.
+    maxInFlight: new Set(config.jobIds).size,
+    ...(config.region ? { region: config.region } : {}),
+    ...(config.proxyEnv ? { proxyEnv: config.proxyEnv } : {}),
+    ...(hooks.onTrace ? { trace: hooks.onTrace } : {}),
+  });
+  const limiter = await limiterFor(config, hooks).catch(async (error: unknown) => {
+    await client.close().catch(() => {});
+    throw error;
+  });
+  try {
+    const context = {
+      ...(config.region ? { region: config.region } : {}),
+      ...(config.credentialSource ? { credentialSource: config.credentialSource } : {}),
+    };
+    return await runGate(
+      { ...config, context },
+      {
+        client,
+        limiter,
+        clock: systemClock,
+        random: Math.random,
+        policy: DEFAULT_RETRY_POLICY,
+        ...(hooks.interrupt ? { interrupt: hooks.interrupt } : {}),
+        ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
+      },
+    );
+  } finally {
+    // The verdict is known: a failure to clean up must not lose it.
+    await limiter.stop().catch(() => {});
+    await client.close().catch(() => {});
+  }
+}

@@ -1,0 +1,70 @@
+import { plural } from "./text.js";
+import type { JobReport } from "./types.js";
+import { EXIT_CODES, type Outcome } from "./verdict.js";
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The reason names a few jobs, not hundreds: the report above lists them all. */
+const NAMED_IN_REASON = 5;
+
+/** "a, b, c", or "a, b, c, d, e and 495 more". */
+function some(names: readonly string[]): string {
+  if (names.length <= NAMED_IN_REASON) return names.join(", ");
+  return `${names.slice(0, NAMED_IN_REASON).join(", ")} and ${names.length - NAMED_IN_REASON} more`;
+}
+
+/** One sentence: why the gate opened or closed (the last line of every report). */
+export function reasonFor(
+  jobs: readonly JobReport[],
+  exitCode: number,
+  failOnWarning: boolean,
+  interrupted: boolean,
+): string {
+  // A start that was sent is told first, whatever else happened: someone must look at that job.
+  const unknownStarts = jobs.filter((job) => job.error?.code === "StartOutcomeUnknown").map((job) => job.jobId);
+  const started = jobs.filter((job) => job.started !== null).map((job) => job.jobId);
+  const alsoStarted = started.length > 0 ? `; the migration was started for ${some(started)}` : "";
+  if (unknownStarts.length > 0) {
+    return `gate closed: StartMigrateJob was sent for ${some(unknownStarts)} and its outcome is unknown (StartOutcomeUnknown): check the job's state before starting it by hand${alsoStarted}`;
+  }
+  if (interrupted) return `gate closed: interrupted before every check had a verdict${alsoStarted}`;
+  const byOutcome = (outcome: Outcome) => jobs.filter((job) => job.outcome === outcome).map((job) => job.jobId);
+  const errors = jobs.filter((job) => job.outcome === "error");
+  if (errors.length > 0) {
+    const first = errors[0];
+    return `gate closed: ${some(errors.map((job) => job.jobId))} ended in an error${first?.error ? ` (${first.error.code}: ${first.error.message})` : ""}${alsoStarted}`;
+  }
+  const timedOut = byOutcome("timeout");
+  if (timedOut.length > 0) {
+    const waitedMs = jobs.reduce(
+      (longest, job) => (job.outcome === "timeout" ? Math.max(longest, job.elapsedMs) : longest),
+      0,
+    );
+    return `gate closed: no verdict before the timeout for ${some(timedOut)} (waited ${seconds(waitedMs)}; a poll that could only start after the timeout is not sent): give the check more time with a longer --timeout`;
+  }
+  const notPassed = byOutcome("notPass");
+  const failed = byOutcome("failed");
+  if (notPassed.length + failed.length > 0) {
+    const parts = [
+      ...(notPassed.length > 0 ? [`${some(notPassed)} did not pass the check`] : []),
+      ...(failed.length > 0 ? [`the check task of ${some(failed)} failed`] : []),
+    ];
+    return `gate closed: ${parts.join("; ")}`;
+  }
+  const warned = jobs.filter((job) => job.warnings.length > 0);
+  if (exitCode === EXIT_CODES.closed && failOnWarning) {
+    return `gate closed: --fail-on-warning and ${some(warned.map((job) => `${job.jobId} has ${plural(job.warnings.length, "warning")}`))}`;
+  }
+  const warningNote =
+    warned.length > 0
+      ? ` (${plural(
+          warned.reduce((sum, job) => sum + job.warnings.length, 0),
+          "warning",
+        )} to review)`
+      : "";
+  return `gate open: ${jobs.length === 1 ? "the check passed" : `all ${jobs.length} checks passed`}${warningNote}${
+    started.length > 0 ? `; migration started for ${plural(started.length, "job")}` : ""
+  }`;
+}

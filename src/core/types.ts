@@ -1,0 +1,108 @@
+import type { RequestLimiter } from "../pacing/limiter.js";
+import type { RetryNotice, RetryPolicy } from "../pacing/retry.js";
+import type { DtsClient } from "../tencent/client.js";
+import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
+import type { Clock } from "./clock.js";
+import type { JobState, Outcome, WarningItem } from "./verdict.js";
+
+export interface GateOptions {
+  readonly jobIds: readonly string[];
+  readonly intervalMs: number;
+  /** 0: one look, no waiting. */
+  readonly timeoutMs: number;
+  readonly failOnWarning: boolean;
+  readonly createCheck: boolean;
+  readonly start: boolean;
+  /**
+   * Once the gate can no longer open (a job ended not passed, failed or in an error), the jobs
+   * still waited for are not polled again: they end `cancelled`. Default on.
+   */
+  readonly failFast?: boolean;
+  /**
+   * After CreateMigrateCheckJob the service may still show the previous check's result. A result
+   * is taken as fresh once the check was seen unfinished or the result changed; an unchanged
+   * result is accepted only after this long, so a very fast check cannot hang the gate.
+   */
+  readonly staleGraceMs?: number;
+  /** What the run was given, for errors that say what to do next (never a secret). */
+  readonly context?: RunContext;
+}
+
+export interface RunContext {
+  /** The region sent as X-TC-Region; absent when none was given. */
+  readonly region?: string;
+  /** Where the credentials came from, in words (never their values). */
+  readonly credentialSource?: string;
+}
+
+export interface GateDeps {
+  readonly client: Pick<DtsClient, "call" | "adoptServerClock">;
+  readonly limiter: RequestLimiter;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly policy: RetryPolicy;
+  /** Aborted on SIGINT/SIGTERM: in-flight requests are cancelled and what is known is reported. */
+  readonly interrupt?: AbortSignal;
+  readonly onEvent?: (event: GateEvent) => void;
+}
+
+export interface JobError {
+  readonly code: string;
+  readonly message: string;
+  readonly requestId?: string;
+}
+
+export interface ActionReceipt {
+  readonly requestId: string;
+}
+
+export interface JobReport {
+  readonly jobId: string;
+  readonly outcome: Outcome;
+  readonly status: string | null;
+  readonly checkFlag: string | null;
+  readonly briefMsg: string | null;
+  readonly stepInfo: CheckStep[] | null;
+  readonly requestId: string | null;
+  readonly polls: number;
+  /** Requests sent for this job, retries included. */
+  readonly requests: number;
+  readonly elapsedMs: number;
+  readonly warnings: readonly WarningItem[];
+  readonly created: ActionReceipt | null;
+  readonly started: ActionReceipt | null;
+  /** StartMigrateJob requests handed to the network for this job (0: never sent). */
+  readonly startRequests: number;
+  readonly notes: readonly string[];
+  readonly error?: JobError;
+}
+
+export interface GateResult {
+  readonly passed: boolean;
+  readonly exitCode: number;
+  readonly interrupted: boolean;
+  /** --fail-on-warning: a check that passed with warnings closed the gate. */
+  readonly failOnWarning: boolean;
+  /** One sentence: why the gate opened or closed. */
+  readonly reason: string;
+  readonly jobs: readonly JobReport[];
+}
+
+export type GateEvent =
+  | { readonly type: "created"; readonly jobId: string; readonly requestId: string }
+  | {
+      readonly type: "poll";
+      readonly jobId: string;
+      readonly state: JobState;
+      readonly response: DescribeMigrationCheckJobResponse;
+      readonly polls: number;
+      readonly elapsedMs: number;
+      /** The answer may still be the previous check's (after CreateMigrateCheckJob): not shown as progress. */
+      readonly stale?: boolean;
+      readonly note?: string;
+    }
+  | { readonly type: "retry"; readonly jobId: string; readonly action: DtsAction; readonly notice: RetryNotice }
+  /** A request that failed at first succeeded on its `attempts`-th attempt. */
+  | { readonly type: "recovered"; readonly jobId: string; readonly action: DtsAction; readonly attempts: number }
+  | { readonly type: "verdict"; readonly report: JobReport }
+  | { readonly type: "started"; readonly jobId: string; readonly requestId: string };

@@ -1,0 +1,189 @@
+import { clean, plural } from "../core/text.js";
+import type { GateEvent } from "../core/types.js";
+import type { JobState } from "../core/verdict.js";
+import type { RetryNotice } from "../pacing/retry.js";
+import type { TraceEvent } from "../tencent/client.js";
+import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+import { OUTCOME_LABELS, outcomeLabel, paint, type Style } from "./report.js";
+
+export interface ProgressOptions {
+  readonly write: (text: string) => void;
+  /** A terminal gets one live line per job; a log gets a line per change and a heartbeat. */
+  readonly live: boolean;
+  readonly style: Style;
+  readonly now: () => number;
+  readonly verbose: boolean;
+  readonly heartbeatMs?: number;
+}
+
+interface JobLine {
+  state: JobState;
+  summary: string;
+  /** Set while a request of this job is being retried: shown in the live line. */
+  retrying: string | undefined;
+  /** When the line last changed; a waiting job's time keeps running from the start. */
+  elapsedMs: number;
+}
+
+const LIVE_LINES_MAX = 30;
+
+/**
+ * Where a check stands, numbered as the report numbers its steps (by StepNo): the steps with a
+ * result, and the first one still without.
+ */
+export function stepsDone(response: DescribeMigrationCheckJobResponse): {
+  done: number;
+  total: number;
+  current?: string;
+} {
+  const steps = response.StepInfo ?? [];
+  let done = 0;
+  let current: string | undefined;
+  for (const step of steps) {
+    if (step.StepStatus && step.StepStatus !== "notStarted") done++;
+    else if (current === undefined) {
+      current = `${step.StepNo ?? "?"} ${clean(step.StepName ?? step.StepId ?? "")}`.trim();
+    }
+  }
+  return { done, total: steps.length, ...(current === undefined ? {} : { current }) };
+}
+
+function summaryOf(state: JobState, response: DescribeMigrationCheckJobResponse | undefined, stale: boolean): string {
+  if (state !== "waiting") return OUTCOME_LABELS[state].label;
+  if (stale) return "waiting for the new check to start";
+  if (!response) return "waiting";
+  const { done, total, current } = stepsDone(response);
+  const status = clean(response.Status ?? "unknown");
+  if (total === 0) return status;
+  const at = status === "running" && current !== undefined ? ` · now step ${current}` : "";
+  return `${status} · ${done} of ${total} steps done${at}`;
+}
+
+function secondsLabel(ms: number): string {
+  return `${(ms / 1000).toFixed(1).padStart(6)}s`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "RequestLimitExceeded (throttled): attempt 1 of 7, next try in 1.2 s" */
+function retryText(notice: RetryNotice): string {
+  const { attempt, maxAttempts, error, delayMs } = notice;
+  const next = delayMs === undefined ? "giving up" : `next try in ${seconds(delayMs)}`;
+  return `${clean(error.code)} (${error.kind}): attempt ${attempt} of ${maxAttempts}, ${next}`;
+}
+
+/** Turns gate events (and, with --verbose, every exchange) into progress on stderr. */
+export function createProgress(options: ProgressOptions) {
+  const { write, style } = options;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const startedAt = options.now();
+  const jobs = new Map<string, JobLine>();
+  let liveLinesDrawn = 0;
+  let lastLineAt = startedAt;
+  const elapsed = () => options.now() - startedAt;
+
+  const log = (text: string) => {
+    if (options.live) clearLive();
+    write(`${text}\n`);
+    lastLineAt = options.now();
+    if (options.live) drawLive();
+  };
+
+  function clearLive() {
+    if (liveLinesDrawn > 0) write(`\u001b[${liveLinesDrawn}A\u001b[0J`);
+    liveLinesDrawn = 0;
+  }
+
+  function drawLive() {
+    const entries = [...jobs.entries()];
+    const shown = entries.slice(0, LIVE_LINES_MAX);
+    const lines = shown.map(([jobId, line]) => {
+      const color = line.state === "waiting" ? "dim" : OUTCOME_LABELS[line.state].color;
+      const retrying = line.retrying ? `  ${paint(style, "yellow", `retrying ${line.retrying}`)}` : "";
+      const ms = line.state === "waiting" ? elapsed() : line.elapsedMs;
+      return `${jobId}  ${paint(style, color, line.summary)}${retrying}  ${paint(style, "dim", secondsLabel(ms).trim())}`;
+    });
+    if (entries.length > shown.length) {
+      const waiting = entries.filter(([, line]) => line.state === "waiting").length;
+      lines.push(`… and ${entries.length - shown.length} more jobs (${waiting} waiting in all)`);
+    }
+    if (lines.length > 0) write(`${lines.join("\n")}\n`);
+    liveLinesDrawn = lines.length;
+  }
+
+  const redraw = () => {
+    clearLive();
+    drawLive();
+  };
+
+  const update = (jobId: string, state: JobState, summary: string) => {
+    const elapsedMs = elapsed();
+    const previous = jobs.get(jobId);
+    jobs.set(jobId, { state, summary, elapsedMs, retrying: previous?.retrying });
+    if (options.live) return redraw();
+    if (previous?.summary !== summary) {
+      log(`[${secondsLabel(elapsedMs)}] ${jobId} ${summary}`);
+    } else if (options.now() - lastLineAt >= heartbeatMs) {
+      const waiting = [...jobs.values()].filter((line) => line.state === "waiting").length;
+      log(`[${secondsLabel(elapsedMs)}] still waiting for ${waiting} of ${plural(jobs.size, "job")}`);
+    }
+  };
+
+  /** Retries are never silent: a line in a log, the live line on a terminal. */
+  const retrying = (jobId: string, text: string | undefined, logLine: string) => {
+    const line = jobs.get(jobId);
+    if (line) line.retrying = text;
+    else if (text) jobs.set(jobId, { state: "waiting", summary: "waiting", elapsedMs: elapsed(), retrying: text });
+    if (options.live) redraw();
+    else log(`[${secondsLabel(elapsed())}] ${jobId} ${logLine}`);
+  };
+
+  return {
+    onEvent(event: GateEvent) {
+      switch (event.type) {
+        case "poll":
+          update(event.jobId, event.state, summaryOf(event.state, event.response, event.stale === true));
+          if (event.note && options.verbose) log(`  ${event.jobId}: ${clean(event.note)}`);
+          break;
+        case "verdict":
+          update(event.report.jobId, event.report.outcome, outcomeLabel(event.report).label);
+          break;
+        case "created":
+          log(`${event.jobId}: check created (RequestId ${clean(event.requestId)})`);
+          break;
+        case "started":
+          log(`${event.jobId}: migration started (RequestId ${clean(event.requestId)})`);
+          break;
+        case "retry":
+          retrying(event.jobId, retryText(event.notice), `${event.action} failed: ${retryText(event.notice)}`);
+          break;
+        case "recovered":
+          retrying(event.jobId, undefined, `${event.action} succeeded on attempt ${event.attempts}`);
+          break;
+      }
+    },
+    onTrace(event: TraceEvent) {
+      if (event.type === "request") {
+        const headers = Object.entries(event.headers)
+          .map(([name, value]) => `${name}: ${clean(value)}`)
+          .join("; ");
+        log(`  → ${event.action} ${JSON.stringify(event.params)} ${paint(style, "dim", headers)}`);
+      } else {
+        const outcome = event.errorCode ? `${clean(event.errorCode)} (${event.errorKind})` : "ok";
+        log(
+          `  ← ${event.action} ${event.params.JobId ?? ""} HTTP ${event.httpStatus ?? "-"} ${outcome} RequestId ${clean(event.requestId ?? "-")} ${event.durationMs} ms`,
+        );
+      }
+    },
+    /** On a terminal, redraws the live lines so that waiting jobs' times keep running between polls. */
+    tick() {
+      if (options.live && jobs.size > 0) redraw();
+    },
+    /** Leaves the live block as the last picture, before the report. */
+    finish() {
+      liveLinesDrawn = 0;
+    },
+  };
+}

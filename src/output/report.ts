@@ -1,0 +1,182 @@
+import { seconds } from "../core/reason.js";
+import { clean, plural } from "../core/text.js";
+import type { GateResult, JobReport } from "../core/types.js";
+import type { Outcome } from "../core/verdict.js";
+import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
+
+/** The contract's `--output json` document (and the Action's `result` output). */
+export function toJsonDocument(result: GateResult) {
+  return {
+    passed: result.passed,
+    reason: result.reason,
+    jobs: result.jobs.map((job) => ({
+      jobId: job.jobId,
+      outcome: job.outcome,
+      status: job.status,
+      checkFlag: job.checkFlag,
+      briefMsg: job.briefMsg,
+      stepInfo: job.stepInfo,
+      requestId: job.requestId,
+      polls: job.polls,
+      requests: job.requests,
+      elapsedMs: job.elapsedMs,
+      warnings: job.warnings,
+      created: job.created,
+      started: job.started,
+      startRequests: job.startRequests,
+      notes: job.notes,
+      ...(job.error ? { error: job.error } : {}),
+    })),
+  };
+}
+
+/** Step names are padded to the longest, up to this. */
+const MAX_NAME_WIDTH = 60;
+
+/**
+ * The document of a run that never started (exit 2): the contract's shape, so that a pipeline
+ * reading `--output json` or the Action's `result` always gets one JSON document.
+ */
+export function usageErrorDocument(message: string) {
+  return { passed: false, reason: message, error: { code: "UsageError", message }, jobs: [] };
+}
+
+export interface Style {
+  readonly color: boolean;
+}
+
+const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+type ColorName = keyof typeof COLORS;
+
+export function paint(style: Style, color: ColorName, text: string): string {
+  return style.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
+}
+
+export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }> = {
+  pass: { label: "PASSED", color: "green" },
+  notPass: { label: "NOT PASSED", color: "red" },
+  failed: { label: "CHECK FAILED", color: "red" },
+  timeout: { label: "TIMED OUT", color: "yellow" },
+  error: { label: "ERROR", color: "red" },
+  cancelled: { label: "CANCELLED", color: "dim" },
+};
+
+/** How a job's outcome is shown: an interruption is what it is, not an ERROR. */
+export function outcomeLabel(job: Pick<JobReport, "outcome" | "error">): { label: string; color: ColorName } {
+  if (job.outcome === "error" && job.error?.code === "Interrupted") return { label: "INTERRUPTED", color: "yellow" };
+  return OUTCOME_LABELS[job.outcome];
+}
+
+export interface StepView {
+  readonly no: string;
+  readonly name: string;
+  /** pass, failed, warning, skipped, notStarted, …: skipped replaces a failure the user skipped. */
+  readonly status: string;
+  readonly symbol: string;
+}
+
+const SYMBOLS: Record<string, string> = {
+  pass: "✓",
+  failed: "✗",
+  warning: "!",
+  skipped: "↷",
+  notStarted: "·",
+  blocked: "■",
+};
+
+export function stepView(step: CheckStep): StepView {
+  const raw = step.StepStatus ?? "unknown";
+  const status = step.HasSkipped && raw !== "pass" ? "skipped" : raw;
+  return {
+    no: step.StepNo === null ? "?" : String(step.StepNo),
+    name: clean(step.StepName ?? step.StepId ?? "step"),
+    status,
+    symbol: SYMBOLS[status] ?? "?",
+  };
+}
+
+export interface ItemView {
+  readonly step: string;
+  readonly skipped: boolean;
+  readonly item: CheckStepDetail;
+}
+
+/** Failed and warning items, with the step they belong to: what a user has to read. */
+export function itemsToReview(steps: readonly CheckStep[] | null): ItemView[] {
+  const views: ItemView[] = [];
+  for (const step of steps ?? []) {
+    for (const item of step.DetailCheckItems ?? []) {
+      if (item.CheckResult === "failed" || item.CheckResult === "warning") {
+        views.push({ step: clean(step.StepName ?? step.StepId), skipped: step.HasSkipped === true, item });
+      }
+    }
+  }
+  return views;
+}
+
+/** Links worth printing: HelpDoc entries that are not blank. */
+export function helpLinks(item: CheckStepDetail): string[] {
+  return (item.HelpDoc ?? []).map(clean).filter((link) => link.trim() !== "");
+}
+
+function renderJob(job: JobReport, style: Style): string[] {
+  const { label, color } = outcomeLabel(job);
+  const facts = [
+    job.status === null ? "status —" : `status ${clean(job.status)}`,
+    job.checkFlag ? clean(job.checkFlag) : undefined,
+    plural(job.polls, "poll"),
+    seconds(job.elapsedMs),
+  ].filter(Boolean);
+  const lines = [
+    `${paint(style, "bold", job.jobId)}  ${paint(style, color, label)}  ${paint(style, "dim", facts.join(" · "))}`,
+  ];
+  if (job.briefMsg) lines.push(`  ${clean(job.briefMsg)}`);
+  if (job.error) lines.push(`  error: ${clean(job.error.code)}: ${clean(job.error.message)}`);
+  if (job.created) lines.push(`  check created (RequestId ${clean(job.created.requestId)})`);
+  for (const note of job.notes) lines.push(`  note: ${clean(note)}`);
+  const steps = job.stepInfo ?? [];
+  if (steps.length > 0) {
+    const views = steps.map(stepView);
+    // A loop, not Math.max(...): an answer may hold hundreds of thousands of steps. Capped, so one
+    // long name does not pad every line.
+    const width = Math.min(
+      views.reduce((widest, view) => Math.max(widest, view.name.length), 0),
+      MAX_NAME_WIDTH,
+    );
+    for (const view of views) {
+      const statusColor: ColorName =
+        view.status === "pass"
+          ? "green"
+          : view.status === "failed"
+            ? "red"
+            : view.status === "notStarted"
+              ? "dim"
+              : "yellow";
+      lines.push(
+        `  ${view.no.padStart(2)}  ${view.name.padEnd(width)}  ${paint(style, statusColor, `${view.symbol} ${view.status}`)}`,
+      );
+    }
+  }
+  for (const { step, skipped, item } of itemsToReview(steps)) {
+    const result = skipped ? "skipped" : clean(item.CheckResult);
+    const name = clean(item.CheckItemName ?? step);
+    const where = name === step ? "" : ` (${step})`;
+    lines.push(`  ${item.CheckResult === "failed" && !skipped ? "✗" : "!"} ${name}${where}: ${result}`);
+    if (item.FailureReason) lines.push(`      reason:   ${clean(item.FailureReason)}`);
+    if (item.Solution) lines.push(`      solution: ${clean(item.Solution)}`);
+    for (const log of item.ErrorLog ?? []) if (log.trim()) lines.push(`      log:      ${clean(log)}`);
+    for (const link of helpLinks(item)) lines.push(`      help:     ${link}`);
+  }
+  if (job.warnings.length > 0 && job.outcome === "pass") {
+    lines.push(`  ${plural(job.warnings.length, "warning")}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`);
+  }
+  if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
+  return lines;
+}
+
+/** The human report printed at the end of `wait`: every job, then the one-line verdict. */
+export function renderReport(result: GateResult, style: Style): string {
+  const blocks = result.jobs.map((job) => renderJob(job, style).join("\n"));
+  const verdict = paint(style, result.passed ? "green" : "red", result.reason);
+  return `${blocks.join("\n\n")}\n\n${verdict}\n`;
+}

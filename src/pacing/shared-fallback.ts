@@ -1,0 +1,54 @@
+import type { Clock } from "../core/clock.js";
+import { createRateLimiter, limiterStopped, type RequestLimiter } from "./limiter.js";
+import { ARRIVAL_MARGIN_MS, WINDOW_MS } from "./shared-budget.js";
+import { createWaitingQueue } from "./waiting-queue.js";
+
+export interface Fallback extends RequestLimiter {
+  /** Requests per second this process keeps to from now on. */
+  readonly share: number;
+  /** The number of processes the rate was split among. */
+  readonly splitAmong: number;
+}
+
+/**
+ * Redis is gone (a connection closed, a command unanswered, a script failed): from now on each
+ * process is on its own and cannot ask how many others still run. Each keeps to
+ * floor(rate / N), N the most participants it saw alive during the run (counted every second),
+ * at least 2. Participants count each other once both have joined, so the survivors' N agree and
+ * their shares add up to at most the rate; only one that joined in the very last second before
+ * the loss can be missing from an older one's N (a share too many, and the API's
+ * RequestLimitExceeded is retried with backoff anyway). The floor of 2 covers the likeliest case
+ * of that: a process alone until another joined just before the loss. No start comes before one
+ * window (plus the margin) after the loss was noticed, so that no second holds shared starts and
+ * local ones together; tasks waiting for that keep their order and leave on their signal.
+ */
+export function startFallback(rate: number, peakParticipants: number, clock: Clock): Fallback {
+  const splitAmong = Math.max(2, peakParticipants);
+  const share = Math.max(1, Math.floor(rate / splitAmong));
+  // The same arrival margin as the shared bucket: the shares of several processes only add up to
+  // the rate if none of them bunches.
+  const limiter = createRateLimiter({ rate: share, clock, marginMs: ARRIVAL_MARGIN_MS });
+  const heldOff = createWaitingQueue();
+  const ending = new AbortController();
+  let holdingOff = true;
+  clock.sleep(WINDOW_MS + ARRIVAL_MARGIN_MS, ending.signal).then(
+    () => {
+      holdingOff = false;
+      while (heldOff.startNext()) {}
+    },
+    () => {},
+  );
+  return {
+    share,
+    splitAmong,
+    schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      if (!holdingOff) return limiter.schedule(task, signal);
+      return heldOff.add(() => limiter.schedule(task, signal), signal);
+    },
+    async stop() {
+      ending.abort(limiterStopped());
+      heldOff.rejectAll(limiterStopped());
+      await limiter.stop();
+    },
+  };
+}

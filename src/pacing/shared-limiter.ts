@@ -1,0 +1,256 @@
+import Bottleneck from "bottleneck";
+import type { Redis as RedisClient } from "ioredis";
+import type { Clock } from "../core/clock.js";
+import { plural } from "../core/text.js";
+import { ConfigError } from "../tencent/errors.js";
+import { createRateLimiter, limiterStopped, type RequestLimiter } from "./limiter.js";
+import { CONNECT_TIMEOUT_MS, displayRedisUrl, openRedis, reasonOf, useRedisClock, within } from "./redis-connection.js";
+import { boundSettings, countParticipants, sharedBudget, sharedLimiterId } from "./shared-budget.js";
+import { type Fallback, startFallback } from "./shared-fallback.js";
+import { createWaitingQueue } from "./waiting-queue.js";
+
+/**
+ * One request budget for every process that polls with the same credentials, through Redis
+ * (bottleneck's clustering mode; the bucket is described in shared-budget.ts). Loaded only for
+ * `--redis-url`: this module and ioredis are imported dynamically, so a run without the option
+ * never loads a Redis client.
+ *
+ * Nothing found in Redis can make a process faster than its own `--rate` or deaf to its deadline:
+ * a request that has its shared token still passes the process's own limiter, the settings
+ * found are put back within bounds at start-up and every second, and a wait for a token leaves
+ * at once when the request's signal aborts (its token, if it comes, is then left unused).
+ */
+
+/** Keys of the shared state expire this long after the last request of any participant. */
+const KEY_TTL_MS = 60_000;
+/** A participant silent this long (no heartbeat) is counted as gone. */
+const CLIENT_TIMEOUT_MS = 5_000;
+/** How often the participants are counted, the settings bounded and the subscriber checked. */
+const WATCH_INTERVAL_MS = 1_000;
+/** How long a clean shutdown may wait for Redis before it cuts the sockets. */
+const CLOSE_TIMEOUT_MS = 1_000;
+
+export interface SharedLimiterOptions {
+  readonly redisUrl: URL;
+  /** The whole budget, for all participants together (`--rate`), and this process's own ceiling. */
+  readonly rate: number;
+  /** Only its hash is used. */
+  readonly secretId: string;
+  readonly clock: Clock;
+  /** Told once when the budget is shared, once if Redis held settings it reset, once when it falls back. */
+  readonly onNotice?: (text: string) => void;
+}
+
+interface Joined {
+  readonly client: RedisClient;
+  readonly subscriber: RedisClient;
+  readonly connection: Bottleneck.IORedisConnection;
+  readonly shared: Bottleneck;
+  /** The token interval in force at start-up. */
+  readonly intervalMs: number;
+  /** Participants alive at start-up, this one included. */
+  readonly participants: number;
+  /** Puts the settings found in Redis back within bounds (shared-budget.ts); says so once. */
+  readonly bound: () => Promise<void>;
+  /** The last error the client reported. */
+  readonly lastError: () => unknown;
+}
+
+/** Connects, joins bottleneck's cluster and bounds the settings; ConfigError when any of it fails. */
+async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: string) => void): Promise<Joined> {
+  const shown = displayRedisUrl(options.redisUrl);
+  const budget = sharedBudget(options.rate);
+  const { Redis, client } = await openRedis(options.redisUrl);
+  let lastError: unknown;
+  client.on("error", (error: unknown) => {
+    lastError = error;
+  });
+  useRedisClock(client);
+  // Our own client rather than `clientOptions`: it is connected and checked before bottleneck
+  // sees it (a clear start-up error), and its scripts read Redis's clock.
+  const connection = new Bottleneck.IORedisConnection({ Redis, client });
+  const shared = new Bottleneck({
+    id: keys.id,
+    connection,
+    maxConcurrent: null,
+    minTime: 0,
+    reservoir: budget.capacity,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: budget.intervalMs,
+    reservoirIncreaseMaximum: budget.capacity,
+    heartbeatInterval: budget.heartbeatMs,
+    clientTimeout: CLIENT_TIMEOUT_MS,
+    // Every key gets this TTL from each script that changes the budget, and at stop().
+    timeout: KEY_TTL_MS,
+  } as Bottleneck.ConstructorOptions);
+
+  let repairNoticed = false;
+  let intervalMs = budget.intervalMs;
+  const bound = async () => {
+    const bounded = await boundSettings(client, keys.settings, budget, KEY_TTL_MS);
+    // The strictest budget among participants wins: a process with a lower --rate slows all.
+    if (bounded.intervalMs > 0) intervalMs = bounded.intervalMs;
+    if (bounded.repaired.length > 0 && !repairNoticed) {
+      repairNoticed = true;
+      notice(
+        `Redis at ${shown} held shared budget settings that dts-gate never writes ` +
+          `(${bounded.repaired.join(", ")}): reset them.`,
+      );
+    }
+  };
+  try {
+    const ended = new Promise<never>((_, reject) => {
+      client.once("end", () => reject(lastError ?? new Error("connection closed")));
+    });
+    ended.catch(() => {});
+    const joining = async () => {
+      const clients = await shared.ready();
+      await bound();
+      const participants = await countParticipants(client, keys.lastSeen, CLIENT_TIMEOUT_MS);
+      // ioredis reports some set-up failures only as an 'error' event and carries on: a database
+      // that SELECT refuses leaves the connection on database 0.
+      if (lastError !== undefined) throw lastError;
+      return { subscriber: clients.subscriber as RedisClient, participants };
+    };
+    const { subscriber, participants } = await within(
+      Promise.race([joining(), ended]),
+      CONNECT_TIMEOUT_MS,
+      "connecting",
+    );
+    return { client, subscriber, connection, shared, intervalMs, participants, bound, lastError: () => lastError };
+  } catch (error) {
+    await connection.disconnect(false).catch(() => {});
+    await Promise.resolve()
+      .then(() => shared.disconnect(false))
+      .catch(() => {});
+    const reason = lastError === undefined ? reasonOf(error) : reasonOf(lastError);
+    throw new ConfigError(`cannot use Redis at ${shown} for --redis-url: ${reason}`);
+  }
+}
+
+/** Leaves the shared limiter once; `graceful`: sets every key's TTL and says goodbye to Redis. */
+function closerOf({ shared, connection }: Joined): (graceful: boolean) => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return (graceful) => {
+    closing ??= (async () => {
+      if (graceful) {
+        // increment_reservoir(0) sets the TTL of every key of the limiter, whichever exists.
+        await within(shared.incrementReservoir(0), CLOSE_TIMEOUT_MS, "closing").catch(() => {});
+      }
+      void shared.stop({ dropWaitingJobs: true }).catch(() => {});
+      // The connection first: once it is terminated, bottleneck no longer unsubscribes on a dead socket.
+      if (graceful) {
+        await within(connection.disconnect(true), CLOSE_TIMEOUT_MS, "closing").catch(() =>
+          connection.disconnect(false),
+        );
+      } else {
+        await connection.disconnect(false);
+      }
+      // Only forgets the limiter (the connection is ours), and returns nothing.
+      await Promise.resolve()
+        .then(() => shared.disconnect(false))
+        .catch(() => {});
+    })().catch(() => {});
+    return closing;
+  };
+}
+
+/**
+ * Loss detection: a socket that closes, any error of bottleneck (its scripts, its heartbeat),
+ * and every second a command on each connection, which commandTimeout bounds. Every second the
+ * participants are counted and the settings bounded too. Returns the watch's timer.
+ */
+function watchRedis(joined: Joined, keys: Keys, onLoss: (error: unknown) => void, onCount: (n: number) => void) {
+  const onClose = () => onLoss(joined.lastError() ?? new Error("connection closed"));
+  joined.client.on("close", onClose);
+  joined.subscriber.on("close", onClose);
+  joined.shared.on("error", onLoss);
+  const watch = setInterval(() => {
+    countParticipants(joined.client, keys.lastSeen, CLIENT_TIMEOUT_MS).then(onCount, onLoss);
+    joined.bound().catch(onLoss);
+    joined.subscriber.ping().catch(onLoss);
+  }, WATCH_INTERVAL_MS);
+  watch.unref();
+  return watch;
+}
+
+interface Keys {
+  readonly id: string;
+  readonly settings: string;
+  readonly lastSeen: string;
+}
+
+/**
+ * Joins the shared budget. Throws ConfigError (exit 2, before any request) when Redis cannot be
+ * reached or joined: without Redis nobody can know how many others share the account, so there is
+ * no safe share to fall back to at start-up. Once joined, losing Redis never fails the run: see
+ * shared-fallback.ts.
+ */
+export async function createSharedLimiter(options: SharedLimiterOptions): Promise<RequestLimiter> {
+  const notice = options.onNotice ?? (() => {});
+  const id = sharedLimiterId(options.secretId);
+  const keys: Keys = { id, settings: `b_${id}_settings`, lastSeen: `b_${id}_client_last_seen` };
+  const joined = await join(options, keys, notice);
+  const shown = displayRedisUrl(options.redisUrl);
+  const closeShared = closerOf(joined);
+
+  let stopped = false;
+  let peakParticipants = Math.max(1, joined.participants);
+  /** The process's own ceiling: every request that has its shared token passes it too. */
+  const own = createRateLimiter({ rate: options.rate, clock: options.clock });
+  /** Requests waiting for a shared token, in order: each token granted starts the oldest. */
+  const waitingForToken = createWaitingQueue();
+  let fallback: Fallback | undefined;
+
+  const local = <T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
+    fallback ? fallback.schedule(task, signal) : own.schedule(task, signal);
+
+  const fallBack = (error: unknown) => {
+    if (fallback || stopped) return;
+    fallback = startFallback(options.rate, peakParticipants, options.clock);
+    notice(
+      `Lost Redis at ${shown} (${reasonOf(error)}): no longer sharing the request budget; this process keeps to ` +
+        `${fallback.share} requests per second (--rate ${options.rate} split among the ${fallback.splitAmong} ` +
+        "processes it saw) for the rest of the run.",
+    );
+    // Those still waiting for a token go to the fall-back limiter, in their order; those started
+    // do not depend on Redis and finish as they are.
+    while (waitingForToken.startNext()) {}
+    clearInterval(watch);
+    void closeShared(false);
+  };
+  const watch = watchRedis(joined, keys, fallBack, (count) => {
+    peakParticipants = Math.max(peakParticipants, count);
+  });
+
+  const others = joined.participants - 1;
+  notice(
+    `Sharing the request budget through Redis at ${shown} with every process using this SecretId ` +
+      `(${others === 0 ? "none other" : plural(others, "other")} now): at most ${options.rate} ` +
+      `requests in any second, ${(1000 / joined.intervalMs).toFixed(1)} per second sustained, all of them together.`,
+  );
+
+  return {
+    schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      if (stopped) return Promise.reject(limiterStopped());
+      if (fallback) return fallback.schedule(task, signal);
+      const started = waitingForToken.add(() => local(task, signal), signal);
+      joined.shared
+        .schedule(async () => {
+          waitingForToken.startNext();
+        })
+        // Dropped by bottleneck: Redis failed under it (or we are stopping).
+        .catch(fallBack);
+      return started;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(watch);
+      waitingForToken.rejectAll(limiterStopped());
+      await fallback?.stop();
+      await own.stop();
+      await closeShared(fallback === undefined);
+    },
+  };
+}

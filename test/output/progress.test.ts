@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { createProgress, stepsDone } from "../../src/output/progress.js";
+import { ApiError } from "../../src/tencent/errors.js";
+import { checkAnswer, step } from "../helpers/fake-client.js";
+
+function setup(live: boolean) {
+  let nowMs = 0;
+  const at = (ms: number) => {
+    nowMs = ms;
+  };
+  let written = "";
+  const progress = createProgress({
+    write: (text) => {
+      written += text;
+    },
+    live,
+    style: { color: false },
+    now: () => nowMs,
+    verbose: false,
+  });
+  const poll = (atMs: number, steps: string[], status = "running") => {
+    nowMs = atMs;
+    progress.onEvent({
+      type: "poll",
+      jobId: "dts-1ewjspuw",
+      state: "waiting",
+      response: checkAnswer(
+        status,
+        "",
+        steps.map((s, i) => step(i, s)),
+      ),
+      polls: 1,
+      elapsedMs: atMs,
+    });
+  };
+  return { poll, output: () => written, progress, at };
+}
+
+describe("progress off a terminal", () => {
+  it("prints a line per change of state, and a heartbeat after 30 s without one", async () => {
+    const { poll, output } = setup(false);
+    poll(0, ["pass", "notStarted", "notStarted"]);
+    poll(5_000, ["pass", "notStarted", "notStarted"]);
+    poll(10_000, ["pass", "pass", "notStarted"]);
+    poll(20_000, ["pass", "pass", "notStarted"]);
+    poll(41_000, ["pass", "pass", "notStarted"]);
+    poll(45_000, ["pass", "pass", "notStarted"]);
+    expect(output().split("\n").filter(Boolean)).toEqual([
+      "[   0.0s] dts-1ewjspuw running · 1 of 3 steps done · now step 1 Step 1",
+      "[  10.0s] dts-1ewjspuw running · 2 of 3 steps done · now step 2 Step 2",
+      "[  41.0s] still waiting for 1 of 1 job",
+    ]);
+  });
+});
+
+describe("progress on a terminal", () => {
+  it("redraws one line per job in place", () => {
+    const { poll, output } = setup(true);
+    poll(0, ["pass", "notStarted"]);
+    poll(1_000, ["pass", "pass"], "success");
+    expect(output()).toBe(
+      "dts-1ewjspuw  running · 1 of 2 steps done · now step 1 Step 1  0.0s\n\u001b[1A\u001b[0Jdts-1ewjspuw  success · 2 of 2 steps done  1.0s\n",
+    );
+  });
+});
+
+const throttled = new ApiError({
+  kind: "throttled",
+  code: "RequestLimitExceeded",
+  message: "slow down",
+  maybeApplied: false,
+});
+
+describe("retries are visible", () => {
+  it("off a terminal: a line when a request is retried, and one when retrying recovers", () => {
+    const { progress, output, at } = setup(false);
+    at(2_000);
+    progress.onEvent({
+      type: "retry",
+      jobId: "dts-1ewjspuw",
+      action: "DescribeMigrationCheckJob",
+      notice: { attempt: 1, maxAttempts: 7, error: throttled, delayMs: 1_250 },
+    });
+    at(3_300);
+    progress.onEvent({ type: "recovered", jobId: "dts-1ewjspuw", action: "DescribeMigrationCheckJob", attempts: 2 });
+    expect(output().split("\n").filter(Boolean)).toEqual([
+      "[   2.0s] dts-1ewjspuw DescribeMigrationCheckJob failed: RequestLimitExceeded (throttled): attempt 1 of 7, next try in 1.3 s",
+      "[   3.3s] dts-1ewjspuw DescribeMigrationCheckJob succeeded on attempt 2",
+    ]);
+  });
+
+  it("on a terminal: in the live line, until the request recovers", () => {
+    const { poll, progress, output, at } = setup(true);
+    poll(0, ["pass", "notStarted"]);
+    progress.onEvent({
+      type: "retry",
+      jobId: "dts-1ewjspuw",
+      action: "DescribeMigrationCheckJob",
+      notice: { attempt: 2, maxAttempts: 7, error: throttled, delayMs: 500 },
+    });
+    expect(output().split("\u001b[0J").at(-1)).toBe(
+      "dts-1ewjspuw  running · 1 of 2 steps done · now step 1 Step 1  retrying RequestLimitExceeded (throttled): attempt 2 of 7, next try in 0.5 s  0.0s\n",
+    );
+    at(900);
+    progress.onEvent({ type: "recovered", jobId: "dts-1ewjspuw", action: "DescribeMigrationCheckJob", attempts: 3 });
+    expect(output().split("\u001b[0J").at(-1)).toBe(
+      "dts-1ewjspuw  running · 1 of 2 steps done · now step 1 Step 1  0.9s\n",
+    );
+  });
+
+  it("the live line ticks between polls", () => {
+    const { poll, progress, output, at } = setup(true);
+    poll(0, ["pass", "notStarted"]);
+    at(4_000);
+    progress.tick();
+    expect(output().split("\u001b[0J").at(-1)).toBe(
+      "dts-1ewjspuw  running · 1 of 2 steps done · now step 1 Step 1  4.0s\n",
+    );
+  });
+
+  it("after CreateMigrateCheckJob, an old result is not shown as progress", () => {
+    const { progress, output } = setup(false);
+    progress.onEvent({
+      type: "poll",
+      jobId: "dts-1ewjspuw",
+      state: "waiting",
+      response: checkAnswer("success", "checkPass", [step(0, "pass")]),
+      polls: 1,
+      elapsedMs: 0,
+      stale: true,
+    });
+    expect(output()).toBe("[   0.0s] dts-1ewjspuw waiting for the new check to start\n");
+  });
+
+  it("names the current step by the StepNo the report shows", () => {
+    const answer = checkAnswer("running", "", [step(0, "pass"), step(1, "pass"), step(2, "notStarted")]);
+    expect(stepsDone(answer)).toEqual({ done: 2, total: 3, current: "2 Step 2" });
+  });
+});
