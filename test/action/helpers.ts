@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { bundled } from "../helpers/process.js";
 
-export const ACTION = fileURLToPath(new URL("../../dist/action.js", import.meta.url));
+export const ACTION = bundled("action.js");
 
 export interface ActionRun {
   code: number | null;

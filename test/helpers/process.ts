@@ -1,9 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { EMPTY_HOME } from "./cli.js";
 
-/** The committed bundle, as the other process tests run it (CI checks that it is a fresh build). */
-export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+/** The bundle built from the sources for this run (test/global-setup.ts). */
+export function bundled(file: "cli.js" | "action.js"): string {
+  const dir = process.env.DTS_GATE_TEST_BUNDLE;
+  if (dir === undefined) throw new Error("DTS_GATE_TEST_BUNDLE is unset: run the tests through vitest's global setup");
+  return join(dir, file);
+}
+
+export const CLI = bundled("cli.js");
 
 export interface CliRun {
   readonly code: number | null;
