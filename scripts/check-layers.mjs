@@ -30,6 +30,7 @@ const FORBIDDEN = [
     "the API client knows nothing of the gate",
   ]),
   ...["output", "app", "simulator"].map((room) => ["core", room, "the core knows nothing of how it is wired or shown"]),
+  ["core", "pacing", "the core sends through the port it is given: retries and the limiter are wired in by src/app"],
   ...["output", "app", "simulator"].map((room) => ["pacing", room, "pacing knows only the API and the core's clock"]),
   ...["app", "simulator"].map((room) => ["output", room, "output renders results, it runs nothing"]),
   ...["core", "pacing", "output", "app"].map((room) => [

@@ -1,9 +1,10 @@
-import { systemClock } from "../core/clock.js";
+import { type Clock, systemClock } from "../core/clock.js";
 import { runGate } from "../core/gate.js";
+import type { SendPort } from "../core/send.js";
 import type { GateEvent, GateOptions, GateResult } from "../core/types.js";
 import { createRateLimiter, type RequestLimiter } from "../pacing/limiter.js";
-import { DEFAULT_RETRY_POLICY } from "../pacing/retry.js";
-import type { TraceEvent } from "../tencent/client.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, sendWithRetry } from "../pacing/retry.js";
+import type { DtsClient, TraceEvent } from "../tencent/client.js";
 import { createDtsClient } from "../tencent/client.js";
 import type { CredentialSource, Credentials } from "../tencent/credentials.js";
 
@@ -47,6 +48,42 @@ async function limiterFor(config: RunConfig, hooks: RunHooks): Promise<RequestLi
   return createRateLimiter({ rate: config.rate, clock: systemClock });
 }
 
+export interface SendPortDeps {
+  readonly client: Pick<DtsClient, "call" | "adoptServerClock">;
+  readonly limiter: RequestLimiter;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly policy: RetryPolicy;
+}
+
+/** The core's send port: each request retried by the policy, every attempt through the limiter. */
+export function retryingSendPort(deps: SendPortDeps): SendPort {
+  const { client } = deps;
+  return (request, signal, watch) =>
+    sendWithRetry(
+      async (attemptSignal) => {
+        watch.onAttempt();
+        const result = await client.call(
+          request.action,
+          request.params,
+          attemptSignal ? { signal: attemptSignal } : {},
+        );
+        if (!result.ok) watch.onAttemptFailed(result.error);
+        return result;
+      },
+      {
+        limiter: deps.limiter,
+        clock: deps.clock,
+        random: deps.random,
+        policy: deps.policy,
+        signal,
+        adoptServerClock: (ms) => client.adoptServerClock(ms),
+        onRetry: watch.onRetry,
+      },
+      { idempotent: request.repeatable, ...(request.maxSends === undefined ? {} : { maxSends: request.maxSends }) },
+    );
+}
+
 /** Runs the gate with the real clock, an undici client and the process-wide limiter; cleans up. */
 export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Promise<GateResult> {
   const client = createDtsClient({
@@ -71,11 +108,14 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
     return await runGate(
       { ...config, context },
       {
-        client,
-        limiter,
+        send: retryingSendPort({
+          client,
+          limiter,
+          clock: systemClock,
+          random: Math.random,
+          policy: DEFAULT_RETRY_POLICY,
+        }),
         clock: systemClock,
-        random: Math.random,
-        policy: DEFAULT_RETRY_POLICY,
         ...(hooks.interrupt ? { interrupt: hooks.interrupt } : {}),
         ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
       },

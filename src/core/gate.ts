@@ -1,40 +1,45 @@
 import { setMaxListeners } from "node:events";
-import { type RetriedResult, type SendOptions, sendWithRetry } from "../pacing/retry.js";
-import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
-import type { DtsAction } from "../tencent/types.js";
-import { readCheckAnswer } from "./check-answer.js";
-import { DEFAULT_STALE_GRACE_MS, FreshResultFilter, GRACE_NOTE, STALE_NOTE } from "./fresh-result.js";
+import { ApiError, LOCAL_CODES } from "../tencent/errors.js";
 import { describeUnexpected, JobRecord, jobErrorOf } from "./job-record.js";
+import { ONCE_RULES, type OnceAction } from "./once-actions.js";
+import type { PolledPhase } from "./phase.js";
+import { checkPhase } from "./phases/check.js";
+import { type PollLoop, pollPhase } from "./poll.js";
 import { reasonFor } from "./reason.js";
+import type { SendRequest, SendResult } from "./send.js";
 import { clean } from "./text.js";
-import type { GateDeps, GateOptions, GateResult, JobError, JobReport } from "./types.js";
-import { EXIT_CODES, exitCodeOf, judge } from "./verdict.js";
+import type { GateDeps, GateEvent, GateOptions, GateResult, JobError, JobReport } from "./types.js";
+import { EXIT_CODES, exitCodeOf } from "./verdict.js";
 
 /** StartMigrateJob is sent at most this often: only refusals that were surely not applied are sent again. */
-export const START_MAX_SENDS = 3;
+export const START_MAX_SENDS = ONCE_RULES.StartMigrateJob.maxSends ?? 1;
+/**
+ * How long the poll started at the deadline may take before the run stops everything: short enough
+ * that the deadline still ends the run within a second, long enough for an answer from the API.
+ */
+export const LAST_LOOK_GRACE_MS = 500;
 const INTERRUPTED: JobError = { code: "Interrupted", message: "interrupted before a verdict" };
 
 /** Why the run stopped waiting before every job had its verdict; the first cause is kept. */
 type StopCause = "deadline" | "interrupt" | "failFast" | "unexpected";
 
 /**
- * Waits for the pre-migration check of every job and turns the results into one verdict.
- * Optionally (re)creates the checks first and starts the migrations once every job passed.
- * Knows nothing of the command line or of GitHub: time, transport and output are injected.
- * Never throws: whatever fails unexpectedly ends the run with exit 4 and what is known reported,
- * a StartMigrateJob that was sent included.
+ * Takes every job through the phases asked for and turns what they reached into one verdict.
+ * Knows nothing of the command line, of GitHub or of how requests are paced: time and the send
+ * port are injected. Never throws: whatever fails unexpectedly ends the run with exit 4 and what is
+ * known reported, an action that was sent included.
  */
 export function runGate(options: GateOptions, deps: GateDeps): Promise<GateResult> {
   return new GateRun(options, deps).run();
 }
 
-/** One run of the gate: its jobs' records, one stop signal, and the steps of each job's wait. */
-class GateRun {
+/** One run of the gate: its jobs' records, one stop signal, and the phases of each job. */
+class GateRun implements PollLoop {
   readonly records: JobRecord[];
   readonly startedAt: number;
   readonly deadlineAt: number;
   /** One signal stops everything still waiting: the deadline, an interruption, fail-fast, a bug. */
-  readonly stop = new AbortController();
+  readonly #stop = new AbortController();
   stopCause: StopCause | undefined;
   unexpected: string | undefined;
 
@@ -44,14 +49,30 @@ class GateRun {
   ) {
     this.records = [...new Set(options.jobIds)].map((jobId) => new JobRecord(jobId));
     // Every job's pause and request listens to this one signal: hundreds of listeners are expected.
-    setMaxListeners(0, this.stop.signal);
+    setMaxListeners(0, this.#stop.signal);
     this.startedAt = deps.clock.now();
     this.deadlineAt = this.startedAt + options.timeoutMs;
   }
 
+  get clock() {
+    return this.deps.clock;
+  }
+
+  get intervalMs() {
+    return this.options.intervalMs;
+  }
+
+  get stop(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  emit(event: GateEvent) {
+    this.deps.onEvent?.(event);
+  }
+
   stopRun(cause: StopCause) {
     this.stopCause ??= cause;
-    this.stop.abort();
+    this.#stop.abort();
   }
 
   interrupted(): boolean {
@@ -62,11 +83,17 @@ class GateRun {
     return exitCodeOf(job.outcome, this.options.failOnWarning && job.warnings.length > 0);
   }
 
+  /** Every job so far can still open the gate, and nothing stopped the run. */
+  allOpen(): boolean {
+    return !this.stop.aborted && this.records.every((record) => this.jobExitCode(record.report()) === EXIT_CODES.open);
+  }
+
   async run(): Promise<GateResult> {
-    const { options, deps, records } = this;
+    const { options, deps } = this;
     const finished = new AbortController();
     if (options.timeoutMs > 0) {
-      deps.clock.sleep(options.timeoutMs, finished.signal).then(
+      // The deadline is the last moment a poll starts; the poll started then gets a moment to answer.
+      deps.clock.sleep(options.timeoutMs + LAST_LOOK_GRACE_MS, finished.signal).then(
         () => this.stopRun("deadline"),
         () => {},
       );
@@ -75,12 +102,9 @@ class GateRun {
     if (deps.interrupt?.aborted) onInterrupt();
     deps.interrupt?.addEventListener("abort", onInterrupt, { once: true });
     try {
-      await Promise.all(records.map((record) => this.guarded(record, () => this.waitForJob(record))));
-      const gateOpen = records.every((record) => this.jobExitCode(record.report()) === EXIT_CODES.open);
-      if (options.start && !this.stop.signal.aborted && gateOpen) {
-        // Starting is not idempotent: each job once, and only when every job passed.
-        await Promise.all(records.map((record) => this.guarded(record, () => this.startMigration(record))));
-      }
+      await this.eachJob((record) => this.checkJob(record));
+      // Starting is not idempotent: each job once, and only when every job passed.
+      if (options.start && this.allOpen()) await this.eachJob((record) => this.sendOnce(record, "StartMigrateJob"));
     } finally {
       finished.abort();
       deps.interrupt?.removeEventListener("abort", onInterrupt);
@@ -88,24 +112,29 @@ class GateRun {
     return this.result();
   }
 
+  async eachJob(task: (record: JobRecord) => Promise<unknown>) {
+    await Promise.all(this.records.map((record) => this.guarded(record, () => task(record))));
+  }
+
   /** Any failure that is not a result (a bug, a broken dependency) stops the run instead of crashing it. */
-  async guarded(record: JobRecord, task: () => Promise<void>) {
+  async guarded(record: JobRecord, task: () => Promise<unknown>) {
     try {
       await task();
     } catch (error) {
       this.unexpected ??= describeUnexpected(error);
       this.stopRun("unexpected");
-      // A start whose answer was never read may have been applied.
-      if (record.startRequests > 0 && record.started === null) record.startMaybeApplied = true;
+      // An action whose answer was never read may have been applied.
+      for (const sent of record.inDoubt()) sent.maybeApplied = true;
     }
   }
 
   result(): GateResult {
     for (const record of this.records) {
-      if (record.startMaybeApplied && record.started === null && record.error?.code !== "StartOutcomeUnknown") {
+      const doubt = record.inDoubt().find((sent) => sent.maybeApplied && sent.rule.unknownCode);
+      if (doubt?.rule.unknownCode && record.error?.code !== doubt.rule.unknownCode) {
         record.fail("error", {
-          code: "StartOutcomeUnknown",
-          message: `StartMigrateJob was sent but the run failed before its answer (${this.unexpected ?? "unknown"}). Check the job's state before starting it by hand`,
+          code: doubt.rule.unknownCode,
+          message: `${doubt.action} was sent but the run failed before its answer (${this.unexpected ?? "unknown"}). Check the job's state before ${doubt.rule.byHand}`,
         });
       } else if (record.outcome === undefined) {
         this.stopWithoutVerdict(record);
@@ -125,36 +154,23 @@ class GateRun {
     };
   }
 
-  async send<A extends DtsAction>(
-    record: JobRecord,
-    action: A,
-    sendOptions: SendOptions = { idempotent: true },
-  ): Promise<RetriedResult<A>> {
-    const { deps } = this;
-    const result = await sendWithRetry<A>(
-      async (signal) => {
+  /** One logical request for one job through the send port, counted in its record. */
+  async send(record: JobRecord, request: SendRequest): Promise<SendResult> {
+    const { action } = request;
+    const sent = action in ONCE_RULES ? record.sent(action as OnceAction) : undefined;
+    const result = await this.deps.send(request, this.stop, {
+      onAttempt: () => {
         record.requests++;
-        if (action === "StartMigrateJob") record.startRequests++;
-        const result = await deps.client.call(action, { JobId: record.jobId }, signal ? { signal } : {});
-        if (action === "StartMigrateJob" && !result.ok && result.error.maybeApplied) record.startMaybeApplied = true;
-        return result;
+        sent?.attempted();
       },
-      {
-        limiter: deps.limiter,
-        clock: deps.clock,
-        random: deps.random,
-        policy: deps.policy,
-        signal: this.stop.signal,
-        adoptServerClock: (ms) => deps.client.adoptServerClock(ms),
-        onRetry: (notice) => {
-          record.lastRetried = notice.error;
-          deps.onEvent?.({ type: "retry", jobId: record.jobId, action, notice });
-        },
+      onAttemptFailed: (error) => sent?.attemptFailed(error),
+      onRetry: (notice) => {
+        record.lastRetried = notice.error;
+        this.emit({ type: "retry", jobId: record.jobId, action, notice });
       },
-      sendOptions,
-    );
+    });
     if (result.ok && result.attempts > 1) {
-      deps.onEvent?.({ type: "recovered", jobId: record.jobId, action, attempts: result.attempts });
+      this.emit({ type: "recovered", jobId: record.jobId, action, attempts: result.attempts });
     }
     return result;
   }
@@ -170,103 +186,49 @@ class GateRun {
 
   /** Ends a job whose request failed: a stop of the run explains an abort. */
   failRequest(record: JobRecord, error: ApiError) {
-    if (this.interrupted() || (this.stop.signal.aborted && error.code === LOCAL_CODES.aborted)) {
+    if (this.interrupted() || (this.stop.aborted && error.code === LOCAL_CODES.aborted)) {
       this.stopWithoutVerdict(record);
     } else {
       record.fail("error", jobErrorOf(error, this.options.context));
     }
   }
 
-  /** One job: its check (re)created when asked, then polled to a verdict. */
-  async waitForJob(record: JobRecord) {
-    if (!this.options.createCheck || (await this.createCheck(record))) await this.waitForVerdict(record);
+  /** Waits through one phase; false when the job ended without reaching what the phase asks. */
+  async waitThrough<View>(record: JobRecord, phase: PolledPhase<View>): Promise<boolean> {
+    const end = await pollPhase(phase, record, this);
+    if (end.kind === "failed") this.failRequest(record, end.error);
+    else if (end.kind === "stopped") this.stopWithoutVerdict(record);
+    else {
+      record.outcome = end.verdict.outcome;
+      if (end.verdict.state === "closed" && end.verdict.reason) record.closedReason = end.verdict.reason;
+      return end.verdict.state === "done";
+    }
+    return false;
+  }
+
+  /** The end of a job's part of the run: its verdict told, and fail-fast applied. */
+  concluded(record: JobRecord) {
     record.elapsedMs = Math.round(this.deps.clock.now() - this.startedAt);
     const report = record.report();
-    this.deps.onEvent?.({ type: "verdict", report });
+    this.emit({ type: "verdict", report });
     if ((this.options.failFast ?? true) && this.jobExitCode(report) !== EXIT_CODES.open) this.stopRun("failFast");
   }
 
-  async createCheck(record: JobRecord): Promise<boolean> {
-    const result = await this.send(record, "CreateMigrateCheckJob");
-    if (!result.ok) {
-      this.failRequest(record, result.error);
-      return false;
-    }
-    const requestId = clean(result.value.RequestId);
-    record.created = { requestId };
-    this.deps.onEvent?.({ type: "created", jobId: record.jobId, requestId });
-    return true;
-  }
-
-  async waitForVerdict(record: JobRecord): Promise<void> {
+  /** One job's check: (re)created when asked, then polled to a verdict. */
+  async checkJob(record: JobRecord) {
     const { options, deps } = this;
-    const { clock } = deps;
-    const freshness = new FreshResultFilter(
-      options.createCheck,
-      clock.now(),
-      options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS,
-    );
-    for (;;) {
-      const pollStartedAt = clock.now();
-      const result = await this.send(record, "DescribeMigrationCheckJob");
-      if (!result.ok) {
-        this.failRequest(record, result.error);
-        return;
-      }
-      record.polls++;
-      record.lastRetried = undefined;
-      const { response, anomalies } = readCheckAnswer(result.value);
-      record.last = response;
-      if (anomalies.length > 0) record.note(`the answer had fields of an unexpected type: ${anomalies.join("; ")}`);
-      let { state, note } = judge(response);
-      const freshnessOfResult = freshness.classify(response, state !== "waiting", clock.now());
-      const stale = freshnessOfResult === "stale";
-      if (stale) {
-        note = STALE_NOTE;
-        state = "waiting";
-      } else if (freshnessOfResult === "graceElapsed") {
-        record.note(GRACE_NOTE);
-      }
-      // Once the new check was seen, the doubt about the old result is gone from the report.
-      if (freshness.sawNewCheck) record.forget(STALE_NOTE);
-      if (note) record.note(note);
-      record.elapsedMs = Math.round(clock.now() - this.startedAt);
-      deps.onEvent?.({
-        type: "poll",
-        jobId: record.jobId,
-        state,
-        response,
-        polls: record.polls,
-        elapsedMs: record.elapsedMs,
-        stale,
-        ...(note ? { note } : {}),
-      });
-      if (state !== "waiting") {
-        record.outcome = state;
-        return;
-      }
-      if (!(await this.pauseBeforeNextPoll(pollStartedAt))) {
-        this.stopWithoutVerdict(record);
-        return;
-      }
+    if (!options.createCheck || (await this.sendOnce(record, "CreateMigrateCheckJob"))) {
+      const phase = checkPhase(
+        record,
+        {
+          newCheck: options.createCheck,
+          ...(options.staleGraceMs === undefined ? {} : { staleGraceMs: options.staleGraceMs }),
+        },
+        deps.clock.now(),
+      );
+      await this.waitThrough(record, phase);
     }
-  }
-
-  /**
-   * The deadline is checked before sleeping: a poll that could only come after it never starts.
-   * False when the run must stop waiting.
-   */
-  async pauseBeforeNextPoll(pollStartedAt: number): Promise<boolean> {
-    const nextPollAt = pollStartedAt + this.options.intervalMs;
-    if (nextPollAt >= this.deadlineAt || this.stop.signal.aborted) return false;
-    try {
-      // A poll that took the whole interval is followed at once: no timer for nothing.
-      const pauseMs = nextPollAt - this.deps.clock.now();
-      if (pauseMs > 0) await this.deps.clock.sleep(pauseMs, this.stop.signal);
-      return true;
-    } catch {
-      return false;
-    }
+    this.concluded(record);
   }
 
   /** Why the run stopped, in words, or undefined while it runs. */
@@ -277,19 +239,51 @@ class GateRun {
     return undefined;
   }
 
-  async startMigration(record: JobRecord): Promise<void> {
-    const result = await this.send(record, "StartMigrateJob", { idempotent: false, maxSends: START_MAX_SENDS });
-    if (record.startRequests > 1) {
+  /**
+   * Sends an action that changes the job, by its rule: one that must not run twice is never sent
+   * again after a failure that may have been applied, and none is sent after the deadline.
+   */
+  async sendOnce(record: JobRecord, action: OnceAction): Promise<boolean> {
+    const sent = record.sent(action);
+    const { rule } = sent;
+    if (this.options.timeoutMs > 0 && this.deps.clock.now() > this.deadlineAt) this.stopRun("deadline");
+    const result: SendResult = this.stop.aborted
+      ? { ok: false, error: notSent(), attempts: 0 }
+      : await this.send(record, {
+          action,
+          params: { JobId: record.jobId },
+          repeatable: rule.repeatable,
+          ...(rule.maxSends === undefined ? {} : { maxSends: rule.maxSends }),
+        });
+    if (!rule.repeatable && sent.requests > 1) {
       record.note(
-        `StartMigrateJob was sent ${record.startRequests} times: ${record.startRequests - 1} refused before being processed (at most ${START_MAX_SENDS} sends)`,
+        `${action} was sent ${sent.requests} times: ${sent.requests - 1} refused before being processed (at most ${rule.maxSends} sends)`,
       );
     }
     if (result.ok) {
       const requestId = clean(result.value.RequestId);
-      record.started = { requestId };
-      this.deps.onEvent?.({ type: "started", jobId: record.jobId, requestId });
-      return;
+      sent.receipt = { requestId };
+      this.emit(receiptEvent(action, record.jobId, requestId));
+      return true;
     }
-    record.failStart(result.error, this.stoppedBy(), this.options.context);
+    if (rule.repeatable) this.failRequest(record, result.error);
+    else record.failSend(sent, result.error, this.stoppedBy(), this.options.context);
+    return false;
+  }
+}
+
+/** A request the run did not send because it was already stopping. */
+function notSent(): ApiError {
+  return new ApiError({ kind: "fatal", code: LOCAL_CODES.aborted, message: "not sent", maybeApplied: false });
+}
+
+function receiptEvent(action: OnceAction, jobId: string, requestId: string): GateEvent {
+  switch (action) {
+    case "CreateMigrateCheckJob":
+      return { type: "created", jobId, requestId };
+    case "StartMigrateJob":
+      return { type: "started", jobId, requestId };
+    case "CompleteMigrateJob":
+      return { type: "completeSent", jobId, requestId };
   }
 }

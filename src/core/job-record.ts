@@ -1,7 +1,8 @@
 import type { ApiError } from "../tencent/errors.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+import { type OnceAction, SentRecord } from "./once-actions.js";
 import { clean } from "./text.js";
-import type { ActionReceipt, GateResult, JobError, JobReport, RunContext } from "./types.js";
+import type { GateResult, JobError, JobReport, PhaseName, RunContext } from "./types.js";
 import { EXIT_CODES, type Outcome, warningsOf } from "./verdict.js";
 
 /** Notes kept per job at most: a misbehaving API must not grow the report without bound. */
@@ -14,11 +15,12 @@ export class JobRecord {
   polls = 0;
   requests = 0;
   elapsedMs = 0;
-  created: ActionReceipt | null = null;
-  started: ActionReceipt | null = null;
-  startRequests = 0;
-  /** A StartMigrateJob request may have reached the service: its answer was lost or cut. */
-  startMaybeApplied = false;
+  /** Why a phase closed the gate, when its outcome alone does not say it. */
+  closedReason: string | undefined;
+  /** The last phase this job reached. */
+  phase: PhaseName = "check";
+  /** What was sent of each action that changes the job. */
+  readonly #sent = new Map<OnceAction, SentRecord>();
   readonly notes: string[] = [];
   error: JobError | undefined;
   /** The last request that failed and was retried: what a timeout report should explain. */
@@ -44,27 +46,39 @@ export class JobRecord {
     }
   }
 
-  /** A StartMigrateJob that did not succeed, reported for what it may have done. */
-  failStart(error: ApiError, stopped: string | undefined, context: RunContext = {}) {
-    if (this.startMaybeApplied) {
+  sent(action: OnceAction): SentRecord {
+    let sent = this.#sent.get(action);
+    if (!sent) {
+      sent = new SentRecord(action);
+      this.#sent.set(action, sent);
+    }
+    return sent;
+  }
+
+  /** Every action sent and not answered: what a run that ends now must report as in doubt. */
+  inDoubt(): SentRecord[] {
+    return [...this.#sent.values()].filter((sent) => sent.inDoubt);
+  }
+
+  /** An action that changes the job and did not succeed, reported for what it may have done. */
+  failSend(sent: SentRecord, error: ApiError, stopped: string | undefined, context: RunContext = {}) {
+    const { action, rule } = sent;
+    if (sent.maybeApplied && rule.unknownCode) {
       const lost = jobErrorOf(error);
       const how = stopped ? `${stopped} while it was in flight` : `its answer was lost (${lost.code}: ${lost.message})`;
       this.fail("error", {
-        code: "StartOutcomeUnknown",
-        message: `StartMigrateJob was sent but ${how}; it was not sent again. Check the job's state (console or DescribeMigrationDetail) before starting it by hand`,
+        code: rule.unknownCode,
+        message: `${action} was sent but ${how}; it was not sent again. Check the job's state (console or DescribeMigrationDetail) before ${rule.byHand}`,
       });
-    } else if (stopped) {
-      const what = this.startRequests > 0 ? "accepted (every send was refused before being processed)" : "sent";
+    } else if (stopped && rule.notSentCode) {
+      const what = sent.requests > 0 ? "accepted (every send was refused before being processed)" : "sent";
       this.fail("error", {
-        code: "StartNotSent",
-        message: `${stopped} before StartMigrateJob was ${what}: the migration was not started`,
+        code: rule.notSentCode,
+        message: `${stopped} before ${action} was ${what}: ${rule.notDone}`,
       });
     } else {
       const refused = jobErrorOf(error, context);
-      this.fail("error", {
-        ...refused,
-        message: `${refused.message} (StartMigrateJob refused: the migration was not started)`,
-      });
+      this.fail("error", { ...refused, message: `${refused.message} (${action} refused: ${rule.notDone})` });
     }
   }
 
@@ -86,9 +100,11 @@ export class JobRecord {
       requests: this.requests,
       elapsedMs: this.elapsedMs,
       warnings,
-      created: this.created,
-      started: this.started,
-      startRequests: this.startRequests,
+      created: this.sent("CreateMigrateCheckJob").receipt,
+      started: this.sent("StartMigrateJob").receipt,
+      startRequests: this.sent("StartMigrateJob").requests,
+      kind: "migration",
+      phase: this.phase,
       notes: this.notes,
       ...(outcome === "error" && error ? { error } : {}),
     };

@@ -1,3 +1,4 @@
+import { ONCE_RULES, UNKNOWN_FIRST } from "./once-actions.js";
 import { plural } from "./text.js";
 import type { JobReport } from "./types.js";
 import { EXIT_CODES, type Outcome } from "./verdict.js";
@@ -22,12 +23,13 @@ export function reasonFor(
   failOnWarning: boolean,
   interrupted: boolean,
 ): string {
-  // A start that was sent is told first, whatever else happened: someone must look at that job.
-  const unknownStarts = jobs.filter((job) => job.error?.code === "StartOutcomeUnknown").map((job) => job.jobId);
+  // An action that changes the job and was sent is told first, whatever else happened: someone must look at that job.
   const started = jobs.filter((job) => job.started !== null).map((job) => job.jobId);
   const alsoStarted = started.length > 0 ? `; the migration was started for ${some(started)}` : "";
-  if (unknownStarts.length > 0) {
-    return `gate closed: StartMigrateJob was sent for ${some(unknownStarts)} and its outcome is unknown (StartOutcomeUnknown): check the job's state before starting it by hand${alsoStarted}`;
+  for (const action of UNKNOWN_FIRST) {
+    const { unknownCode, unknownReason } = ONCE_RULES[action];
+    const unknown = jobs.filter((job) => job.error?.code === unknownCode).map((job) => job.jobId);
+    if (unknown.length > 0 && unknownReason) return `${unknownReason(some(unknown))}${alsoStarted}`;
   }
   if (interrupted) return `gate closed: interrupted before every check had a verdict${alsoStarted}`;
   const byOutcome = (outcome: Outcome) => jobs.filter((job) => job.outcome === outcome).map((job) => job.jobId);

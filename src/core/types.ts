@@ -1,9 +1,10 @@
-import type { RequestLimiter } from "../pacing/limiter.js";
-import type { RetryNotice, RetryPolicy } from "../pacing/retry.js";
-import type { DtsClient } from "../tencent/client.js";
 import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
 import type { Clock } from "./clock.js";
+import type { RetryNotice, SendPort } from "./send.js";
 import type { JobState, Outcome, WarningItem } from "./verdict.js";
+
+/** The phases of a job's life that the gate can take it through, in this order. */
+export type PhaseName = "check" | "start" | "migrate" | "complete";
 
 export interface GateOptions {
   readonly jobIds: readonly string[];
@@ -36,11 +37,9 @@ export interface RunContext {
 }
 
 export interface GateDeps {
-  readonly client: Pick<DtsClient, "call" | "adoptServerClock">;
-  readonly limiter: RequestLimiter;
+  /** Sends one logical request: retries, pacing and signing are wired in by whoever runs the gate. */
+  readonly send: SendPort;
   readonly clock: Clock;
-  readonly random: () => number;
-  readonly policy: RetryPolicy;
   /** Aborted on SIGINT/SIGTERM: in-flight requests are cancelled and what is known is reported. */
   readonly interrupt?: AbortSignal;
   readonly onEvent?: (event: GateEvent) => void;
@@ -75,6 +74,10 @@ export interface JobReport {
   readonly startRequests: number;
   readonly notes: readonly string[];
   readonly error?: JobError;
+  /** What the job is, from its id. */
+  readonly kind?: "migration";
+  /** The last phase the job reached. */
+  readonly phase?: PhaseName;
 }
 
 export interface GateResult {
@@ -105,4 +108,5 @@ export type GateEvent =
   /** A request that failed at first succeeded on its `attempts`-th attempt. */
   | { readonly type: "recovered"; readonly jobId: string; readonly action: DtsAction; readonly attempts: number }
   | { readonly type: "verdict"; readonly report: JobReport }
-  | { readonly type: "started"; readonly jobId: string; readonly requestId: string };
+  | { readonly type: "started"; readonly jobId: string; readonly requestId: string }
+  | { readonly type: "completeSent"; readonly jobId: string; readonly requestId: string };

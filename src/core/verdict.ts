@@ -1,4 +1,4 @@
-import type { CheckStep, DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+import type { CheckStep } from "../tencent/types.js";
 
 /**
  * How a job's wait ended, as the contract's JSON names it. `cancelled`: not polled any more once the
@@ -20,37 +20,6 @@ export const EXIT_CODES = {
 /** 130 after SIGINT, 143 after SIGTERM: what a shell reports for a process the signal ended. */
 export function exitCodeOfSignal(signal: "SIGINT" | "SIGTERM"): number {
   return signal === "SIGINT" ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
-}
-
-const TERMINAL_STATUSES = new Set(["success", "failed"]);
-const KNOWN_STATUSES = new Set(["notStarted", "running", "success", "failed"]);
-
-export interface Judgement {
-  readonly state: "waiting" | "pass" | "notPass" | "failed";
-  /** Something worth telling the user about this answer (an unknown value, a pending flag). */
-  readonly note?: string;
-}
-
-/**
- * Reads one answer of DescribeMigrationCheckJob (through its validated view). Only `Status` exactly
- * "success" with `CheckFlag` exactly "checkPass" passes; unknown values wait, they never crash.
- */
-export function judge(response: Pick<DescribeMigrationCheckJobResponse, "Status" | "CheckFlag">): Judgement {
-  const { Status: status, CheckFlag: checkFlag } = response;
-  if (status === "failed") return { state: "failed" };
-  if (status === "success") {
-    if (checkFlag === "checkPass") return { state: "pass" };
-    if (checkFlag === "checkNotPass") return { state: "notPass" };
-    return { state: "waiting", note: `Status success but CheckFlag ${JSON.stringify(checkFlag)}: no verdict yet` };
-  }
-  if (status !== null && !KNOWN_STATUSES.has(status)) {
-    return { state: "waiting", note: `unexpected Status ${JSON.stringify(status)}` };
-  }
-  return { state: "waiting" };
-}
-
-export function isTerminalStatus(status: string | null): boolean {
-  return status !== null && TERMINAL_STATUSES.has(status);
 }
 
 export interface WarningItem {

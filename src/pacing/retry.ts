@@ -1,9 +1,12 @@
 import pRetry from "p-retry";
 import type { Clock } from "../core/clock.js";
+import type { RetryNotice } from "../core/send.js";
 import type { CallResult } from "../tencent/client.js";
 import { ApiError, LOCAL_CODES } from "../tencent/errors.js";
 import type { DtsAction } from "../tencent/types.js";
 import type { RequestLimiter } from "./limiter.js";
+
+export type { RetryNotice };
 
 export interface RetryPolicy {
   /** Retries after the first attempt of one request. */
@@ -21,15 +24,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   throttledBaseMs: 1_000,
   capMs: 15_000,
 };
-
-export interface RetryNotice {
-  readonly attempt: number;
-  /** Attempts this request may make in all (retries included): "attempt 2 of 7". */
-  readonly maxAttempts: number;
-  readonly error: ApiError;
-  /** Pause before the next attempt; undefined when this was the last one. */
-  readonly delayMs?: number;
-}
 
 export interface RetryDeps {
   readonly limiter: RequestLimiter;

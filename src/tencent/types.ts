@@ -1,13 +1,18 @@
 /**
  * Shapes of DTS API 2021-12-06 as the reference documents them; every field may be null. An answer
  * arrives as an `ApiAnswer` (only its RequestId is known to be a string) and becomes a
- * `DescribeMigrationCheckJobResponse` through `readCheckAnswer` (src/gate/check-answer.ts) alone.
+ * typed view through its phase's one validating step alone (src/core/phases/).
  */
 
 export const DTS_VERSION = "2021-12-06";
 export const DTS_SERVICE = "dts";
 
-export type DtsAction = "DescribeMigrationCheckJob" | "CreateMigrateCheckJob" | "StartMigrateJob";
+export type DtsAction =
+  | "DescribeMigrationCheckJob"
+  | "CreateMigrateCheckJob"
+  | "StartMigrateJob"
+  | "DescribeMigrationDetail"
+  | "CompleteMigrateJob";
 
 export interface CheckStepDetail {
   CheckItemName: string | null;
@@ -49,6 +54,8 @@ export interface ActionResponses {
   DescribeMigrationCheckJob: ApiAnswer;
   CreateMigrateCheckJob: ApiAnswer;
   StartMigrateJob: ApiAnswer;
+  DescribeMigrationDetail: ApiAnswer;
+  CompleteMigrateJob: ApiAnswer;
 }
 
 export const JOB_ID_PATTERN = /^dts-[a-z0-9]{8}$/;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { retryingSendPort } from "../../src/app/run.js";
 import { runGate, START_MAX_SENDS } from "../../src/core/gate.js";
 import type { GateResult } from "../../src/core/types.js";
 import { EXIT_CODES } from "../../src/core/verdict.js";
@@ -72,7 +73,16 @@ describe("runGate under any sequence of answers", () => {
               start: input.start,
               failFast: input.failFast,
             },
-            { client, limiter: passThrough, clock, random: () => 0.5, policy: DEFAULT_RETRY_POLICY },
+            {
+              send: retryingSendPort({
+                client,
+                limiter: passThrough,
+                clock,
+                random: () => 0.5,
+                policy: DEFAULT_RETRY_POLICY,
+              }),
+              clock,
+            },
           ),
         );
 

@@ -47,15 +47,42 @@ describe("runGate: waiting for one check", () => {
     expect(result.exitCode).toBe(1);
   });
 
-  it("times out before a sleep that would pass the deadline", async () => {
+  it("cuts the last sleep short so that one last poll starts at the deadline, and none after it", async () => {
     const { client, run, clock } = setup({ intervalMs: 3_000, timeoutMs: 10_000 });
     const startedAt = clock.now();
     client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("running")]);
     const result = await run();
-    expect(result.jobs[0]).toMatchObject({ outcome: "timeout", polls: 4 });
+    expect(client.calls.map((call) => call.at - startedAt)).toEqual([0, 3_000, 6_000, 9_000, 10_000]);
+    expect(result.jobs[0]).toMatchObject({ outcome: "timeout", polls: 5 });
     expect(result.exitCode).toBe(3);
-    expect(clock.now() - startedAt).toBe(9_000);
+    expect(clock.now() - startedAt).toBe(10_000);
     expect(clock.pendingSleeps).toBe(0);
+  });
+
+  it("sees a verdict that came between the last interval's poll and the deadline (--timeout 8s --interval 5)", async () => {
+    const { client, run, clock } = setup({ intervalMs: 5_000, timeoutMs: 8_000 });
+    const startedAt = clock.now();
+    // The check passes at 6.5 s: the poll at 5 s sees it running, the last look at 8 s sees the verdict.
+    client.script("DescribeMigrationCheckJob", JOB, [
+      checkAnswer("running"),
+      checkAnswer("running"),
+      checkAnswer("success"),
+    ]);
+    const result = await run();
+    expect(client.calls.map((call) => call.at - startedAt)).toEqual([0, 5_000, 8_000]);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("looks at the last stretch of a long wait too (--interval 5m --timeout 30m)", async () => {
+    const { client, run, clock } = setup({ intervalMs: 300_000, timeoutMs: 1_800_000 });
+    const startedAt = clock.now();
+    client.script("DescribeMigrationCheckJob", JOB, [
+      ...Array.from({ length: 6 }, () => checkAnswer("running")),
+      checkAnswer("success", "checkNotPass"),
+    ]);
+    const result = await run();
+    expect(client.calls.at(-1)?.at).toBe(startedAt + 1_800_000);
+    expect(result.jobs[0]).toMatchObject({ outcome: "notPass", polls: 7 });
   });
 
   it("takes one look with timeout 0", async () => {

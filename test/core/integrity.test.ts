@@ -43,15 +43,15 @@ describe("fail-fast", () => {
 });
 
 describe("the deadline", () => {
-  it("ends the wait as soon as the next poll could only start at or after it, without waiting for it", async () => {
+  it("makes one last poll at the deadline and none after it", async () => {
     const { client, clock, run } = setup({ timeoutMs: 10_000 });
     client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("running")]);
     const startedAt = clock.now();
     const result = await run();
-    // Polls at 0 and 5 s; the one at 10 s would start at the deadline, so the run ends at 5 s.
-    expect(client.calls.map((call) => call.at - startedAt)).toEqual([0, 5_000]);
-    expect(result.jobs[0]).toMatchObject({ outcome: "timeout", elapsedMs: 5_000 });
-    expect(clock.now() - startedAt).toBe(5_000);
+    // Polls at 0 and 5 s, and the last one at the deadline; the run ends with it.
+    expect(client.calls.map((call) => call.at - startedAt)).toEqual([0, 5_000, 10_000]);
+    expect(result.jobs[0]).toMatchObject({ outcome: "timeout", elapsedMs: 10_000 });
+    expect(clock.now() - startedAt).toBe(10_000);
   });
 });
 

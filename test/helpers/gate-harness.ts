@@ -1,3 +1,4 @@
+import { retryingSendPort } from "../../src/app/run.js";
 import { runGate } from "../../src/core/gate.js";
 import type { GateEvent, GateOptions } from "../../src/core/types.js";
 import type { RequestLimiter } from "../../src/pacing/limiter.js";
@@ -30,11 +31,8 @@ export function gateHarness(overrides: Partial<GateOptions> = {}, limiter: Reque
   const run = (interrupt?: AbortSignal) =>
     clock.run(
       runGate(options, {
-        client,
-        limiter,
+        send: retryingSendPort({ client, limiter, clock, random: () => 0.5, policy: DEFAULT_RETRY_POLICY }),
         clock,
-        random: () => 0.5,
-        policy: DEFAULT_RETRY_POLICY,
         onEvent: (event) => events.push(event),
         ...(interrupt ? { interrupt } : {}),
       }),

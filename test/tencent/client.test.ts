@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { MockAgent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { readCheckAnswer } from "../../src/core/check-answer.js";
+import { readCheckAnswer } from "../../src/core/phases/check-answer.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { createDtsClient, type DtsClient, type TraceEvent } from "../../src/tencent/client.js";
 import { Credentials } from "../../src/tencent/credentials.js";

@@ -1,5 +1,5 @@
-import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
-import { isTerminalStatus } from "./verdict.js";
+import type { DescribeMigrationCheckJobResponse } from "../../tencent/types.js";
+import { isTerminalStatus } from "./check-verdict.js";
 
 export const STALE_NOTE = "result may be from before the new check started: waiting for it to run";
 export const GRACE_NOTE =

@@ -1,25 +1,16 @@
-import type { ApiAnswer, CheckStep, CheckStepDetail, DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import { clean } from "./text.js";
-
-/**
- * The one validating step for a DescribeMigrationCheckJob answer: any JSON in, the typed view out.
- * Nothing after it trusts a shape. A field of the documented type is kept; null or absent is null;
- * a value of another type is kept as text for the report (a number `5` for Status becomes "5",
- * an object becomes its JSON, cut short) and noted, so that it can never equal a verdict word by
- * accident of type. Every string is cleaned (`clean`): no control character or line break of API
- * origin goes further, so that secrets can be redacted from what is shown and not from a variant of it.
- * Loops only, no spreading: an answer of 200,000 steps reads like one of 13.
- */
-export interface CheckAnswer {
-  readonly response: DescribeMigrationCheckJobResponse;
-  /** What did not have the documented type, in words, at most MAX_NOTES of them. */
-  readonly anomalies: readonly string[];
-}
 
 const MAX_NOTES = 5;
 const MAX_TEXT = 200;
 
-class Reader {
+/**
+ * What every validating step of an answer shares: any JSON in, typed fields out. A field of the
+ * documented type is kept; null or absent is null; a value of another type is kept as text for the
+ * report (a number `5` for Status becomes "5", an object its JSON, cut short) and noted, so that it
+ * can never equal a word the verdict depends on by accident of type. Every string is cleaned
+ * (`clean`): no control character or line break of API origin goes further.
+ */
+export class Reader {
   readonly anomalies: string[] = [];
   note(where: string, what: string) {
     if (this.anomalies.length < MAX_NOTES) this.anomalies.push(`${where} ${what}`);
@@ -93,7 +84,7 @@ class Reader {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -114,60 +105,4 @@ export function textOf(value: unknown): string {
   }
   const cleaned = clean(text);
   return cleaned.length > MAX_TEXT ? `${cleaned.slice(0, MAX_TEXT - 1)}…` : cleaned;
-}
-
-function readItem(reader: Reader, raw: Record<string, unknown>, where: string): CheckStepDetail {
-  return {
-    CheckItemName: reader.text(raw.CheckItemName, `${where}.CheckItemName`),
-    Description: reader.text(raw.Description, `${where}.Description`),
-    CheckResult: reader.word(raw.CheckResult, `${where}.CheckResult`),
-    FailureReason: reader.text(raw.FailureReason, `${where}.FailureReason`),
-    Solution: reader.text(raw.Solution, `${where}.Solution`),
-    ErrorLog: reader.texts(raw.ErrorLog, `${where}.ErrorLog`),
-    HelpDoc: reader.texts(raw.HelpDoc, `${where}.HelpDoc`),
-    SkipInfo: reader.text(raw.SkipInfo, `${where}.SkipInfo`),
-  };
-}
-
-function readStep(reader: Reader, raw: Record<string, unknown>, where: string): CheckStep {
-  const items = reader.objects(raw.DetailCheckItems, `${where}.DetailCheckItems`);
-  let details: CheckStepDetail[] | null = null;
-  if (items) {
-    details = [];
-    for (let index = 0; index < items.length; index++) {
-      const item = items[index];
-      if (item) details.push(readItem(reader, item, `${where}.DetailCheckItems[${index}]`));
-    }
-  }
-  return {
-    StepNo: reader.number(raw.StepNo, `${where}.StepNo`),
-    StepId: reader.text(raw.StepId, `${where}.StepId`),
-    StepName: reader.text(raw.StepName, `${where}.StepName`),
-    StepStatus: reader.word(raw.StepStatus, `${where}.StepStatus`),
-    StepMessage: reader.text(raw.StepMessage, `${where}.StepMessage`),
-    HasSkipped: reader.flag(raw.HasSkipped, `${where}.HasSkipped`),
-    DetailCheckItems: details,
-  };
-}
-
-/** Reads a DescribeMigrationCheckJob answer of any shape; never throws. */
-export function readCheckAnswer(answer: ApiAnswer): CheckAnswer {
-  const reader = new Reader();
-  const rawSteps = reader.objects(answer.StepInfo, "StepInfo");
-  let steps: CheckStep[] | null = null;
-  if (rawSteps) {
-    steps = [];
-    for (let index = 0; index < rawSteps.length; index++) {
-      const step = rawSteps[index];
-      if (step) steps.push(readStep(reader, step, `StepInfo[${index}]`));
-    }
-  }
-  const response: DescribeMigrationCheckJobResponse = {
-    Status: reader.word(answer.Status, "Status"),
-    BriefMsg: reader.text(answer.BriefMsg, "BriefMsg"),
-    StepInfo: steps,
-    CheckFlag: reader.word(answer.CheckFlag, "CheckFlag"),
-    RequestId: clean(answer.RequestId),
-  };
-  return { response, anomalies: reader.anomalies };
 }

@@ -1,0 +1,78 @@
+import type { ApiError } from "../tencent/errors.js";
+import type { ActionReceipt } from "./types.js";
+
+/** Actions that change the job: each has one record per job of what was sent and what came back. */
+export type OnceAction = "CreateMigrateCheckJob" | "StartMigrateJob" | "CompleteMigrateJob";
+
+export interface OnceRule {
+  /** False: never sent again after a failure that may have been applied. */
+  readonly repeatable: boolean;
+  /** Sends at most, the first included: only refusals that were surely not applied are sent again. */
+  readonly maxSends?: number;
+  /** The error code of a send that may have been applied and whose answer was never read. */
+  readonly unknownCode?: string;
+  /** The error code of a send stopped before anything was accepted. */
+  readonly notSentCode?: string;
+  /** What did not happen when every send was refused: "the migration was not started". */
+  readonly notDone: string;
+  /** What a person would do next: "starting it by hand". */
+  readonly byHand: string;
+  /** The run's reason when the outcome of some jobs' sends is unknown. */
+  readonly unknownReason?: (jobs: string) => string;
+}
+
+/** Starting and completing a migration must not run twice; creating a check again only restarts it. */
+export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
+  CreateMigrateCheckJob: { repeatable: true, notDone: "the check was not created", byHand: "creating it by hand" },
+  StartMigrateJob: {
+    repeatable: false,
+    maxSends: 3,
+    unknownCode: "StartOutcomeUnknown",
+    notSentCode: "StartNotSent",
+    notDone: "the migration was not started",
+    byHand: "starting it by hand",
+    unknownReason: (jobs) =>
+      `gate closed: StartMigrateJob was sent for ${jobs} and its outcome is unknown (StartOutcomeUnknown): check the job's state before starting it by hand`,
+  },
+  CompleteMigrateJob: {
+    repeatable: false,
+    maxSends: 3,
+    unknownCode: "CompleteOutcomeUnknown",
+    notSentCode: "CompleteNotSent",
+    notDone: "the migration was not completed",
+    byHand: "completing it by hand",
+    unknownReason: (jobs) =>
+      `CompleteOutcomeUnknown: CompleteMigrateJob was sent for ${jobs} and its outcome is unknown: check the job's state before completing it by hand; gate closed`,
+  },
+};
+
+/** The actions whose unknown outcome the reason tells first, the latest in a migration's life first. */
+export const UNKNOWN_FIRST: readonly OnceAction[] = ["CompleteMigrateJob", "StartMigrateJob"];
+
+/** What was sent of one such action for one job. */
+export class SentRecord {
+  /** Requests handed to the network (0: never sent). */
+  requests = 0;
+  /** A request may have reached the service: its answer was lost or cut. */
+  maybeApplied = false;
+  receipt: ActionReceipt | null = null;
+
+  constructor(readonly action: OnceAction) {}
+
+  get rule(): OnceRule {
+    return ONCE_RULES[this.action];
+  }
+
+  attempted() {
+    this.requests++;
+  }
+
+  attemptFailed(error: ApiError) {
+    if (error.maybeApplied) this.maybeApplied = true;
+  }
+
+  /** Sent, and no answer read: the request may have been applied. */
+  get inDoubt(): boolean {
+    return this.requests > 0 && this.receipt === null;
+  }
+}

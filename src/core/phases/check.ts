@@ -1,0 +1,62 @@
+import type { DescribeMigrationCheckJobResponse } from "../../tencent/types.js";
+import type { JobRecord } from "../job-record.js";
+import type { PhaseVerdict, PolledPhase } from "../phase.js";
+import { readCheckAnswer } from "./check-answer.js";
+import { judge } from "./check-verdict.js";
+import { DEFAULT_STALE_GRACE_MS, FreshResultFilter, GRACE_NOTE, STALE_NOTE } from "./fresh-result.js";
+
+export interface CheckPhaseOptions {
+  /** A new check was just created: the first answers may still show the previous one's result. */
+  readonly newCheck: boolean;
+  readonly staleGraceMs?: number;
+}
+
+/**
+ * The pre-migration check: DescribeMigrationCheckJob until `success` with a CheckFlag, or `failed`.
+ * `checkPass` is done; `checkNotPass` and `failed` close the gate.
+ */
+export function checkPhase(
+  record: JobRecord,
+  options: CheckPhaseOptions,
+  now: number,
+): PolledPhase<DescribeMigrationCheckJobResponse> {
+  const freshness = new FreshResultFilter(options.newCheck, now, options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS);
+  let stale = false;
+  return {
+    name: "check",
+    action: "DescribeMigrationCheckJob",
+    read(answer) {
+      const { response, anomalies } = readCheckAnswer(answer);
+      return { view: response, anomalies };
+    },
+    take(response, at): PhaseVerdict {
+      record.last = response;
+      let { state, note } = judge(response);
+      const freshnessOfResult = freshness.classify(response, state !== "waiting", at);
+      stale = freshnessOfResult === "stale";
+      if (stale) {
+        note = STALE_NOTE;
+        state = "waiting";
+      } else if (freshnessOfResult === "graceElapsed") {
+        record.note(GRACE_NOTE);
+      }
+      // Once the new check was seen, the doubt about the old result is gone from the report.
+      if (freshness.sawNewCheck) record.forget(STALE_NOTE);
+      if (note) record.note(note);
+      if (state === "waiting") return { state, ...(note ? { note } : {}) };
+      return state === "pass" ? { state: "done", outcome: state } : { state: "closed", outcome: state };
+    },
+    event(response, verdict, look) {
+      const note = verdict.state === "waiting" ? verdict.note : undefined;
+      return {
+        type: "poll",
+        jobId: record.jobId,
+        state: verdict.state === "waiting" ? "waiting" : verdict.outcome,
+        response,
+        ...look,
+        stale,
+        ...(note ? { note } : {}),
+      };
+    },
+  };
+}
