@@ -7,7 +7,24 @@
 export const DTS_VERSION = "2021-12-06";
 export const DTS_SERVICE = "dts";
 
-export type DtsAction = "DescribeMigrationCheckJob" | "CreateMigrateCheckJob" | "StartMigrateJob";
+export type DtsAction =
+  | "DescribeMigrationCheckJob"
+  | "CreateMigrateCheckJob"
+  | "StartMigrateJob"
+  | "DescribeMigrationDetail"
+  | "CompleteMigrateJob"
+  | "CreateCompareTask"
+  | "StartCompare"
+  | "DescribeCompareTasks"
+  | "DescribeCompareReport"
+  | "CreateCheckSyncJob"
+  | "DescribeCheckSyncJobResult"
+  | "StartSyncJob"
+  | "DescribeSyncJobs"
+  | "CreateSyncCompareTask"
+  | "StartSyncCompare"
+  | "DescribeSyncCompareTasks"
+  | "DescribeSyncCompareReport";
 
 export interface CheckStepDetail {
   CheckItemName: string | null;
@@ -49,6 +66,20 @@ export interface ActionResponses {
   DescribeMigrationCheckJob: ApiAnswer;
   CreateMigrateCheckJob: ApiAnswer;
   StartMigrateJob: ApiAnswer;
+  DescribeMigrationDetail: ApiAnswer;
+  CompleteMigrateJob: ApiAnswer;
+  CreateCompareTask: ApiAnswer;
+  StartCompare: ApiAnswer;
+  DescribeCompareTasks: ApiAnswer;
+  DescribeCompareReport: ApiAnswer;
+  CreateCheckSyncJob: ApiAnswer;
+  DescribeCheckSyncJobResult: ApiAnswer;
+  StartSyncJob: ApiAnswer;
+  DescribeSyncJobs: ApiAnswer;
+  CreateSyncCompareTask: ApiAnswer;
+  StartSyncCompare: ApiAnswer;
+  DescribeSyncCompareTasks: ApiAnswer;
+  DescribeSyncCompareReport: ApiAnswer;
 }
 
 export const JOB_ID_PATTERN = /^dts-[a-z0-9]{8}$/;
