@@ -11,6 +11,11 @@ export function jobKindOf(jobId: string): JobKind | undefined {
   return SYNC_JOB_ID_PATTERN.test(jobId) ? "sync" : undefined;
 }
 
+/** A migration or sync job id, as the simulator's `jobs` and the fault rules take them. */
+export function isSimulatedJobId(jobId: string): boolean {
+  return jobKindOf(jobId) !== undefined;
+}
+
 /** Whether `taskId` is a consistency check id of this job: the job id, `-cmp-`, eight characters. */
 export function isCompareTaskIdOf(jobId: string, taskId: string): boolean {
   return taskId.startsWith(`${jobId}-cmp-`) && /^[a-z0-9]{8}$/.test(taskId.slice(jobId.length + 5));

@@ -90,6 +90,7 @@ export class JobContext {
       check: this.check,
       createdAtMs: job.createdAtMs,
       checkStartMs: job.runStartMs,
+      checkEndMs: job.runStartMs + (this.checkEnds.at(-1) ?? 0),
       startedAtMs: job.startedAtMs,
       completedAtMs: job.completedAtMs,
       durations: this.#startDurations(migrationStepCount(this.scenario)),

@@ -14,8 +14,9 @@ export interface DetailFacts extends MigrationFacts {
   readonly jobId: string;
   /** When the simulator first saw the job. */
   readonly createdAtMs: number;
-  /** When the current check started running. */
+  /** When the current check started running, and when it ended (undefined: not yet). */
   readonly checkStartMs: number;
+  readonly checkEndMs: number | undefined;
   /** The latest consistency check: its id and status in CompareTaskInfo's words. */
   readonly compareTask: { CompareTaskId: string; Status: string };
 }
@@ -48,13 +49,13 @@ function endpoint(role: "src" | "dst") {
 }
 
 /** CheckStepInfo: the check's progress as the job sees it. */
-function checkStepInfo(check: CheckView, checkStartMs: number) {
+function checkStepInfo(check: CheckView, checkStartMs: number, checkEndMs: number | undefined) {
   const steps = check.StepInfo ?? [];
   const done = steps.filter((step) => step.StepStatus !== "notStarted").length;
   const finished = check.Status === "success" || check.Status === "failed";
   return {
     StartAt: check.Status === "notStarted" ? NOT_YET : beijingTime(checkStartMs),
-    EndAt: NOT_YET,
+    EndAt: finished ? beijingTime(checkEndMs) : NOT_YET,
     Progress: {
       Status: check.Status,
       Percent: steps.length === 0 ? 0 : Math.floor((100 * done) / steps.length),
@@ -65,7 +66,8 @@ function checkStepInfo(check: CheckView, checkStartMs: number) {
         StepNo: step.StepNo,
         StepName: step.StepName,
         StepId: step.StepId,
-        Status: step.StepStatus,
+        // The check's pass and warning are a finished step here.
+        Status: step.StepStatus === "pass" || step.StepStatus === "warning" ? "success" : step.StepStatus,
         StartTime: NOT_YET,
         FinishTime: NOT_YET,
         StepMessage: step.StepMessage,
@@ -150,7 +152,7 @@ export function migrationDetail(facts: DetailFacts, atMs: number): Record<string
     RunMode: "immediate",
     ExpectRunTime: NOT_YET,
     MigrateOption: migrateOption(facts.scenario === "migrate-full"),
-    CheckStepInfo: checkStepInfo(facts.check, facts.checkStartMs),
+    CheckStepInfo: checkStepInfo(facts.check, facts.checkStartMs, facts.checkEndMs),
     TradeInfo: { ...TRADE_INFO },
     ErrorInfo: state.status === "failed" ? [{ ...LOAD_ERROR_INFO }] : [],
     DumperResumeCtrl: "no",
