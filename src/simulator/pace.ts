@@ -31,19 +31,42 @@ function streamSeed(seed: number, key: string): number {
 }
 
 /**
- * `count` durations in ms summing to `totalMs` (up to rounding): equal without a seed; with one,
- * weights spread evenly between 1 and UNEVEN_RATIO after drawing, so the ratio is always reached.
+ * Whole ms in proportion to the weights, summing to exactly `totalMs` (rounded): each share rounded
+ * down, the ms left over going to the largest remainders. Whole ms keep every sum exact, so a job
+ * that must be ready `totalMs` after its start is, to the ms.
+ */
+function wholeShares(totalMs: number, weights: readonly number[]): number[] {
+  const total = Math.round(totalMs);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((weight) => (total * weight) / sum);
+  const shares = exact.map(Math.floor);
+  let left = total - shares.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((value, index) => ({ index, remainder: value - Math.floor(value) }));
+  byRemainder.sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  for (const { index } of byRemainder) {
+    if (left <= 0) break;
+    shares[index] = (shares[index] ?? 0) + 1;
+    left -= 1;
+  }
+  return shares;
+}
+
+/**
+ * `count` durations in whole ms summing to `totalMs`: equal without a seed; with one, weights
+ * spread evenly between 1 and UNEVEN_RATIO after drawing, so the ratio is always reached (up to
+ * the rounding to whole ms).
  */
 export function stepDurations(totalMs: number, count: number, seed: number | undefined, key: string): number[] {
   if (count <= 0) return [];
-  if (seed === undefined || count === 1) return Array.from({ length: count }, () => totalMs / count);
+  if (seed === undefined || count === 1) return wholeShares(totalMs, Array(count).fill(1));
   const next = mulberry32(streamSeed(seed, key));
   const draws = Array.from({ length: count }, () => next());
   const low = Math.min(...draws);
   const span = Math.max(...draws) - low;
-  const weights = draws.map((draw) => (span === 0 ? 1 : 1 + ((UNEVEN_RATIO - 1) * (draw - low)) / span));
-  const sum = weights.reduce((a, b) => a + b, 0);
-  return weights.map((weight) => (totalMs * weight) / sum);
+  return wholeShares(
+    totalMs,
+    draws.map((draw) => (span === 0 ? 1 : 1 + ((UNEVEN_RATIO - 1) * (draw - low)) / span)),
+  );
 }
 
 /** Where each step ends, counted from the start of the first: running sums of the durations. */
