@@ -17,9 +17,22 @@ export function simulateOptions<T>(parser: Argv<T>) {
       type: "string",
       array: true,
       requiresArg: true,
-      describe: "ID=SCENARIO[,SCENARIO…]: this job's checks (others: ResourceNotFound)",
+      describe: "ID=SCENARIO[,SCENARIO…]: this job's checks, a dts- or sync- id (others: ResourceNotFound)",
     })
-    .option("step-ms", { ...number, default: "300", describe: "how long each of the 13 check steps takes" })
+    .option("step-ms", {
+      ...number,
+      default: "300",
+      describe: "how long each of the 13 check steps (and of a consistency check's 3) takes, ms",
+    })
+    .option("migrate-ms", {
+      ...number,
+      default: "5000",
+      describe: "how long a started migration takes to readyComplete (a sync job to zero lag), ms",
+    })
+    .option("seed", {
+      ...number,
+      describe: "uneven step durations drawn from a PRNG with this seed (the longest 5 times the shortest)",
+    })
     .option("secret-id", {
       type: "string",
       requiresArg: true,
@@ -36,7 +49,7 @@ export function simulateOptions<T>(parser: Argv<T>) {
       type: "string",
       array: true,
       requiresArg: true,
-      describe: "inject a fault: KIND[:JOB_ID][@AFTER][xCOUNT]",
+      describe: "inject a fault: KIND[~N][:JOB_ID][@AFTER][xCOUNT]",
     })
     .option("oidc-token", {
       type: "string",

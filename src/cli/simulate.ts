@@ -1,14 +1,17 @@
 import { EXIT_CODES } from "../core/verdict.js";
 import {
   CAM_ROLE_NAME_PATTERN,
+  DEMO_SECRET_ID,
+  DEMO_SECRET_KEY,
   type FaultRule,
   isScenarioName,
+  isSimulatedJobId,
   parseFaultSpec,
+  SCENARIO_NAMES,
   type ScenarioName,
   type SimulatorOptions,
   startSimulator,
 } from "../simulator/index.js";
-import { JOB_ID_PATTERN } from "../tencent/types.js";
 import type { CliIO } from "./io.js";
 
 /** Numbers as typed (yargs reads them as strings): an error quotes them. */
@@ -18,6 +21,8 @@ export interface SimulateArgs {
   readonly scenario: ScenarioName;
   readonly job?: readonly string[] | undefined;
   readonly "step-ms": string;
+  readonly "migrate-ms": string;
+  readonly seed?: string | undefined;
   readonly "secret-id"?: string | undefined;
   readonly "secret-key"?: string | undefined;
   readonly rate: string;
@@ -31,13 +36,13 @@ export interface SimulateArgs {
 /** `--job ID=NAME[,NAME…]`: a job and the scenarios of its successive checks. */
 export function parseJobSpec(spec: string): [string, ScenarioName[]] {
   const [jobId = "", names = ""] = spec.split("=", 2);
-  if (!JOB_ID_PATTERN.test(jobId)) throw new Error(`--job ${spec}: "${jobId}" is not a job id (as dts-1ewjspuw)`);
+  if (!isSimulatedJobId(jobId)) {
+    throw new Error(`--job ${spec}: "${jobId}" is not a job id (as dts-1ewjspuw or sync-1ewjspuw)`);
+  }
   const scenarios = names.split(",").map((name) => name.trim());
   const unknown = scenarios.filter((name) => !isScenarioName(name));
   if (unknown.length > 0 || scenarios.length === 0) {
-    throw new Error(
-      `--job ${spec}: expected ID=SCENARIO[,SCENARIO…], scenario one of pass, warning, not-pass, failed, stuck, flaky`,
-    );
+    throw new Error(`--job ${spec}: expected ID=SCENARIO[,SCENARIO…], scenario one of ${SCENARIO_NAMES.join(", ")}`);
   }
   return [jobId, scenarios as ScenarioName[]];
 }
@@ -69,6 +74,8 @@ function keylessOptions(args: SimulateArgs): Pick<SimulatorOptions, "oidcTokens"
 export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
   const port = wholeNumber("port", args.port, 65535);
   const stepMs = wholeNumber("step-ms", args["step-ms"], 3_600_000);
+  const migrateMs = wholeNumber("migrate-ms", args["migrate-ms"], 86_400_000);
+  const seed = args.seed === undefined ? undefined : wholeNumber("seed", args.seed, 4_294_967_295);
   // 0 would refuse every request: not a rate.
   const rate = wholeNumber("rate", args.rate, 1_000_000, 1);
   if (!/^-?\d+(\.\d+)?$/.test(args["clock-offset"])) {
@@ -87,6 +94,8 @@ export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
     scenario: args.scenario,
     jobs,
     stepMs,
+    migrateMs,
+    ...(seed === undefined ? {} : { seed }),
     rate,
     clockOffsetSec: Number(args["clock-offset"]),
     faults,
@@ -95,6 +104,16 @@ export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
       ? { secretId: args["secret-id"], secretKey: args["secret-key"] }
       : {}),
   };
+}
+
+/**
+ * The one pair the simulator accepts, as variables to put before a command: the point of a
+ * rehearsal server is that a printed command can be run again as is.
+ */
+function acceptedCredentials({ secretId, secretKey }: SimulatorOptions): string {
+  const given = secretId !== undefined && secretKey !== undefined;
+  const pair = `TENCENTCLOUD_SECRET_ID=${secretId ?? DEMO_SECRET_ID} TENCENTCLOUD_SECRET_KEY=${secretKey ?? DEMO_SECRET_KEY}`;
+  return `accepts ${pair} (${given ? "given by --secret-id and --secret-key" : "the public demo pair"})`;
 }
 
 /** `dts-gate simulate`: serves until SIGINT/SIGTERM, then closes every socket and exits 0. */
@@ -114,6 +133,7 @@ export async function runSimulate(args: SimulateArgs, io: CliIO): Promise<number
     return EXIT_CODES.usage;
   }
   io.stdout.write(`listening on ${simulator.url}\n`);
+  io.stderr.write(`${acceptedCredentials(options)}\n`);
   await new Promise<void>((resolve) => {
     const unsubscribe = io.onSignal(() => {
       unsubscribe();

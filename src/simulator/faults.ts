@@ -1,5 +1,5 @@
 import type { DtsAction } from "../tencent/types.js";
-import { JOB_ID_PATTERN } from "../tencent/types.js";
+import { jobKindOf } from "./actions.js";
 
 /**
  * Misbehaviours the simulator can be told to show.
@@ -10,9 +10,10 @@ import { JOB_ID_PATTERN } from "../tencent/types.js";
  * Lost or garbled answers (the action IS applied first, as when a reply is lost on the way back):
  * `reset` (socket destroyed, no answer), `stall` (no answer until the client gives up or close()),
  * `truncated` (full Content-Length, half the bytes, then the socket destroyed), `invalidJson`,
- * `emptyBody`, `nullFields` (DescribeMigrationCheckJob with Status, BriefMsg, StepInfo, CheckFlag null;
- * other actions answer normally), `slowBody` (the normal answer with its full Content-Length, the body
- * sent one byte every `dripMs` ms, default 100: only a bound on the whole request cuts it).
+ * `emptyBody`, `nullFields` (every field of the answer but RequestId null: DescribeMigrationCheckJob's
+ * Status, BriefMsg, StepInfo, CheckFlag; an answer of only a RequestId is unchanged), `slowBody` (the
+ * normal answer with its full Content-Length, the body sent one byte every `dripMs` ms, default 100:
+ * only a bound on the whole request cuts it).
  */
 /** Faults that answer instead of performing the action. */
 const REFUSAL_KINDS = ["throttle", "internal", "http502", "http429", "http503", "denied"] as const;
@@ -57,7 +58,7 @@ function specError(spec: string, why: string): Error {
   return new Error(
     `invalid fault spec "${spec}": ${why}. Expected ${FAULT_SPEC_FORMAT}, KIND one of ${FAULT_KINDS.join(", ")}; ` +
       `~N only for http429/http503 (Retry-After seconds) and slowBody (ms per byte); ` +
-      `JOB_ID like dts-1ewjspuw; AFTER and COUNT whole numbers, x* for every matching request ` +
+      `JOB_ID like dts-1ewjspuw or sync-1ewjspuw; AFTER and COUNT whole numbers, x* for every matching request ` +
       `(e.g. throttle, reset:dts-1ewjspuw, stall@2, internal:dts-abcdefgh@1x3, http502x*, http429~3, slowBody~50@1)`,
   );
 }
@@ -79,16 +80,15 @@ function withParameter(spec: string, rule: FaultRule, parameter: string): void {
 export function parseFaultSpec(spec: string): FaultRule {
   const text = spec.trim();
   // A well-formed job id is tried first, so one containing "x" is not taken for a count.
-  const match = /^([A-Za-z][A-Za-z0-9]*?)(?:~([^:@x]*))?(?::(dts-[a-z0-9]{8}|[^@]*?))?(?:@([^x]*))?(?:x(.*))?$/.exec(
-    text,
-  );
+  const match =
+    /^([A-Za-z][A-Za-z0-9]*?)(?:~([^:@x]*))?(?::((?:dts|sync)-[a-z0-9]{8}|[^@]*?))?(?:@([^x]*))?(?:x(.*))?$/.exec(text);
   if (!match) throw specError(spec, "cannot read it");
   const [, kind = "", parameter, jobId, after, count] = match;
   if (!isFaultKind(kind)) throw specError(spec, `unknown fault kind "${kind}"`);
   const rule: FaultRule = { kind };
   if (parameter !== undefined) withParameter(spec, rule, parameter);
   if (jobId !== undefined) {
-    if (!JOB_ID_PATTERN.test(jobId)) throw specError(spec, `"${jobId}" is not a job id`);
+    if (jobKindOf(jobId) === undefined) throw specError(spec, `"${jobId}" is not a job id`);
     rule.jobId = jobId;
   }
   if (after !== undefined) {

@@ -154,10 +154,10 @@ export class Reply {
       case "emptyBody":
         return this.send(200, "");
       default: {
-        const body =
-          "Status" in response
-            ? { RequestId: response.RequestId, CheckFlag: null, BriefMsg: null, Status: null, StepInfo: null }
-            : response;
+        // nullFields: every field but RequestId null (an answer with only a RequestId is unchanged).
+        const body = Object.fromEntries(
+          Object.keys(response).map((key) => [key, key === "RequestId" ? response.RequestId : null]),
+        );
         this.send(200, JSON.stringify({ Response: body }));
       }
     }

@@ -1,32 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { jobKindOf } from "./actions.js";
 import type { FaultKind } from "./faults.js";
-import type { ErrorAnswer } from "./request.js";
-import { type CheckView, checkView, type ScenarioName } from "./scenarios.js";
+import { type Job, JobContext, type JobSettings } from "./job-state.js";
+import { type ActionResult, performAction } from "./lifecycle.js";
+import type { Target } from "./request.js";
+
+export type { JobSettings } from "./job-state.js";
+export type { ActionResult } from "./lifecycle.js";
 
 /** Beyond this many distinct job ids (only without `jobs`), the oldest is forgotten. */
 const MAX_JOBS = 10_000;
-
-export interface Job {
-  readonly scenarios: readonly ScenarioName[];
-  /** Index of the current check (its scenario: scenarios[min(checkNo, last)]). */
-  checkNo: number;
-  /** Clock time the current check starts (started) running. */
-  runStartMs: number;
-  /** Before this time DescribeMigrationCheckJob shows `stale` (the previous result) instead. */
-  staleUntilMs: number;
-  /** The previous check's result as it stood at CreateMigrateCheckJob; undefined: none (notStarted). */
-  stale: CheckView | undefined;
-  started: number;
-  /** Requests that reached the flaky stage while the job's check was flaky. */
-  flakyCount: number;
-}
-
-export interface JobSettings {
-  readonly defaultScenario: ScenarioName;
-  readonly jobs: Readonly<Record<string, ScenarioName | readonly ScenarioName[]>>;
-  readonly stepMs: number;
-  readonly createLagMs: number;
-}
 
 /** A job as one request found it: `isNew` when that request created it. */
 export interface Admitted {
@@ -34,8 +17,6 @@ export interface Admitted {
   readonly job: Job;
   readonly isNew: boolean;
 }
-
-export type ActionResult = { error: ErrorAnswer } | { response: Record<string, unknown> };
 
 /** Sets the key, first forgetting the oldest one when a new key would make the map larger than `max`. */
 export function setBounded<V>(map: Map<string, V>, key: string, value: V, max = MAX_JOBS): void {
@@ -46,11 +27,7 @@ export function setBounded<V>(map: Map<string, V>, key: string, value: V, max = 
   map.set(key, value);
 }
 
-function conflict(message: string): { error: ErrorAnswer } {
-  return { error: { code: "FailedOperation.StatusInConflict", message } };
-}
-
-/** The jobs' state machine: each job's checks, the lag after CreateMigrateCheckJob, its start. */
+/** The jobs, migration and sync: each one's checks, start, migration, cut-over and consistency checks. */
 export class JobBook {
   readonly #settings: JobSettings;
   readonly #closedWorld: boolean;
@@ -76,37 +53,40 @@ export class JobBook {
   #find(jobId: string, atMs: number): { job: Job; isNew: boolean } | undefined {
     const existing = this.#jobs.get(jobId);
     if (existing) return { job: existing, isNew: false };
+    const kind = jobKindOf(jobId);
+    if (kind === undefined) return undefined;
     if (this.#closedWorld && this.#settings.jobs[jobId] === undefined) return undefined;
     const configured = this.#settings.jobs[jobId] ?? this.#settings.defaultScenario;
     const job: Job = {
+      kind,
       scenarios: typeof configured === "string" ? [configured] : configured,
+      createdAtMs: atMs,
       checkNo: 0,
       runStartMs: atMs,
       staleUntilMs: Number.NEGATIVE_INFINITY,
       stale: undefined,
       started: 0,
+      startedAtMs: undefined,
+      completedAtMs: undefined,
+      completes: 0,
       flakyCount: 0,
+      compareTasks: new Map(),
     };
     setBounded(this.#jobs, jobId, job);
     return { job, isNew: true };
   }
 
-  #scenarioOf(job: Job): ScenarioName {
-    return job.scenarios[Math.min(job.checkNo, job.scenarios.length - 1)] ?? this.#settings.defaultScenario;
-  }
-
-  #viewOf(job: Job, atMs: number): CheckView {
-    const { stepMs } = this.#settings;
-    if (atMs < job.staleUntilMs) return job.stale ?? checkView(this.#scenarioOf(job), -1, stepMs);
-    return checkView(this.#scenarioOf(job), atMs - job.runStartMs, stepMs);
+  #context({ jobId, job, isNew }: Admitted, atMs: number): JobContext {
+    return new JobContext(jobId, job, isNew, atMs, this.#settings);
   }
 
   /**
    * The flaky scenario's refusal for this request, if it is one: every third request of a job whose
    * current check is flaky, in turn RequestLimitExceeded, InternalError, HTTP 502.
    */
-  flakyRefusal({ job }: Admitted): FaultKind | undefined {
-    if (this.#scenarioOf(job) !== "flaky") return undefined;
+  flakyRefusal(admitted: Admitted): FaultKind | undefined {
+    const { job } = admitted;
+    if (this.#context(admitted, 0).scenario !== "flaky") return undefined;
     job.flakyCount += 1;
     const n = job.flakyCount;
     if (n % 3 !== 0) return undefined;
@@ -114,33 +94,11 @@ export class JobBook {
     return turn === 0 ? "throttle" : turn === 1 ? "internal" : "http502";
   }
 
-  /** Performs the action on the job the request was admitted with. */
-  perform(action: string, { jobId, job, isNew }: Admitted, atMs: number): ActionResult {
-    const RequestId = randomUUID();
-    if (action === "DescribeMigrationCheckJob") return { response: { RequestId, ...this.#viewOf(job, atMs) } };
-    if (action === "CreateMigrateCheckJob") {
-      if (job.started > 0) return conflict(`The migration of job ${jobId} has started; its check cannot run again.`);
-      if (isNew) {
-        job.stale = undefined; // no previous check: notStarted until the lag is over
-      } else {
-        job.stale = this.#viewOf(job, atMs);
-        job.checkNo += 1;
-      }
-      job.staleUntilMs = atMs + this.#settings.createLagMs;
-      job.runStartMs = atMs + this.#settings.createLagMs;
-      return { response: { RequestId } };
-    }
-    // StartMigrateJob
-    if (job.started > 0) return conflict(`The migration of job ${jobId} has already started.`);
-    const view = this.#viewOf(job, atMs);
-    if (atMs < job.staleUntilMs || view.Status !== "success" || view.CheckFlag !== "checkPass") {
-      const state = atMs < job.staleUntilMs ? "being created" : `${view.Status}/${view.CheckFlag || "-"}`;
-      return conflict(
-        `The check of job ${jobId} has not passed (check ${state}); start the migration after it passes.`,
-      );
-    }
-    job.started += 1;
-    return { response: { RequestId } };
+  /** Performs the request's action on the job it was admitted with; the answer gets a fresh RequestId. */
+  perform(target: Target, admitted: Admitted, atMs: number): ActionResult {
+    const result = performAction(this.#context(admitted, atMs), target);
+    if ("error" in result) return result;
+    return { response: { RequestId: randomUUID(), ...result.response } };
   }
 
   /** Jumps the job's current check to its final state (a stuck check to where it sticks). */
@@ -157,5 +115,9 @@ export class JobBook {
 
   startCount(jobId: string): number {
     return (this.#jobs.get(jobId)?.started ?? 0) + (this.#overrideStarts.get(jobId) ?? 0);
+  }
+
+  completeCount(jobId: string): number {
+    return this.#jobs.get(jobId)?.completes ?? 0;
   }
 }

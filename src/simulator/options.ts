@@ -1,4 +1,4 @@
-import { JOB_ID_PATTERN } from "../tencent/types.js";
+import { jobKindOf } from "./actions.js";
 import type { TemporaryCredentialBook } from "./credential-book.js";
 import type { FaultRule } from "./faults.js";
 import type { SimRequest } from "./request.js";
@@ -36,8 +36,23 @@ export interface SimulatorOptions {
    * the first scenario, each CreateMigrateCheckJob moves to the next (the last repeats).
    */
   jobs?: Record<string, ScenarioName | readonly ScenarioName[]>;
-  /** How long each of the 13 steps takes; default 300. */
+  /**
+   * How long each of the 13 check steps takes, and each of a consistency check's 3 steps; default
+   * 300. With `seed`, the average: the steps' shares are drawn unevenly.
+   */
   stepMs?: number;
+  /**
+   * How long a migration takes from StartMigrateJob to readyComplete (to success without an
+   * incremental phase), and a sync job from StartSyncJob to its incremental step at zero lag;
+   * `completing` then lasts a fifth of it. Default 5000.
+   */
+  migrateMs?: number;
+  /**
+   * Uneven step durations, reproducibly: each job's check steps, migration steps and consistency
+   * check steps take shares drawn from a PRNG seeded with this and the id (the longest five times
+   * the shortest). Absent: every step of a kind takes the same time.
+   */
+  seed?: number;
   /**
    * After CreateMigrateCheckJob, DescribeMigrationCheckJob keeps showing the previous check's result
    * this long (as the real service lags), then the new check runs from step 0. Default: stepMs.
@@ -113,8 +128,10 @@ export interface Simulator {
   injectFault(rule: FaultRule): void;
   /** Jumps the job's current check to its final state now (a stuck check to where it sticks). */
   finishCheck(jobId: string): void;
-  /** StartMigrateJob calls accepted for this job (successful `answer` overrides included). */
+  /** StartMigrateJob (StartSyncJob) calls accepted for this job (successful `answer` overrides included). */
   startCount(jobId: string): number;
+  /** CompleteMigrateJob calls accepted for this job. */
+  completeCount(jobId: string): number;
   /** The temporary credentials STS and the metadata routes issued. */
   readonly credentialBook: TemporaryCredentialBook;
   /** Closes every socket, stalled and dripping ones included; never hangs. */
@@ -132,6 +149,10 @@ export function validateOptions(options: SimulatorOptions): void {
     }
   };
   nonNegative("stepMs", options.stepMs);
+  nonNegative("migrateMs", options.migrateMs);
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
+    throw new Error(`simulator option seed must be a whole number, got ${String(options.seed)}`);
+  }
   nonNegative("createLagMs", options.createLagMs);
   nonNegative("rate", options.rate, true);
   nonNegative("logLimit", options.logLimit);
@@ -142,7 +163,9 @@ export function validateOptions(options: SimulatorOptions): void {
     throw new Error(`unknown scenario "${String(options.scenario)}"`);
   }
   for (const [jobId, value] of Object.entries(options.jobs ?? {})) {
-    if (!JOB_ID_PATTERN.test(jobId)) throw new Error(`"${jobId}" is not a DTS job id (like dts-1ewjspuw)`);
+    if (jobKindOf(jobId) === undefined) {
+      throw new Error(`"${jobId}" is not a DTS job id (like dts-1ewjspuw or sync-1ewjspuw)`);
+    }
     const list: readonly string[] = typeof value === "string" ? [value] : value;
     if (list.length === 0) throw new Error(`job ${jobId}: empty scenario list`);
     for (const name of list) if (!isScenarioName(name)) throw new Error(`job ${jobId}: unknown scenario "${name}"`);

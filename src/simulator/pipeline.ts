@@ -13,6 +13,12 @@ const MAX_RATE_KEYS = 1_000;
 /** Distinct (action, job) pairs whose requests the `answer` option's `n` counts; beyond, the oldest is forgotten. */
 const MAX_ANSWER_KEYS = 10_000;
 
+/** How long a migration takes from its start to readyComplete unless told. */
+const DEFAULT_MIGRATE_MS = 5000;
+
+/** The actions whose successful `answer` overrides count as starts. */
+const START_ACTIONS: ReadonlySet<string> = new Set(["StartMigrateJob", "StartSyncJob"]);
+
 /** The arrival code of the flaky scenario's refusals. */
 const FLAKY_CODES: Readonly<Record<string, string>> = {
   throttle: "RequestLimitExceeded",
@@ -85,6 +91,8 @@ export class Pipeline {
       jobs: options.jobs ?? {},
       stepMs,
       createLagMs: options.createLagMs ?? stepMs,
+      migrateMs: options.migrateMs ?? DEFAULT_MIGRATE_MS,
+      seed: options.seed,
     });
     this.#keyless = new KeylessRoutes(options, credentials);
     this.#keys = { ...credentials, expectToken: options.expectToken, book: this.#keyless.book };
@@ -110,6 +118,10 @@ export class Pipeline {
 
   startCount(jobId: string): number {
     return this.#jobs.startCount(jobId);
+  }
+
+  completeCount(jobId: string): number {
+    return this.#jobs.completeCount(jobId);
   }
 
   #record(arrival: Arrival): void {
@@ -199,7 +211,7 @@ export class Pipeline {
     arrival.override = true;
     const code = answerCode(answer);
     if (code !== undefined) arrival.code = code;
-    if (arrival.action === "StartMigrateJob" && arrival.jobId !== undefined && answersSuccess(answer)) {
+    if (START_ACTIONS.has(arrival.action) && arrival.jobId !== undefined && answersSuccess(answer)) {
       this.#jobs.countOverrideStart(arrival.jobId);
     }
     reply.raw(answer);
@@ -208,8 +220,9 @@ export class Pipeline {
 
   /** Stages 5 to 8. */
   #perform(request: SimRequest, reply: Reply, arrival: Arrival, action: string, params: unknown) {
-    const jobId = checkParams(request, action, params, this.#options.expectRegion);
-    if (typeof jobId !== "string") return refuse(reply, arrival, jobId);
+    const target = checkParams(request, action, params, this.#options.expectRegion);
+    if ("code" in target) return refuse(reply, arrival, target);
+    const { jobId } = target;
     const atMs = this.clock();
     const admitted = this.#jobs.admit(jobId, atMs);
     if (!admitted) {
@@ -225,7 +238,7 @@ export class Pipeline {
       arrival.code = FLAKY_CODES[flaky] ?? flaky;
       return reply.refusal({ kind: flaky });
     }
-    const result = this.#jobs.perform(action, admitted, atMs);
+    const result = this.#jobs.perform(target, admitted, atMs);
     if ("error" in result) return refuse(reply, arrival, result.error);
     if (fault !== undefined) {
       arrival.code = fault.kind;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { DTS_VERSION, type DtsAction, JOB_ID_PATTERN } from "../tencent/types.js";
+import { DTS_VERSION, type DtsAction } from "../tencent/types.js";
+import { ACTION_SPECS, isCompareTaskIdOf, isServedAction, jobKindOf } from "./actions.js";
 
 /** A Tencent Cloud error: the Code and Message of the envelope. */
 export interface ErrorAnswer {
@@ -8,12 +9,6 @@ export interface ErrorAnswer {
 }
 
 export type Params = Record<string, unknown>;
-
-const ACTIONS: ReadonlySet<string> = new Set<DtsAction>([
-  "DescribeMigrationCheckJob",
-  "CreateMigrateCheckJob",
-  "StartMigrateJob",
-]);
 
 export function isParams(value: unknown): value is Params {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -65,13 +60,39 @@ function checkRegion(req: SimRequest, expectRegion: string | undefined): ErrorAn
   return undefined;
 }
 
-/** The params stage: region (when expected), version, action, body, JobId. Answers the JobId or the error. */
+/** What a request is about, once its parameters checked out. */
+export interface Target {
+  readonly action: DtsAction;
+  readonly jobId: string;
+  /** The CompareTaskId it names, when the action takes one and it was given. */
+  readonly compareTaskId: string | undefined;
+  readonly params: Params;
+}
+
+const ID_EXAMPLE = { migration: "dts-1ewjspuw", sync: "sync-1ewjspuw" } as const;
+
+/** CompareTaskId: required or optional by action, and of the request's job. */
+function checkCompareTaskId(action: DtsAction, jobId: string, params: Params): ErrorAnswer | string | undefined {
+  const rule = ACTION_SPECS[action].compareTaskId;
+  const taskId = params.CompareTaskId;
+  if (rule === "none" || ((taskId === undefined || taskId === null) && rule === "optional")) return undefined;
+  if (taskId === undefined || taskId === null) {
+    return { code: "MissingParameter", message: "The parameter CompareTaskId is missing." };
+  }
+  if (typeof taskId !== "string" || !isCompareTaskIdOf(jobId, taskId)) {
+    const message = `The parameter CompareTaskId must be a consistency check of job ${jobId}, like ${jobId}-cmp-37skmii9.`;
+    return { code: "InvalidParameterValue", message };
+  }
+  return taskId;
+}
+
+/** The params stage: region (when expected), version, action, body, JobId, CompareTaskId. */
 export function checkParams(
   req: SimRequest,
   action: string,
   params: unknown,
   expectRegion: string | undefined,
-): ErrorAnswer | string {
+): ErrorAnswer | Target {
   const regionError = checkRegion(req, expectRegion);
   if (regionError) return regionError;
   const version = headerOf(req.headers, "x-tc-version");
@@ -81,7 +102,7 @@ export function checkParams(
   if (version !== DTS_VERSION) {
     return { code: "InvalidParameterValue", message: `Version ${clip(version, 32)} is not ${DTS_VERSION}.` };
   }
-  if (!ACTIONS.has(action)) {
+  if (!isServedAction(action)) {
     return { code: "InvalidAction", message: `The action ${clip(action, 64)} does not exist.` };
   }
   if (!isParams(params)) {
@@ -91,8 +112,11 @@ export function checkParams(
   if (jobId === undefined || jobId === null) {
     return { code: "MissingParameter", message: "The parameter JobId is missing." };
   }
-  if (typeof jobId !== "string" || !JOB_ID_PATTERN.test(jobId)) {
-    return { code: "InvalidParameterValue", message: "The parameter JobId must look like dts-1ewjspuw." };
+  const kind = ACTION_SPECS[action].kind;
+  if (typeof jobId !== "string" || jobKindOf(jobId) !== kind) {
+    return { code: "InvalidParameterValue", message: `The parameter JobId must look like ${ID_EXAMPLE[kind]}.` };
   }
-  return jobId;
+  const compareTaskId = checkCompareTaskId(action, jobId, params);
+  if (typeof compareTaskId === "object") return compareTaskId;
+  return { action, jobId, compareTaskId, params };
 }

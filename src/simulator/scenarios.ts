@@ -1,7 +1,24 @@
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
+import { stepsDone } from "./pace.js";
 
-/** How a simulated job's pre-migration check goes: the one list of scenario names. */
-export const SCENARIO_NAMES = ["pass", "warning", "not-pass", "failed", "stuck", "flaky"] as const;
+/**
+ * How a simulated job goes: the one list of scenario names. The first six are about the check; the
+ * others pass the check and are about what follows it (migration.ts, compare.ts).
+ */
+export const SCENARIO_NAMES = [
+  "pass",
+  "warning",
+  "not-pass",
+  "failed",
+  "stuck",
+  "flaky",
+  "migrate",
+  "migrate-full",
+  "migrate-failed",
+  "lag-stuck",
+  "paused",
+  "different",
+] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -136,6 +153,12 @@ const PLANS: Readonly<Record<ScenarioName, ScenarioPlan>> = {
     },
   },
   stuck: { outcomes: new Map(), stepsRun: 13, stuckAt: 7, final: PASS_FINAL },
+  migrate: { outcomes: new Map(), stepsRun: 13, final: PASS_FINAL },
+  "migrate-full": { outcomes: new Map(), stepsRun: 13, final: PASS_FINAL },
+  "migrate-failed": { outcomes: new Map(), stepsRun: 13, final: PASS_FINAL },
+  "lag-stuck": { outcomes: new Map(), stepsRun: 13, final: PASS_FINAL },
+  paused: { outcomes: new Map(), stepsRun: 13, final: PASS_FINAL },
+  different: { outcomes: new Map(), stepsRun: 13, final: PASS_FINAL },
 };
 
 function step(stepNo: number, outcome: StepOutcome | undefined): CheckStep {
@@ -165,14 +188,13 @@ function outcomeOf(plan: ScenarioPlan, stepNo: number): StepOutcome {
 
 /**
  * The check as DescribeMigrationCheckJob shows it `elapsedMs` after it started running
- * (negative elapsed: not started). Every call returns fresh objects.
+ * (negative elapsed: not started). `pace`: how long each step takes (ms), or where each of the 13
+ * steps ends (pace.ts). Every call returns fresh objects.
  */
-export function checkView(scenario: ScenarioName, elapsedMs: number, stepMs: number): CheckView {
+export function checkView(scenario: ScenarioName, elapsedMs: number, pace: number | readonly number[]): CheckView {
   const plan = PLANS[scenario];
-  let done: number;
-  if (elapsedMs < 0) done = 0;
-  else if (stepMs <= 0 || elapsedMs === Number.POSITIVE_INFINITY) done = plan.stepsRun;
-  else done = Math.floor(elapsedMs / stepMs);
+  const ends = typeof pace === "number" ? CHECK_STEPS.map((_, index) => (index + 1) * pace) : pace;
+  let done = stepsDone(ends, elapsedMs);
   if (plan.stuckAt !== undefined) done = Math.min(done, plan.stuckAt);
   const finished = plan.stuckAt === undefined && done >= plan.stepsRun;
   const stepInfo = CHECK_STEPS.map((_, stepNo) =>

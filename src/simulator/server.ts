@@ -28,7 +28,8 @@ export const DEMO_SECRET_KEY = "dtsGateDemoKey000000000000000000";
  *    refused once they expired; with the long-term pair, `expectToken` when set.
  * 4. override: the `answer` option, when given and it answers, is sent verbatim.
  * 5. params: X-TC-Region when `expectRegion` is set (missing: MissingParameter, another:
- *    UnsupportedRegion), X-TC-Version, known action (InvalidAction), body a JSON object, JobId.
+ *    UnsupportedRegion), X-TC-Version, known action (InvalidAction), body a JSON object, JobId of
+ *    the action's kind (dts- or sync-), CompareTaskId of that job where the action takes one.
  * 6. job: unknown job when `jobs` is given (ResourceNotFound).
  * 7. faults: injected rules count only requests that got this far. Refusals (throttle, internal, http502,
  *    http429, http503, denied) answer instead of the action; then a flaky job's every third request is
@@ -67,6 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         injectFault: (rule) => pipeline.injectFault(rule),
         finishCheck: (jobId) => pipeline.finishCheck(jobId),
         startCount: (jobId) => pipeline.startCount(jobId),
+        completeCount: (jobId) => pipeline.completeCount(jobId),
         credentialBook: pipeline.credentialBook,
         // Destroying every socket also stops stalls and drips (their timers end with the socket).
         close: () => {

@@ -12,7 +12,19 @@ export type DtsAction =
   | "CreateMigrateCheckJob"
   | "StartMigrateJob"
   | "DescribeMigrationDetail"
-  | "CompleteMigrateJob";
+  | "CompleteMigrateJob"
+  | "CreateCompareTask"
+  | "StartCompare"
+  | "DescribeCompareTasks"
+  | "DescribeCompareReport"
+  | "CreateCheckSyncJob"
+  | "DescribeCheckSyncJobResult"
+  | "StartSyncJob"
+  | "DescribeSyncJobs"
+  | "CreateSyncCompareTask"
+  | "StartSyncCompare"
+  | "DescribeSyncCompareTasks"
+  | "DescribeSyncCompareReport";
 
 export interface CheckStepDetail {
   CheckItemName: string | null;
@@ -56,6 +68,18 @@ export interface ActionResponses {
   StartMigrateJob: ApiAnswer;
   DescribeMigrationDetail: ApiAnswer;
   CompleteMigrateJob: ApiAnswer;
+  CreateCompareTask: ApiAnswer;
+  StartCompare: ApiAnswer;
+  DescribeCompareTasks: ApiAnswer;
+  DescribeCompareReport: ApiAnswer;
+  CreateCheckSyncJob: ApiAnswer;
+  DescribeCheckSyncJobResult: ApiAnswer;
+  StartSyncJob: ApiAnswer;
+  DescribeSyncJobs: ApiAnswer;
+  CreateSyncCompareTask: ApiAnswer;
+  StartSyncCompare: ApiAnswer;
+  DescribeSyncCompareTasks: ApiAnswer;
+  DescribeSyncCompareReport: ApiAnswer;
 }
 
 export const JOB_ID_PATTERN = /^dts-[a-z0-9]{8}$/;

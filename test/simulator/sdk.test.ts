@@ -54,6 +54,51 @@ describe("official SDK against the simulator", () => {
     expect(sim.startCount(JOB)).toBe(1);
   });
 
+  it("drives a whole migration: detail, consistency check, report, CompleteMigrateJob", async () => {
+    const clock = fakeClock(Date.now());
+    sim = await startSimulator({ scenario: "different", stepMs: 0, createLagMs: 0, migrateMs: 1000, now: clock.now });
+    const client = sdkClient(sim.url);
+    expect((await client.request("DescribeMigrationDetail", { JobId: JOB })).Status).toBe("checkPass");
+    await client.request("StartMigrateJob", { JobId: JOB });
+    clock.advance(1000);
+    const ready = await client.request("DescribeMigrationDetail", { JobId: JOB });
+    expect(ready.Status).toBe("readyComplete");
+    expect(ready.Action.AllowedAction).toContain("complete");
+    const { CompareTaskId } = await client.request("CreateCompareTask", { JobId: JOB });
+    expect(CompareTaskId).toMatch(/^dts-1ewjspuw-cmp-[a-z0-9]{8}$/);
+    await client.request("StartCompare", { JobId: JOB, CompareTaskId });
+    const tasks = await client.request("DescribeCompareTasks", { JobId: JOB, CompareTaskId });
+    expect(tasks.Items[0].Conclusion).toBe("different");
+    const report = await client.request("DescribeCompareReport", { JobId: JOB, CompareTaskId, DifferenceLimit: 5 });
+    expect(report.Detail.Difference.Items).toHaveLength(5);
+    await client.request("CompleteMigrateJob", { JobId: JOB });
+    clock.advance(200);
+    expect((await client.request("DescribeMigrationDetail", { JobId: JOB })).Status).toBe("success");
+    expect(sim.completeCount(JOB)).toBe(1);
+    expect(sim.arrivals.every((a) => a.code === undefined)).toBe(true);
+  });
+
+  it("drives a sync job: its check, its start, DescribeSyncJobs and the Sync compare calls", async () => {
+    const clock = fakeClock(Date.now());
+    sim = await startSimulator({ scenario: "migrate", stepMs: 0, createLagMs: 0, migrateMs: 1000, now: clock.now });
+    const client = sdkClient(sim.url);
+    const JobId = "sync-1ewjspuw";
+    await client.request("CreateCheckSyncJob", { JobId });
+    expect((await client.request("DescribeCheckSyncJobResult", { JobId })).Status).toBe("success");
+    await client.request("StartSyncJob", { JobId });
+    clock.advance(1000);
+    const jobs = await client.request("DescribeSyncJobs", { JobId });
+    expect(jobs.JobList[0]).toMatchObject({ Status: "Running", Detail: { StepNow: 4, SecondsBehindMaster: 0 } });
+    const { CompareTaskId } = await client.request("CreateSyncCompareTask", { JobId });
+    await client.request("StartSyncCompare", { JobId, CompareTaskId });
+    const tasks = await client.request("DescribeSyncCompareTasks", { JobId });
+    expect(tasks.Items[0].Conclusion).toBe("same");
+    const report = await client.request("DescribeSyncCompareReport", { JobId, CompareTaskId });
+    expect(report.Abstract.Conclusion).toBe("same");
+    expect(sim.startCount(JobId)).toBe(1);
+    expect(sim.arrivals.every((a) => a.code === undefined)).toBe(true);
+  });
+
   it("gets AuthFailure.SignatureFailure with a wrong secret key", async () => {
     sim = await startSimulator({ scenario: "pass" });
     const client = sdkClient(sim.url, "wrongKey000000000000000000000000");
