@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import { parseDuration } from "../app/duration.js";
-import { isScenarioName } from "../simulator/index.js";
+import { isScenarioName } from "../simulator/scenarios.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { DemoOptions } from "./demo.js";
 import { scenarioOption } from "./simulate-options.js";
