@@ -12,34 +12,53 @@ export const DEMO_JOB_ID = "dts-1ewjspuw";
 const DEMO_OIDC_TOKEN = "dts-gate-demo-oidc-token";
 const DEMO_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-demo";
 
-export interface DemoOptions {
+/** The demo's own options, and those of `wait` that say how the run is polled and reported. */
+export interface DemoOptions
+  extends Pick<WaitConfig, "intervalMs" | "output" | "failOnWarning" | "verbose" | "junitPath"> {
   readonly scenario: ScenarioName;
   readonly timeoutMs: number;
   /** No keys at all: a web identity token exchanged with the simulated STS for temporary credentials. */
   readonly keyless: boolean;
 }
 
+/** A word as a shell would need it: quoted only when it holds more than a plain path. */
+function shellWord(word: string): string {
+  return /^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The `wait` command line the demo runs, as the user would type it. */
+function commandLine(options: DemoOptions, endpoint: string): string {
+  const words = ["dts-gate", "wait", DEMO_JOB_ID, "--endpoint", endpoint];
+  words.push("--interval", String(options.intervalMs / 1000), "--timeout", `${options.timeoutMs / 1000}s`);
+  if (options.output !== "text") words.push("--output", options.output);
+  if (options.failOnWarning) words.push("--fail-on-warning");
+  if (options.junitPath !== undefined) words.push("--junit", shellWord(options.junitPath));
+  if (options.verbose) words.push("--verbose");
+  return words.join(" ");
+}
+
 /** `dts-gate demo`: the simulator in-process and a real `wait` against it. */
 export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> {
-  const { scenario, timeoutMs, keyless } = options;
+  const { scenario, keyless } = options;
   const simulator = await startSimulator({ scenario, stepMs: 300, oidcTokens: [DEMO_OIDC_TOKEN] });
   const scratch = keyless ? await mkdtemp(join(tmpdir(), "dts-gate-demo-")) : undefined;
   try {
     const config: WaitConfig = {
       jobIds: [DEMO_JOB_ID],
       endpoint: new URL(simulator.url),
-      intervalMs: 500,
-      timeoutMs,
+      intervalMs: options.intervalMs,
+      timeoutMs: options.timeoutMs,
       requestTimeoutMs: DEFAULTS.requestTimeoutSeconds * 1000,
       rate: DEFAULTS.rate,
-      output: "text",
-      failOnWarning: false,
+      output: options.output,
+      failOnWarning: options.failOnWarning,
       createCheck: false,
       start: false,
-      verbose: false,
+      verbose: options.verbose,
+      ...(options.junitPath === undefined ? {} : { junitPath: options.junitPath }),
       ...(keyless ? {} : { credentials: new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY) }),
     };
-    const command = `dts-gate wait ${DEMO_JOB_ID} --endpoint ${simulator.url} --interval 0.5 --timeout ${timeoutMs / 1000}s`;
+    const command = commandLine(options, simulator.url);
     if (!scratch) {
       io.stderr.write(`dts-gate demo: simulated DTS at ${simulator.url} (scenario ${scenario}, demo credentials)\n`);
       io.stderr.write(`$ ${command}\n\n`);

@@ -1,14 +1,15 @@
 import yargs from "yargs";
 import packageJson from "../../package.json" with { type: "json" };
-import { parseDuration } from "../app/duration.js";
 import { EXIT_CODES } from "../core/verdict.js";
 import { usageErrorDocument } from "../output/report.js";
 import { environmentSecrets, safeWriter } from "../output/safe-output.js";
 import { logSafeJson } from "../output/safe-text.js";
 import { ConfigError } from "../tencent/errors.js";
 import { asksForJson, secretsOfArgv, spellBooleans } from "./argv.js";
+import { demoOptions, toDemoOptions } from "./demo-options.js";
+import { COMMAND_NAMES, commandOf, helpCommandAsOption, helpHint, nearestName, optionNamesTyped } from "./help.js";
 import type { CliIO } from "./io.js";
-import { scenarioOption, simulateOptions } from "./simulate-options.js";
+import { simulateOptions } from "./simulate-options.js";
 import { toWaitConfig, type WaitArgs, waitOptions } from "./wait-options.js";
 
 export { processIO } from "./io.js";
@@ -71,37 +72,14 @@ function buildParser(
         setRun(async () => (await load()).runSimulate(args, io));
       },
     )
-    .command(
-      "demo",
-      "run `wait` against the embedded simulator: no account needed",
-      (command) =>
-        command
-          .option("scenario", scenarioOption)
-          .option("timeout", {
-            type: "string",
-            requiresArg: true,
-            default: "15s",
-            describe: "give up after this long (seconds, or 30s, 5m)",
-          })
-          .option("keyless", {
-            type: "boolean",
-            default: false,
-            describe: "no keys: a web identity token exchanged with the simulated STS, as in a TKE pod",
-          })
-          .example([
-            ["$0 demo", "a check that passes with a warning: exit 0"],
-            ["$0 demo --keyless", "the same with temporary credentials from STS AssumeRoleWithWebIdentity"],
-            ["$0 demo --scenario not-pass", "a check that does not pass: exit 1"],
-            ["$0 demo --scenario stuck --timeout 5s", "a check that never ends: exit 3 after 5 s"],
-          ]),
-      (args) => {
-        nothingAfterDashes(args);
-        const timeoutMs = parseDuration("--timeout", String(args.timeout), { allowZero: true });
-        const demo = { scenario: args.scenario, timeoutMs, keyless: args.keyless === true };
-        setRun(async () => (await load()).runDemo(demo, io));
-      },
-    )
-    .demandCommand(1, "name a command: wait, simulate or demo")
+    .command("demo", "run `wait` against the embedded simulator: no account needed", demoOptions, (args) => {
+      nothingAfterDashes(args);
+      const demo = toDemoOptions(args);
+      setRun(async () => (await load()).runDemo(demo, io));
+    })
+    .command("help [command]", "show the options of a command (as dts-gate COMMAND --help)")
+    .completion("completion", "print a bash or zsh completion script: dts-gate completion >> ~/.bashrc")
+    .demandCommand(1, "name a command: wait, simulate, demo or completion")
     .recommendCommands()
     .strict()
     .help()
@@ -114,6 +92,32 @@ function buildParser(
     });
 }
 
+/** The option of yargs' completion: the shell's completion script calls `dts-gate --get-yargs-completions WORD...`. */
+const COMPLETION_REQUEST = "--get-yargs-completions";
+
+/** What yargs prints for this command line (help, version, completions), and the command it picked. */
+async function parse(argv: readonly string[], io: CliIO, loadCommands: () => Promise<Commands>) {
+  let run: (() => Promise<number>) | undefined;
+  let shown = "";
+  // A partial word being completed is no command line to check.
+  const spelt = argv.includes(COMPLETION_REQUEST) ? [...argv] : spellBooleans(argv);
+  const parser = buildParser(
+    spelt,
+    io,
+    (command) => {
+      run = command;
+    },
+    loadCommands,
+  );
+  // With a callback, yargs hands over what it prints (--help, --version, completions) instead of
+  // writing it to process.stdout itself: all output goes through `io`. It may call back more than
+  // once (completion parses again inside), so every part is kept.
+  await parser.parseAsync(spelt, {}, (_error, _args, output) => {
+    shown += output;
+  });
+  return { shown, run };
+}
+
 /**
  * Runs the command line; resolves to the exit code, never throws for what the command line holds.
  * `loadCommands` is called only once a command runs: the entry (src/cli/index.ts) knows where the
@@ -124,35 +128,52 @@ export async function runCli(
   io: CliIO,
   loadCommands: () => Promise<Commands>,
 ): Promise<number> {
-  let run: (() => Promise<number>) | undefined;
-  let shown = "";
+  const asHelp = helpCommandAsOption(argv);
+  const named = asHelp?.[0];
+  if (named !== undefined && named !== "--help" && !(COMMAND_NAMES as readonly string[]).includes(named)) {
+    const near = nearestName(named, COMMAND_NAMES);
+    return usageError(`no command ${JSON.stringify(named)}${near ? ` (did you mean ${near}?)` : ""}`, argv, io);
+  }
+  let parsed: Awaited<ReturnType<typeof parse>>;
   try {
-    const spelt = spellBooleans(argv);
-    const parser = buildParser(
-      spelt,
-      io,
-      (command) => {
-        run = command;
-      },
-      loadCommands,
-    );
-    // With a callback, yargs hands over what --help and --version print instead of writing it to
-    // process.stdout itself: all output goes through `io`.
-    await parser.parseAsync(spelt, {}, (_error, _args, output) => {
-      shown = output;
-    });
+    parsed = await parse(asHelp ?? argv, io, loadCommands);
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof UsageError)) throw error;
-    return usageError(error.message, argv, io);
+    return usageError(`${error.message}${await optionSuggestions(argv, io)}`, argv, io);
   }
-  if (shown !== "") io.stdout.write(`${shown}\n`);
-  return run ? run() : EXIT_CODES.open;
+  if (parsed.shown !== "") io.stdout.write(`${parsed.shown}\n`);
+  return parsed.run ? parsed.run() : EXIT_CODES.open;
+}
+
+/**
+ * " (did you mean --timeout?)" for each option typed that the command does not know and that is
+ * near one it does; the command's options are those yargs' completion offers.
+ */
+async function optionSuggestions(argv: readonly string[], io: CliIO): Promise<string> {
+  const command = commandOf(argv);
+  const completions = await parse([COMPLETION_REQUEST, ...(command ? [command] : []), "--"], io, async () => {
+    throw new Error("completion runs no command");
+  });
+  // zsh and fish completions carry a description after ":" or a tab.
+  const known = completions.shown
+    .split("\n")
+    .filter((line) => line.startsWith("--"))
+    .map((line) => line.slice(2).split(/[:\t]/, 1)[0] ?? "");
+  const unknown = optionNamesTyped(argv).filter(
+    (name) => !known.includes(name) && !(name.startsWith("no-") && known.includes(name.slice(3))),
+  );
+  return unknown
+    .map((name) => nearestName(name, known))
+    .filter((near) => near !== undefined)
+    .map((near) => ` (did you mean --${near}?)`)
+    .join("");
 }
 
 /** Exit 2: the message on stderr, and with `--output json` the one document on stdout. */
 function usageError(message: string, argv: readonly string[], io: CliIO): number {
   const secrets = [...secretsOfArgv(argv), ...environmentSecrets(io.env)];
-  safeWriter((text) => io.stderr.write(text), secrets)(`dts-gate: ${message}\nRun dts-gate --help for the options.\n`);
+  const hint = helpHint(commandOf(argv));
+  safeWriter((text) => io.stderr.write(text), secrets)(`dts-gate: ${message}\n${hint}\n`);
   if (asksForJson(argv))
     safeWriter((text) => io.stdout.write(text), secrets)(`${logSafeJson(usageErrorDocument(message), 2)}\n`);
   return EXIT_CODES.usage;

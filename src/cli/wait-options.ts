@@ -12,7 +12,7 @@ import type { WaitConfig } from "./wait.js";
  */
 export function waitOptions<T>(parser: Argv<T>) {
   const value = { type: "string", requiresArg: true } as const;
-  return parser
+  return reportOptions(parser, DEFAULTS.intervalSeconds)
     .option("endpoint", { ...value, default: DEFAULT_ENDPOINT, describe: "API endpoint (http:// only on loopback)" })
     .option("region", {
       ...value,
@@ -22,29 +22,17 @@ export function waitOptions<T>(parser: Argv<T>) {
       ...value,
       describe: "profile of ~/.tencentcloud/credentials and ~/.tccli [default: $TCCLI_PROFILE, else default]",
     })
-    .option("interval", {
-      ...value,
-      default: String(DEFAULTS.intervalSeconds),
-      describe: "time between two polls of a job: seconds (2.5) or with units (500ms, 1m)",
-    })
     .option("timeout", {
       ...value,
       default: String(DEFAULTS.timeoutSeconds),
       describe: "give up after this long (seconds, or 30m, 1h30m); 0: one look",
     })
     .option("rate", { ...value, default: String(DEFAULTS.rate), describe: "most requests per second of this process" })
-    .option("output", { ...value, default: "text", describe: "text, or json: one document on stdout" })
-    .option("fail-on-warning", {
-      type: "boolean",
-      default: false,
-      describe: "a check that passes with warnings closes the gate",
-    })
     .option("fail-fast", {
       type: "boolean",
       default: true,
       describe: "once the gate cannot open, stop polling the other jobs (--no-fail-fast: wait for all)",
     })
-    .option("junit", { ...value, describe: "also write a JUnit XML report to this file (GitLab, Jenkins, …)" })
     .option("create-check", {
       type: "boolean",
       default: false,
@@ -57,12 +45,31 @@ export function waitOptions<T>(parser: Argv<T>) {
       default: String(DEFAULTS.requestTimeoutSeconds),
       describe: "how long one request may take (seconds, or 500ms, 1m)",
     })
+    .coerce(VALUE_OPTIONS, lastValue);
+}
+
+/** The options of how a run is polled and reported, which `demo` takes too. */
+export function reportOptions<T>(parser: Argv<T>, intervalSeconds: number) {
+  const value = { type: "string", requiresArg: true } as const;
+  return parser
+    .option("interval", {
+      ...value,
+      default: String(intervalSeconds),
+      describe: "time between two polls of a job: seconds (2.5) or with units (500ms, 1m)",
+    })
+    .option("output", { ...value, default: "text", describe: "text, or json: one document on stdout" })
+    .option("fail-on-warning", {
+      type: "boolean",
+      default: false,
+      describe: "a check that passes with warnings closes the gate",
+    })
+    .option("junit", { ...value, describe: "also write a JUnit XML report to this file (GitLab, Jenkins, …)" })
     .option("verbose", {
       type: "boolean",
       default: false,
       describe: "every request and response on stderr (secrets redacted)",
     })
-    .coerce(VALUE_OPTIONS, lastValue);
+    .coerce(["interval", "output", "junit"], lastValue);
 }
 
 const VALUE_OPTIONS = [
@@ -80,7 +87,7 @@ const VALUE_OPTIONS = [
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 /** A repeated option with a value means "the last one wins", as in most tools, not an array. */
-function lastValue(value: unknown): unknown {
+export function lastValue(value: unknown): unknown {
   return Array.isArray(value) ? value.at(-1) : value;
 }
 
@@ -113,32 +120,39 @@ function flag(args: WaitArgs, name: string): boolean {
   return args[name] === true;
 }
 
+/** The options of `reportOptions`, checked. */
+export function toReportConfig(args: WaitArgs) {
+  const junitPath = optionValue(args, "junit");
+  return {
+    intervalMs: parseDuration("--interval", required(args, "interval"), { allowZero: false }),
+    output: parseOutput(required(args, "output")),
+    failOnWarning: flag(args, "fail-on-warning"),
+    verbose: flag(args, "verbose"),
+    ...(junitPath === undefined ? {} : { junitPath }),
+  };
+}
+
 /** Checks every option before any request; throws ConfigError with what is wrong. */
 export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string | undefined>>): WaitConfig {
   const redisText = optionValue(args, "redis-url");
   const redisUrl = redisText === undefined ? undefined : parseRedisUrl("--redis-url", redisText);
   const region = (optionValue(args, "region") ?? env.TENCENTCLOUD_REGION)?.trim();
-  const junitPath = optionValue(args, "junit");
   const profile = optionValue(args, "profile");
   // Every word after `--` is a job id, whatever it looks like.
   const words = [...(args.jobIds ?? []), ...(args["--"] ?? [])].map(String);
   return {
     jobIds: parseJobIds(words),
+    ...toReportConfig(args),
     endpoint: parseEndpoint("--endpoint", required(args, "endpoint")),
     ...(region ? { region } : {}),
-    intervalMs: parseDuration("--interval", required(args, "interval"), { allowZero: false }),
     timeoutMs: parseDuration("--timeout", required(args, "timeout"), { allowZero: true }),
     requestTimeoutMs: parseDuration("--request-timeout", required(args, "request-timeout"), { allowZero: false }),
     rate: parseRate("--rate", required(args, "rate")),
-    output: parseOutput(required(args, "output")),
-    failOnWarning: flag(args, "fail-on-warning"),
     // On unless spelt off: yargs gives the default true.
     failFast: args["fail-fast"] !== false,
-    ...(junitPath === undefined ? {} : { junitPath }),
     ...(profile === undefined ? {} : { profile }),
     createCheck: flag(args, "create-check"),
     start: flag(args, "start"),
-    verbose: flag(args, "verbose"),
     ...(redisUrl ? { redisUrl } : {}),
   };
 }

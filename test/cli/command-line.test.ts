@@ -1,9 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { DemoOptions } from "../../src/cli/demo.js";
+import { editDistance, nearestName } from "../../src/cli/help.js";
 import { type Commands, reportUnexpected, runCli } from "../../src/cli/main.js";
 import { runSimulate, type SimulateArgs } from "../../src/cli/simulate.js";
 import type { WaitConfig } from "../../src/cli/wait.js";
 import { capturingIO } from "../helpers/cli.js";
+import { propertyOptions } from "../helpers/property.js";
 
 /*
  * The command line as runCli parses it, with no network: loadCommands returns a stub that records
@@ -13,6 +16,7 @@ import { capturingIO } from "../helpers/cli.js";
 interface Parsed {
   readonly code: number;
   readonly config: WaitConfig | undefined;
+  readonly demo: DemoOptions | undefined;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -20,16 +24,20 @@ interface Parsed {
 async function parse(argv: readonly string[], env: Record<string, string> = {}): Promise<Parsed> {
   const captured = capturingIO({ env });
   let config: WaitConfig | undefined;
+  let demo: DemoOptions | undefined;
   const stub = {
     runWait: async (waitConfig: WaitConfig) => {
       config = waitConfig;
       return 0;
     },
     runSimulate: async () => 0,
-    runDemo: async () => 0,
+    runDemo: async (demoOptions: DemoOptions) => {
+      demo = demoOptions;
+      return 0;
+    },
   } as unknown as Commands;
   const code = await runCli(argv, captured.io, async () => stub);
-  return { code, config, stdout: captured.stdout(), stderr: captured.stderr() };
+  return { code, config, demo, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 const ID = "dts-1ewjspuw";
@@ -188,6 +196,153 @@ describe("wait's command line", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--request-timeout");
     expect(help.config).toBeUndefined();
+  });
+});
+
+describe("help that helps", () => {
+  it("a usage error points at the help of the command in use", async () => {
+    const inWait = await parse(["wait", ID, "--interval", "soon"]);
+    expectUsageError(inWait, false);
+    expect(inWait.stderr).toContain("Run dts-gate wait --help for the options.");
+    expect((await parse(["demo", "--scenario", "nope"])).stderr).toContain("Run dts-gate demo --help");
+    expect((await parse(["simulate", "--port"])).stderr).toContain("Run dts-gate simulate --help");
+    const none = await parse(["--region", "x"]);
+    expect(none.stderr).toContain("Run dts-gate --help for the commands, dts-gate help COMMAND");
+  });
+
+  it("dts-gate help COMMAND is dts-gate COMMAND --help; help alone lists the commands", async () => {
+    for (const [command, option] of [
+      ["wait", "--request-timeout"],
+      ["demo", "--scenario"],
+      ["simulate", "--fault"],
+    ] as const) {
+      const help = await parse(["help", command]);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toContain(`dts-gate ${command}`);
+      expect(help.stdout, command).toContain(option);
+      expect(help.config).toBeUndefined();
+    }
+    const all = await parse(["help"]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/Commands:[\s\S]*dts-gate help \[command\][\s\S]*dts-gate completion/);
+    const typo = await parse(["help", "wiat"]);
+    expectUsageError(typo, false);
+    expect(typo.stderr).toContain('no command "wiat" (did you mean wait?)');
+  });
+
+  it("a mistyped option names the nearest one, in the message and the JSON document", async () => {
+    const text = await parse(["wait", ID, "--timout", "3"]);
+    expectUsageError(text, false);
+    expect(text.stderr).toContain("Unknown argument: timout (did you mean --timeout?)");
+    const json = await parse(["wait", ID, "--output", "json", "--fail-on-warnings"]);
+    expectUsageError(json, true);
+    expect(JSON.parse(json.stdout).reason).toContain("did you mean --fail-on-warning?");
+    expect((await parse(["demo", "--scenaro", "pass"])).stderr).toContain("did you mean --scenario?");
+    expect((await parse(["simulate", "--prot", "0"])).stderr).toContain("did you mean --port?");
+    // Only the options of the command in use, and only near ones.
+    expect((await parse(["demo", "--redis-ur", "x"])).stderr).not.toContain("did you mean");
+    expect((await parse(["wait", ID, "--zzzzzzzz"])).stderr).not.toContain("did you mean");
+    // A valid --no-NAME is no typo.
+    expect((await parse(["wait", ID, "--no-verbose", "--intervall", "1"])).stderr).toMatch(
+      /Unknown argument: intervall \(did you mean --interval\?\)\n/,
+    );
+  });
+
+  it("edit distance: 0 only for the same word, symmetric, a swap of neighbours is one edit", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
+        expect(editDistance(a, b)).toBe(editDistance(b, a));
+        expect(editDistance(a, b) === 0).toBe(a === b);
+        expect(editDistance(a, b)).toBeLessThanOrEqual(Math.max([...a].length, [...b].length));
+      }),
+      propertyOptions(200),
+    );
+    expect(editDistance("wiat", "wait")).toBe(1);
+    expect(editDistance("timout", "timeout")).toBe(1);
+    expect(nearestName("redis-ur", ["interval", "output", "junit"])).toBeUndefined();
+  });
+});
+
+describe("shell completion (yargs' own)", () => {
+  it("prints a completion script that calls dts-gate back", async () => {
+    const script = await parse(["completion"]);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain("###-begin-dts-gate-completions-###");
+    expect(script.stdout).toContain("dts-gate --get-yargs-completions");
+  });
+
+  it("completes commands, a command's options and --scenario's values", async () => {
+    const complete = async (...words: string[]) => {
+      const run = await parse(["--get-yargs-completions", ...words]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe("");
+      // As the shell's script does: it keeps the words that start with the one being typed.
+      const typed = words.at(-1) ?? "";
+      return run.stdout.split("\n").filter((word) => word !== "" && word.startsWith(typed));
+    };
+    expect(await complete("wa")).toEqual(["wait"]);
+    expect(await complete("wait", "--ti")).toEqual(["--timeout"]);
+    expect(await complete("wait", ID, "--fail-")).toEqual(["--fail-on-warning", "--fail-fast"]);
+    expect(await complete("demo", "--ju")).toEqual(["--junit"]);
+    expect(await complete("demo", "--scenario", "not")).toEqual(["not-pass"]);
+    // A half-typed boolean value is no error while completing.
+    expect(await complete("wait", "--start=ma")).toEqual([]);
+  });
+});
+
+describe("demo's command line", () => {
+  it("takes wait's output options: --output, --junit, --fail-on-warning, --interval, --verbose", async () => {
+    const run = await parse([
+      "demo",
+      "--scenario",
+      "pass",
+      "--output",
+      "json",
+      "--junit",
+      "demo.xml",
+      "--fail-on-warning=yes",
+      "--interval",
+      "250ms",
+      "--verbose",
+      "--timeout",
+      "1m",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.demo).toEqual({
+      scenario: "pass",
+      output: "json",
+      junitPath: "demo.xml",
+      failOnWarning: true,
+      intervalMs: 250,
+      verbose: true,
+      timeoutMs: 60_000,
+      keyless: false,
+    });
+    const defaults = await parse(["demo"]);
+    expect(defaults.demo).toEqual({
+      scenario: "warning",
+      output: "text",
+      failOnWarning: false,
+      intervalMs: 500,
+      verbose: false,
+      timeoutMs: 15_000,
+      keyless: false,
+    });
+  });
+
+  it("reads them as strictly as wait does", async () => {
+    for (const argv of [
+      ["demo", "--output", "xml"],
+      ["demo", "--output", "json", "--interval", "0"],
+      ["demo", "--output", "json", "--junit"],
+      ["demo", "--output", "json", "--fail-on-warning=maybe"],
+      ["demo", "--output", "json", "--start"],
+      ["demo", "--output", "json", "--verbose", "--interval"],
+    ]) {
+      const run = await parse(argv);
+      expectUsageError(run, argv.includes("json"));
+      expect(run.demo, argv.join(" ")).toBeUndefined();
+    }
   });
 });
 

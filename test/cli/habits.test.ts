@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseJunit } from "junit2json";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, runCaptured } from "../helpers/cli.js";
 import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
@@ -15,7 +15,15 @@ const STUCK = "dts-bbbbbbbb";
 const simulator = simulatorsClosedAfterEach({ stepMs: 5 });
 
 const wait = (sim: Simulator, ...args: string[]) => ["wait", ...args, "--endpoint", sim.url, "--interval", "0.02"];
-const scratch = () => mkdtempSync(join(tmpdir(), "dts-gate-habits-"));
+const scratches: string[] = [];
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), "dts-gate-habits-"));
+  scratches.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratches) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("--fail-fast", () => {
   it("is on by default: once a job closed the gate, the others are cancelled at once", async () => {
@@ -115,6 +123,22 @@ describe("help and commands", () => {
     const typo = await runCaptured(["wiat", PASSING]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("Did you mean wait?");
+  });
+
+  it("demo takes wait's output options: one JSON document, a JUnit file, --fail-on-warning closing the gate", async () => {
+    const file = join(scratch(), "demo.xml");
+    const argv = ["demo", "--output", "json", "--junit", file, "--fail-on-warning", "--interval", "0.1", "--verbose"];
+    const run = await runCaptured(argv);
+    expect(run.code).toBe(1);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({ passed: false, jobs: [{ jobId: PASSING, outcome: "pass" }] });
+    expect(document.reason).toContain("warning");
+    expect(readFileSync(file, "utf8")).toMatch(/<testcase name="verdict"[^>]*>\s*<failure/);
+    // The command line it ran says so, and --verbose shows the requests.
+    expect(run.stderr).toContain(
+      `--interval 0.1 --timeout 15s --output json --fail-on-warning --junit ${file} --verbose`,
+    );
+    expect(run.stderr).toContain("DescribeMigrationCheckJob");
   });
 
   it("demo takes --timeout: a stuck check ends with exit 3", async () => {
