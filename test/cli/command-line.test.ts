@@ -171,7 +171,15 @@ describe("wait's command line", () => {
       ["--clock-offset", "soon"],
     ] as const) {
       let stderr = "";
-      const args = { port: "0", host: "127.0.0.1", scenario: "pass", "step-ms": "1", rate: "20", "clock-offset": "0" };
+      const args = {
+        port: "0",
+        host: "127.0.0.1",
+        scenario: "pass",
+        "step-ms": "1",
+        "migrate-ms": "1000",
+        rate: "20",
+        "clock-offset": "0",
+      };
       const code = await runSimulate({ ...args, [option.slice(2)]: value } as SimulateArgs, {
         stdout: { write: () => {} },
         stderr: {
