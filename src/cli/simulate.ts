@@ -21,7 +21,7 @@ export interface SimulateArgs {
   readonly scenario: ScenarioName;
   readonly job?: readonly string[] | undefined;
   readonly "step-ms": string;
-  readonly "migrate-ms": string;
+  readonly "migrate-ms"?: string | undefined;
   readonly seed?: string | undefined;
   readonly "secret-id"?: string | undefined;
   readonly "secret-key"?: string | undefined;
@@ -74,7 +74,8 @@ function keylessOptions(args: SimulateArgs): Pick<SimulatorOptions, "oidcTokens"
 export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
   const port = wholeNumber("port", args.port, 65535);
   const stepMs = wholeNumber("step-ms", args["step-ms"], 3_600_000);
-  const migrateMs = wholeNumber("migrate-ms", args["migrate-ms"], 86_400_000);
+  const migrateMs =
+    args["migrate-ms"] === undefined ? undefined : wholeNumber("migrate-ms", args["migrate-ms"], 86_400_000);
   const seed = args.seed === undefined ? undefined : wholeNumber("seed", args.seed, 4_294_967_295);
   // 0 would refuse every request: not a rate.
   const rate = wholeNumber("rate", args.rate, 1_000_000, 1);
@@ -94,7 +95,7 @@ export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
     scenario: args.scenario,
     jobs,
     stepMs,
-    migrateMs,
+    ...(migrateMs === undefined ? {} : { migrateMs }),
     ...(seed === undefined ? {} : { seed }),
     rate,
     clockOffsetSec: Number(args["clock-offset"]),

@@ -40,6 +40,11 @@ export interface JobSettings {
   readonly seed: number | undefined;
 }
 
+/** The scenario of the job's current check, which its migration and consistency checks follow too. */
+export function currentScenario(job: Job, defaultScenario: ScenarioName): ScenarioName {
+  return job.scenarios[Math.min(job.checkNo, job.scenarios.length - 1)] ?? defaultScenario;
+}
+
 /** `completing` lasts this fraction of the migration's duration. */
 const COMPLETING_SHARE = 0.2;
 
@@ -54,8 +59,7 @@ export class JobContext {
   ) {}
 
   get scenario(): ScenarioName {
-    const { scenarios, checkNo } = this.job;
-    return scenarios[Math.min(checkNo, scenarios.length - 1)] ?? this.settings.defaultScenario;
+    return currentScenario(this.job, this.settings.defaultScenario);
   }
 
   /** Where the current check's 13 steps end, from its start. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { jobKindOf } from "./actions.js";
 import type { FaultKind } from "./faults.js";
-import { type Job, JobContext, type JobSettings } from "./job-state.js";
+import { currentScenario, type Job, JobContext, type JobSettings } from "./job-state.js";
 import { type ActionResult, performAction } from "./lifecycle.js";
 import type { Target } from "./request.js";
 
@@ -84,9 +84,8 @@ export class JobBook {
    * The flaky scenario's refusal for this request, if it is one: every third request of a job whose
    * current check is flaky, in turn RequestLimitExceeded, InternalError, HTTP 502.
    */
-  flakyRefusal(admitted: Admitted): FaultKind | undefined {
-    const { job } = admitted;
-    if (this.#context(admitted, 0).scenario !== "flaky") return undefined;
+  flakyRefusal({ job }: Admitted): FaultKind | undefined {
+    if (currentScenario(job, this.#settings.defaultScenario) !== "flaky") return undefined;
     job.flakyCount += 1;
     const n = job.flakyCount;
     if (n % 3 !== 0) return undefined;

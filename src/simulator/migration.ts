@@ -96,23 +96,6 @@ export function migrationState(facts: MigrationFacts, atMs: number): MigrationSt
   return { status: "success", progress: { ...progress, steps: finished, sinceMs: successAtMs } };
 }
 
-function stepDetail(step: StepProgress, index: number, failed: boolean) {
-  const meta = MIGRATION_STEPS[index] ?? { StepId: "", StepName: "" };
-  // Key order of the SDK's StepDetailInfo.
-  return {
-    StepNo: index + 1,
-    StepName: meta.StepName,
-    StepId: meta.StepId,
-    Status: step.state === "paused" ? "running" : step.state,
-    StartTime: beijingTime(step.startMs),
-    FinishTime: beijingTime(step.finishMs),
-    StepMessage: failed ? LOAD_FAILURE.Message : "",
-    Percent: step.percent,
-    Errors: failed ? [{ ...LOAD_FAILURE }] : [],
-    Warnings: [],
-  };
-}
-
 const LOAD_FAILURE = {
   Message: "Importing table shop.orders failed: Duplicate entry '1042' for key 'PRIMARY'.",
   Solution: "Remove the conflicting rows from the target (or the table from the migration objects), then resume.",
@@ -126,6 +109,24 @@ export const LOAD_ERROR_INFO = {
   ErrorLog: "Error 1062: Duplicate entry '1042' for key 'PRIMARY' (table shop.orders)",
   HelpDoc: LOAD_FAILURE.HelpDoc,
 } as const;
+
+function stepDetail(step: StepProgress, index: number, failed: boolean) {
+  const meta = MIGRATION_STEPS[index] ?? { StepId: "", StepName: "" };
+  // Key order of the SDK's StepDetailInfo.
+  return {
+    StepNo: index + 1,
+    StepName: meta.StepName,
+    StepId: meta.StepId,
+    // A migration step has no paused status: the job's manualPaused says it, the step stays running.
+    Status: step.state === "paused" ? "running" : step.state,
+    StartTime: beijingTime(step.startMs),
+    FinishTime: beijingTime(step.finishMs),
+    StepMessage: failed ? LOAD_FAILURE.Message : "",
+    Percent: step.percent,
+    Errors: failed ? [{ ...LOAD_FAILURE }] : [],
+    Warnings: [],
+  };
+}
 
 /** The MigrateDetailInfo (`StepInfo`) of the job; before the start, the steps not started and no lag. */
 export function migrateDetailInfo(state: MigrationState, scenario: ScenarioName) {

@@ -47,10 +47,12 @@ export interface Plan {
   readonly lagFloor: { seconds: number; mb: number };
 }
 
-/** What a scenario does once started; `loadStep` is the index of the load step in this kind's steps. */
-export function planOf(scenario: ScenarioName, incrementalSteps: boolean, loadStep: number): Plan {
+/**
+ * What a scenario does once started: `incremental` when its last step is the incremental one,
+ * `loadStep` the index of the load step in its kind's steps.
+ */
+export function planOf(scenario: ScenarioName, incremental: boolean, loadStep: number): Plan {
   const none = { seconds: 0, mb: 0 };
-  const incremental = incrementalSteps && scenario !== "migrate-full";
   if (scenario === "migrate-failed") return { incremental, failIn: loadStep, lagFloor: none };
   if (scenario === "paused") return { incremental, pauseIn: loadStep, lagFloor: none };
   if (scenario === "lag-stuck") return { incremental, lagFloor: { seconds: STUCK_LAG_SECONDS, mb: STUCK_GAP_MB } };

@@ -105,6 +105,17 @@ describe("fault kinds at the HTTP level", () => {
       StepInfo: null,
     });
   });
+
+  it("nullFields on the lifecycle's answers: every field but RequestId null, a bare RequestId unchanged", async () => {
+    const s = await start({ faults: [{ kind: "nullFields", count: 2 }] });
+    const detail = await post(s.url, { action: "DescribeMigrationDetail" });
+    expect(detail.json.Response.RequestId).toMatch(/^[0-9a-f-]{36}$/);
+    const { RequestId: _, ...fields } = detail.json.Response;
+    expect(Object.keys(fields)).toContain("StepInfo");
+    expect(Object.values(fields).every((value) => value === null)).toBe(true);
+    const created = await post(s.url, { action: "CreateMigrateCheckJob" });
+    expect(created.json.Response).toEqual({ RequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
 });
 
 describe("fault rules", () => {
@@ -154,6 +165,7 @@ describe("parseFaultSpec", () => {
     ["http502x*", { kind: "http502", count: Number.POSITIVE_INFINITY }],
     ["truncated:dts-x1234567x2", { kind: "truncated", jobId: "dts-x1234567", count: 2 }],
     ["nullFields@0x1", { kind: "nullFields", after: 0, count: 1 }],
+    ["stall:sync-x1234567x2", { kind: "stall", jobId: "sync-x1234567", count: 2 }],
   ])("%s", (spec, rule) => {
     expect(parseFaultSpec(spec)).toEqual(rule);
   });

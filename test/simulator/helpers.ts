@@ -1,5 +1,8 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent, request } from "undici";
+import type { CliIO } from "../../src/cli/io.js";
+import { type Commands, runCli } from "../../src/cli/main.js";
+import type { SimulateArgs } from "../../src/cli/simulate.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY } from "../../src/simulator/index.js";
 import { signTc3 } from "../../src/tencent/signing.js";
 import { DTS_VERSION } from "../../src/tencent/types.js";
@@ -138,4 +141,20 @@ export function fakeClock(startMs = Date.UTC(2026, 0, 15, 8, 0, 0)) {
 /** Resolves once `done()` holds, checking at every turn of the event loop (no timed sleep). */
 export async function until(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((r) => setImmediate(r));
+}
+
+const silentIO: CliIO = { stdout: { write: () => {} }, stderr: { write: () => {} }, env: {}, onSignal: () => () => {} };
+
+/** The SimulateArgs yargs hands to runSimulate for this `simulate` command line. */
+export async function simulateArgsOf(argv: readonly string[]): Promise<SimulateArgs> {
+  let seen: SimulateArgs | undefined;
+  const stub = {
+    runSimulate: async (args: SimulateArgs) => {
+      seen = args;
+      return 0;
+    },
+  } as unknown as Commands;
+  const code = await runCli(["simulate", ...argv], silentIO, async () => stub);
+  if (code !== 0 || seen === undefined) throw new Error(`simulate did not run (exit ${code})`);
+  return seen;
 }

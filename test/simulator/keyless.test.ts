@@ -1,12 +1,10 @@
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
-import { type Commands, runCli } from "../../src/cli/main.js";
-import { type SimulateArgs, simulatorOptions } from "../../src/cli/simulate.js";
+import { simulatorOptions } from "../../src/cli/simulate.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
 import { resolveCredentials } from "../../src/tencent/credential-chain.js";
 import { assumeRoleWithWebIdentity } from "../../src/tencent/sts.js";
-import { dispatcher, errorCode, fakeClock, JOB, post } from "./helpers.js";
+import { dispatcher, errorCode, fakeClock, JOB, post, simulateArgsOf } from "./helpers.js";
 
 const ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
 const OIDC_TOKEN = "eyJhbGciOiJSUzI1NiJ9.github-oidc-token.sig";
@@ -113,30 +111,14 @@ describe("one port: the CVM metadata routes", () => {
 });
 
 describe("simulate: --oidc-token, --cvm-role, --credential-ttl", () => {
-  const io: CliIO = { stdout: { write: () => {} }, stderr: { write: () => {} }, env: {}, onSignal: () => () => {} };
-
-  /** The SimulateArgs yargs hands to runSimulate for this command line. */
-  async function argsOf(argv: readonly string[]): Promise<SimulateArgs> {
-    let seen: SimulateArgs | undefined;
-    const stub = {
-      runSimulate: async (args: SimulateArgs) => {
-        seen = args;
-        return 0;
-      },
-    } as unknown as Commands;
-    expect(await runCli(["simulate", ...argv], io, async () => stub)).toBe(0);
-    if (seen === undefined) throw new Error("simulate did not run");
-    return seen;
-  }
-
   it("takes repeated tokens, a role and a TTL", async () => {
     const argv = ["--oidc-token", "a", "--oidc-token", "b", "--cvm-role", "dts-runner", "--credential-ttl", "900"];
-    expect(simulatorOptions(await argsOf(argv))).toMatchObject({
+    expect(simulatorOptions(await simulateArgsOf(argv))).toMatchObject({
       oidcTokens: ["a", "b"],
       cvmRole: "dts-runner",
       credentialTtlSec: 900,
     });
-    const plain = simulatorOptions(await argsOf([]));
+    const plain = simulatorOptions(await simulateArgsOf([]));
     expect(plain).toMatchObject({ oidcTokens: [] });
     expect("cvmRole" in plain || "credentialTtlSec" in plain).toBe(false);
   });
@@ -148,7 +130,7 @@ describe("simulate: --oidc-token, --cvm-role, --credential-ttl", () => {
     [["--cvm-role", "a/b"], '--cvm-role must be a CAM role name (letters, digits, _+=,.@-), not "a/b"'],
     [["--oidc-token", ""], '--oidc-token needs a token, not ""'],
   ])("refuses %j, quoting it", async (argv, message) => {
-    const args = await argsOf(argv);
+    const args = await simulateArgsOf(argv);
     expect(() => simulatorOptions(args)).toThrow(message);
   });
 });

@@ -75,6 +75,27 @@ describe("a sync job's check: DescribeCheckSyncJobResult", () => {
     expect((await failed.sync("DescribeCheckSyncJobResult")).Status).toBe("failed");
   });
 
+  it("stuck: never finishes; flaky: passes with every third request refused", async () => {
+    const stuck = await syncJob("stuck");
+    await stuck.sync("DescribeCheckSyncJobResult");
+    stuck.clock.advance(100 * STEP_MS);
+    expect((await stuck.sync("DescribeCheckSyncJobResult")).Status).toBe("running");
+    const flaky = await syncJob("flaky");
+    const answers: Json[] = [];
+    for (let i = 0; i < 6; i++) {
+      answers.push(await flaky.sync("DescribeCheckSyncJobResult"));
+      flaky.clock.advance(13 * STEP_MS);
+    }
+    expect(answers.map((a) => a?.Error?.Code ?? a?.Status)).toEqual([
+      "running",
+      "success",
+      "RequestLimitExceeded",
+      "success",
+      "success",
+      "InternalError",
+    ]);
+  });
+
   it("CreateCheckSyncJob runs the check again", async () => {
     const { sync, clock } = await syncJob("pass");
     await sync("DescribeCheckSyncJobResult");
