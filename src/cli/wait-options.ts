@@ -62,6 +62,11 @@ export function waitOptions<T>(parser: Argv<T>) {
       default: false,
       describe: "every request and response on stderr (secrets redacted)",
     })
+    .option("quiet", {
+      type: "boolean",
+      default: false,
+      describe: "print only the verdict line and the failures",
+    })
     .coerce(VALUE_OPTIONS, lastValue);
 }
 
@@ -139,6 +144,7 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
     createCheck: flag(args, "create-check"),
     start: flag(args, "start"),
     verbose: flag(args, "verbose"),
+    quiet: flag(args, "quiet"),
     ...(redisUrl ? { redisUrl } : {}),
   };
 }
