@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { withoutFormatCharacters } from "../core/text.js";
+import { quietly } from "../output/safe-output.js";
 import { neutralise } from "../output/safe-text.js";
 
 /*
@@ -23,13 +24,7 @@ export function createSafeLog(
   redact: (text: string) => string,
   token: () => string = () => randomBytes(16).toString("hex"),
 ): SafeLog {
-  const info = (line: string) => {
-    try {
-      write(line);
-    } catch {
-      // The log was the place to say it.
-    }
-  };
+  const info = quietly(write);
   return {
     text(text) {
       // Cleaned first, then redacted: cleaning may change a secret's characters (see safeText).

@@ -62,9 +62,18 @@ export type Secrets = readonly string[] | (() => readonly string[]);
  * reader that has gone loses that output, never the run's verdict nor the other outputs.
  */
 export function safeWriter(write: (text: string) => void, secrets: Secrets): (text: string) => void {
-  return (text) => {
+  const written = quietly(write);
+  return (text) => written(safeText(text, typeof secrets === "function" ? secrets() : secrets));
+}
+
+/**
+ * A write that never throws: a full disk (ENOSPC) or a reader that has gone (EPIPE) loses what
+ * it was to write, never the run's verdict nor the outputs written after it.
+ */
+export function quietly<A extends unknown[]>(write: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
     try {
-      write(safeText(text, typeof secrets === "function" ? secrets() : secrets));
+      write(...args);
     } catch {
       // Nowhere left to say it: the output that failed was the place to say it.
     }
