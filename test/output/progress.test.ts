@@ -1,6 +1,7 @@
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
 import { createProgress, stepsDone } from "../../src/output/progress.js";
+import { safeWriter } from "../../src/output/safe-output.js";
 import { ApiError } from "../../src/tencent/errors.js";
 import { checkAnswer, step } from "../helpers/fake-client.js";
 import { Screen } from "../helpers/screen.js";
@@ -234,5 +235,36 @@ describe("the live view fits the terminal", () => {
       "dts-aaaaaaaa  running · 1 of 2 steps done · now step 2 Step  1.0s",
       "… and 2 more jobs (3 waiting in all)",
     ]);
+  });
+});
+
+describe("the live line and secrets", () => {
+  it("a line cut in the middle of a secret shows none of it once written", () => {
+    const TOKEN = "tok3nAbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    let written = "";
+    const progress = createProgress({
+      write: safeWriter(
+        (text) => {
+          written += text;
+        },
+        [TOKEN],
+      ),
+      live: true,
+      style: { color: true },
+      now: () => 0,
+      verbose: false,
+      size: () => ({ columns: 80 }),
+    });
+    const steps = [{ ...step(1, "notStarted"), StepName: `echo ${TOKEN} echo` }];
+    progress.onEvent({
+      type: "poll",
+      jobId: "dts-1ewjspuw",
+      state: "waiting",
+      response: checkAnswer("running", "", steps),
+      polls: 1,
+      elapsedMs: 0,
+    });
+    expect(written).toContain("now step 1 echo ***…");
+    expect(written).not.toContain(TOKEN.slice(0, 4));
   });
 });
