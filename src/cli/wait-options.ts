@@ -69,6 +69,11 @@ export function reportOptions<T>(parser: Argv<T>, intervalSeconds: number) {
       default: false,
       describe: "every request and response on stderr (secrets redacted)",
     })
+    .option("quiet", {
+      type: "boolean",
+      default: false,
+      describe: "print only the verdict line and the failures",
+    })
     .coerce(["interval", "output", "junit"], lastValue);
 }
 
@@ -128,6 +133,7 @@ export function toReportConfig(args: WaitArgs) {
     output: parseOutput(required(args, "output")),
     failOnWarning: flag(args, "fail-on-warning"),
     verbose: flag(args, "verbose"),
+    quiet: flag(args, "quiet"),
     ...(junitPath === undefined ? {} : { junitPath }),
   };
 }

@@ -72,7 +72,10 @@ describe("--junit FILE", () => {
     expect(readFileSync(file, "utf8")).toContain("<failure");
 
     const passing = await simulator({ scenario: "pass" });
-    const unwritable = join(scratch(), "missing-dir", "report.xml");
+    // A missing folder is created; a folder that is a file cannot be.
+    const folderIsAFile = join(scratch(), "a-file");
+    writeFileSync(folderIsAFile, "");
+    const unwritable = join(folderIsAFile, "report.xml");
     const run = await runCaptured([...wait(passing, PASSING), "--junit", unwritable]);
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("cannot write the JUnit report");
