@@ -1,3 +1,4 @@
+import { CONNECT_FAILED_CODE } from "./connector.js";
 import { ApiError, type ApiErrorKind, kindOfCode, LOCAL_CODES } from "./errors.js";
 import type { ActionResponses, DtsAction } from "./types.js";
 
@@ -33,11 +34,19 @@ const NETWORK_CODES = new Set([
   "UND_ERR_CLOSED",
   "HPE_INVALID_CONSTANT",
   "HPE_INVALID_CHUNK_SIZE",
+  CONNECT_FAILED_CODE,
 ]);
 /** undici's own timers, should a dispatcher given by the caller have shorter ones than our bound. */
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 /** Failures before a byte reached the server: a non-idempotent request was surely not applied. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  CONNECT_FAILED_CODE,
+]);
 /** Statuses whose `Retry-After` the retry loop honours, and what they are whatever their body says. */
 const STATUS_KINDS: ReadonlyMap<number, ApiErrorKind> = new Map([
   [429, "throttled"],
