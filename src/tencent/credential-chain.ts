@@ -50,8 +50,13 @@ export interface ResolveOptions {
   readonly ca?: string;
   /** Wall clock, ms since the epoch; default Date.now. */
   readonly now?: () => number;
-  /** Pause between STS retries; default a timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Pause between STS retries, ended early by its signal; default a timer. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * The run's scope (its deadline, SIGINT/SIGTERM): ends every STS call (the first and each
+   * renewal) and metadata request at once. Each is bounded by its own timeout too.
+   */
+  readonly signal?: AbortSignal;
   /** Bound of each metadata request (default one second). */
   readonly metadataTimeoutMs?: number;
   /** STS's own request budget; unthrottled when absent (tests). */
@@ -98,6 +103,7 @@ function stsOptions(options: ResolveOptions, region: string | undefined): StsOpt
     ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.stsSchedule ? { schedule: options.stsSchedule } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
 }
 
@@ -163,6 +169,7 @@ export function chainSources(options: ResolveOptions, profile: ProfileChoice): C
         const metadata = {
           endpoint: metadataEndpoint(env),
           ...(options.metadataTimeoutMs === undefined ? {} : { timeoutMs: options.metadataTimeoutMs }),
+          ...(options.signal ? { signal: options.signal } : {}),
         };
         try {
           const { role, credentials } = await instanceRoleCredentials(metadata);

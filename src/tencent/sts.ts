@@ -15,6 +15,8 @@ export type StsAction = "AssumeRole" | "AssumeRoleWithWebIdentity";
 const STS_ATTEMPTS = 3;
 const STS_RETRY_BASE_MS = 1_000;
 const STS_RETRY_CAP_MS = 5_000;
+/** One STS call, its retries included, never takes longer than this, whatever STS does. */
+export const STS_CALL_TIMEOUT_MS = 30_000;
 
 /** `qcs::cam::uin/<uin>:roleName/<name>`, or the documented role-id form `…:role/<id>`. */
 export const ROLE_ARN_PATTERN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@-]{1,128}|role\/\d+)$/;
@@ -27,10 +29,14 @@ export interface StsOptions {
   readonly proxyEnv?: ProxyEnv;
   readonly ca?: string;
   readonly requestTimeoutMs?: number;
+  /** Bound of one call, its retries included; default STS_CALL_TIMEOUT_MS. */
+  readonly callTimeoutMs?: number;
+  /** The run's scope (its deadline, SIGINT/SIGTERM): ends a call at any stage. */
+  readonly signal?: AbortSignal;
   /** Wall clock, ms since the epoch. */
   readonly now?: () => number;
-  /** Pause between retries; injected by tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Pause between retries, ended early by `signal`; injected by tests. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** For tests (undici MockAgent). */
   readonly dispatcher?: import("undici").Dispatcher;
   /** STS's own request budget (20 a second, apart from DTS's): every send passes through it. */
@@ -119,6 +125,32 @@ function explain(action: StsAction, roleArn: string, error: ApiError): string {
   return `STS ${action} for ${roleArn} failed (${said}): check the role ARN and that its trust policy allows the caller`;
 }
 
+/** A timer's pause, cut short when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Why a call was cut short: the run's scope, or the call's own bound. */
+function stopped(options: StsOptions, action: StsAction, boundMs: number, last: ApiError | undefined): ApiError {
+  const byRun = options.signal?.aborted === true;
+  return new ApiError({
+    kind: "fatal",
+    code: byRun ? LOCAL_CODES.aborted : LOCAL_CODES.timeout,
+    message: byRun
+      ? `STS ${action} was stopped by the run (its deadline or a signal) before it answered`
+      : `STS ${action} gave no credentials within ${boundMs} ms${last ? ` (last: ${last.code}: ${last.message})` : ""}: STS is unreachable or not answering, check the network, proxy and TENCENTCLOUD_STS_ENDPOINT`,
+    maybeApplied: true,
+  });
+}
+
 async function callSts(
   options: StsOptions,
   signing: Credentials | "unsigned",
@@ -126,6 +158,8 @@ async function callSts(
   params: Record<string, unknown>,
   roleArn: string,
 ): Promise<Credentials> {
+  const boundMs = options.callTimeoutMs ?? STS_CALL_TIMEOUT_MS;
+  const scope = AbortSignal.any([AbortSignal.timeout(boundMs), ...(options.signal ? [options.signal] : [])]);
   const client = createApiClient<StsAction>({
     endpoint: options.endpoint.href,
     service: STS_SERVICE,
@@ -139,11 +173,14 @@ async function callSts(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? pause;
+  let last: ApiError | undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const send = () => client.call(action, params);
+      if (scope.aborted) throw stopped(options, action, boundMs, last);
+      const send = () => client.call(action, params, { signal: scope });
       const result = await (options.schedule ? options.schedule(send) : send());
+      if (scope.aborted) throw stopped(options, action, boundMs, last);
       let error: ApiError;
       if (result.ok) {
         try {
@@ -154,6 +191,7 @@ async function callSts(
       } else {
         error = result.error;
       }
+      last = error;
       const skewed = error.kind === "clockSkew" && error.serverTimeMs !== undefined;
       if ((!error.retryable && !skewed) || attempt >= STS_ATTEMPTS) {
         throw new ApiError({ ...error, kind: "fatal", message: explain(action, roleArn, error) });
@@ -164,7 +202,7 @@ async function callSts(
         continue;
       }
       const backoff = STS_RETRY_BASE_MS * 2 ** (attempt - 1);
-      await sleep(Math.min(STS_RETRY_CAP_MS, Math.max(backoff, error.retryAfterMs ?? 0)));
+      await sleep(Math.min(STS_RETRY_CAP_MS, Math.max(backoff, error.retryAfterMs ?? 0)), scope);
     }
   } finally {
     await client.close().catch(() => {});
