@@ -21,9 +21,6 @@ export interface RenewalOptions {
  * requests wait for it. Renewal comes before expiry, never after the server refused a request.
  * A failed renewal while the held ones are still valid is tried again on a later request (not
  * before `retryMs`); once none are valid, `current()` rejects with a fatal ApiError.
- * Credentials handed out already expired, or expiring within the margin, are never used: they
- * would be renewed before every request. The constructor throws for such initial ones, a
- * renewal rejects with them; both a fatal ApiError.
  */
 export class RenewingCredentials implements CredentialSource {
   #held: Credentials;
@@ -43,7 +40,6 @@ export class RenewingCredentials implements CredentialSource {
     this.#marginMs = options.marginMs ?? RENEWAL_MARGIN_MS;
     this.#retryMs = options.retryMs ?? RENEWAL_RETRY_MS;
     this.#description = options.description;
-    this.#checkFresh(initial);
     this.#remember(initial);
   }
 
@@ -70,7 +66,6 @@ export class RenewingCredentials implements CredentialSource {
   #renew(): Promise<Credentials> {
     this.#renewal ??= this.#fetch()
       .then((fresh) => {
-        this.#checkFresh(fresh);
         this.#held = fresh;
         this.#remember(fresh);
         return fresh;
@@ -79,19 +74,6 @@ export class RenewingCredentials implements CredentialSource {
         this.#renewal = undefined;
       });
     return this.#renewal;
-  }
-
-  #checkFresh(credentials: Credentials): void {
-    const expiresAt = credentials.expiresAtMs;
-    const now = this.#now();
-    if (expiresAt === undefined || expiresAt - now > this.#marginMs) return;
-    const left = Math.round((expiresAt - now) / 1000);
-    throw new ApiError({
-      kind: "fatal",
-      code: "CredentialsExpired",
-      message: `${this.#description} handed out credentials that ${left <= 0 ? `expired ${-left} s ago` : `expire in ${left} s`} (at ${new Date(expiresAt).toISOString()}), within the ${this.#marginMs / 1000} s renewal margin: check this machine's clock (NTP) and the role's session duration`,
-      maybeApplied: false,
-    });
   }
 
   #remember(credentials: Credentials): void {

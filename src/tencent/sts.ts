@@ -3,6 +3,7 @@ import { Credentials, type Env, present } from "./credentials.js";
 import { DEFAULT_STS_ENDPOINT, serviceEndpoint } from "./endpoints.js";
 import { ApiError, ConfigError, LOCAL_CODES } from "./errors.js";
 import type { ProxyEnv } from "./proxy.js";
+import { RENEWAL_MARGIN_MS } from "./renewal.js";
 import type { ApiAnswer } from "./types.js";
 
 export const STS_VERSION = "2018-08-13";
@@ -107,6 +108,30 @@ export function readStsCredentials(answer: ApiAnswer): Credentials {
   });
 }
 
+/**
+ * The credentials STS handed out, unless they are already expired or expire within the renewal
+ * margin: used, they would be renewed before every request. Then a fatal error saying so.
+ */
+function checkFresh(action: StsAction, credentials: Credentials, nowMs: number): Credentials {
+  const expiresAt = credentials.expiresAtMs ?? Number.POSITIVE_INFINITY;
+  if (expiresAt - nowMs > RENEWAL_MARGIN_MS) return credentials;
+  const left = Math.round((expiresAt - nowMs) / 1000);
+  throw new ApiError({
+    kind: "fatal",
+    code: "CredentialsExpired",
+    message: `STS ${action} handed out credentials that ${left <= 0 ? `expired ${-left} s ago` : `expire in ${left} s`} (at ${new Date(expiresAt).toISOString()}), within the ${RENEWAL_MARGIN_MS / 1000} s renewal margin: check this machine's clock (NTP) and the role's session duration`,
+    maybeApplied: false,
+  });
+}
+
+function credentialsOrError(answer: ApiAnswer): Credentials | ApiError {
+  try {
+    return readStsCredentials(answer);
+  } catch (invalid) {
+    return invalid as ApiError;
+  }
+}
+
 /** What to fix, by the STS error met. */
 function explain(action: StsAction, roleArn: string, error: ApiError): string {
   const said = `${error.code}${error.message ? `: ${error.message}` : ""}`;
@@ -181,16 +206,10 @@ async function callSts(
       const send = () => client.call(action, params, { signal: scope });
       const result = await (options.schedule ? options.schedule(send) : send());
       if (scope.aborted) throw stopped(options, action, boundMs, last);
-      let error: ApiError;
-      if (result.ok) {
-        try {
-          return readStsCredentials(result.value);
-        } catch (invalid) {
-          error = invalid as ApiError;
-        }
-      } else {
-        error = result.error;
-      }
+      const read = result.ok ? credentialsOrError(result.value) : result.error;
+      // Expiring credentials are not worth a retry: STS would hand out the same.
+      if (read instanceof Credentials) return checkFresh(action, read, (options.now ?? Date.now)());
+      const error = read;
       last = error;
       const skewed = error.kind === "clockSkew" && error.serverTimeMs !== undefined;
       if ((!error.retryable && !skewed) || attempt >= STS_ATTEMPTS) {

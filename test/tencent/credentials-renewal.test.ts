@@ -102,8 +102,7 @@ describe("RenewingCredentials", () => {
       renewalFails: fc.boolean(),
     });
     await fc.assert(
-      // Credentials shorter than the renewal margin are refused outright (see below).
-      fc.asyncProperty(fc.integer({ min: 6, max: 60 }), fc.array(step, { maxLength: 40 }), async (ttlMin, steps) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.array(step, { maxLength: 40 }), async (ttlMin, steps) => {
         let nowMs = START;
         const now = () => nowMs;
         const issue = issuer(ttlMin * MINUTE, now);
@@ -204,7 +203,7 @@ describe("renewal during a long wait", () => {
     await new Promise<void>((resolve) => dts.listen(0, "127.0.0.1", resolve));
     let nowMs = START;
     const now = () => nowMs;
-    const expired = new Credentials("AKIDtmp", "k", "t", START + 10 * MINUTE);
+    const expired = new Credentials("AKIDtmp", "k", "t", START + MINUTE);
     const source = new RenewingCredentials(expired, () => Promise.reject(new Error("STS unreachable")), {
       now,
       description: "CVM instance role r",
@@ -214,7 +213,7 @@ describe("renewal during a long wait", () => {
       credentials: source,
       now,
     });
-    nowMs += 11 * MINUTE;
+    nowMs += 2 * MINUTE;
     const result = await client.call("DescribeMigrationCheckJob", { JobId: "dts-1ewjspuw" });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatchObject({ kind: "fatal", code: "CredentialsExpired" });
