@@ -1,12 +1,14 @@
 import fc from "fast-check";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { type Answer, interpretAnswer } from "../../src/tencent/answer.js";
 import { createDtsClient } from "../../src/tencent/client.js";
 import { Credentials } from "../../src/tencent/credentials.js";
 import { ApiError } from "../../src/tencent/errors.js";
 import { assumeRole } from "../../src/tencent/sts.js";
 import type { DtsAction } from "../../src/tencent/types.js";
+import { runCaptured } from "../helpers/cli.js";
 import { propertyOptions } from "../helpers/property.js";
 import { type Loopback, loopback } from "./loopback.js";
 
@@ -39,8 +41,9 @@ const HOSTILE_ERRORS: readonly unknown[] = [
 ];
 
 const servers: Loopback[] = [];
+const simulators: Simulator[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await Promise.all([...servers.splice(0), ...simulators.splice(0)].map((server) => server.close()));
 });
 
 /** A loopback server answering every request with `Response: {Error, RequestId}` at `status`. */
@@ -172,4 +175,30 @@ describe("the official SDK (tencentcloud-sdk-nodejs-common) on the same answers"
     expect(await sdkOutcome(0)).toBe("success");
     expect(read({ Response: { Error: 0, RequestId: "r" } }).ok).toBe(false);
   });
+});
+
+describe("end to end: a StartMigrateJob answer carrying an Error never reads as a start", () => {
+  it.each(HOSTILE_ERRORS.map((error) => [JSON.stringify(error), error]))(
+    "Error %s: the gate does not open and reports no start",
+    async (_shown, error) => {
+      const sim = await startSimulator({
+        answer: (request) =>
+          request.action === "DescribeMigrationCheckJob"
+            ? {
+                body: JSON.stringify({
+                  Response: { RequestId: "r", Status: "success", CheckFlag: "checkPass", StepInfo: [] },
+                }),
+              }
+            : request.action === "StartMigrateJob"
+              ? { body: JSON.stringify({ Response: { Error: error, RequestId: "s" } }) }
+              : undefined,
+      });
+      simulators.push(sim);
+      const run = await runCaptured(["wait", "dts-1ewjspuw", "--endpoint", sim.url, "--start", "--output", "json"]);
+      const job = JSON.parse(run.stdout).jobs[0];
+      expect(run.code).not.toBe(0);
+      expect(job.started ?? null).toBeNull();
+      expect(sim.arrivals.filter((arrival) => arrival.action === "StartMigrateJob")).toHaveLength(1);
+    },
+  );
 });
