@@ -11,7 +11,8 @@ import type { buildConnector } from "undici";
  *   socket error: it keeps the requests queued and dials again at once, thousands of times a second.
  *   Any failed attempt is handed back as a `ConnectFailedError` instead, which fails the queued
  *   requests: one attempt per request, and the retry loop's pauses between them.
- * - A pause after a failure before the next attempt (doubling up to a cap, reset by a success).
+ * - A pause after a failure before the next attempt (doubling up to a cap, reset by a success),
+ *   kept for the whole dispatcher.
  */
 
 /** Before an attempt that follows a failure: the first pause, and the longest. */
@@ -39,47 +40,58 @@ export interface ConnectorBounds {
   readonly timeoutMs: number;
 }
 
-/** `connect` bounded, its failures final and paced (see the file's comment). */
-export function boundedConnector(connect: buildConnector.connector, bounds: ConnectorBounds): buildConnector.connector {
+/** Wraps a connector so that it is bounded, its failures final, its attempts paced. */
+export type ConnectorGuard = (connect: buildConnector.connector) => buildConnector.connector;
+
+/**
+ * One guard per dispatcher: the pause is kept across every connector it wraps, since undici's
+ * agents drop an origin's pool after a failed connection and make a new one for the next request.
+ */
+export function connectorGuard(bounds: ConnectorBounds): ConnectorGuard {
   let pauseMs = 0;
   let notBefore = 0;
-  const attempt: buildConnector.connector = (options, callback) => {
-    const bound = new AbortController();
-    let settled = false;
-    const settle: buildConnector.Callback = (...args) => {
-      const [error, socket] = args;
-      if (settled) {
-        socket?.destroy();
-        return;
-      }
-      settled = true;
-      clearTimeout(timer);
-      if (error) {
-        pauseMs = Math.min(CONNECT_PAUSE_CAP_MS, Math.max(CONNECT_PAUSE_MS, pauseMs * 2));
-        notBefore = Date.now() + pauseMs;
-        bound.abort();
-        const why = error.message || (error as { code?: string }).code || "closed";
-        callback(new ConnectFailedError(`cannot connect to ${options.host ?? options.hostname}: ${why}`, error), null);
-      } else {
-        pauseMs = 0;
-        callback(null, socket);
+  return (connect) => {
+    const attempt: buildConnector.connector = (options, callback) => {
+      const bound = new AbortController();
+      let settled = false;
+      const settle: buildConnector.Callback = (...args) => {
+        const [error, socket] = args;
+        if (settled) {
+          socket?.destroy();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          pauseMs = Math.min(CONNECT_PAUSE_CAP_MS, Math.max(CONNECT_PAUSE_MS, pauseMs * 2));
+          notBefore = Date.now() + pauseMs;
+          bound.abort();
+          const why = error.message || (error as { code?: string }).code || "closed";
+          callback(
+            new ConnectFailedError(`cannot connect to ${options.host ?? options.hostname}: ${why}`, error),
+            null,
+          );
+        } else {
+          pauseMs = 0;
+          callback(null, socket);
+        }
+      };
+      const timer = setTimeout(
+        () => settle(new Error(`no connection within ${bounds.timeoutMs} ms`), null),
+        bounds.timeoutMs,
+      );
+      timer.unref();
+      try {
+        // The ProxyAgent's tunnel reads `signal` for its CONNECT request; other connectors ignore it.
+        connect({ ...options, signal: bound.signal } as buildConnector.Options, settle);
+      } catch (error) {
+        settle(error instanceof Error ? error : new Error(String(error)), null);
       }
     };
-    const timer = setTimeout(
-      () => settle(new Error(`no connection within ${bounds.timeoutMs} ms`), null),
-      bounds.timeoutMs,
-    );
-    timer.unref();
-    try {
-      // The ProxyAgent's tunnel reads `signal` for its CONNECT request; other connectors ignore it.
-      connect({ ...options, signal: bound.signal } as buildConnector.Options, settle);
-    } catch (error) {
-      settle(error instanceof Error ? error : new Error(String(error)), null);
-    }
-  };
-  return (options, callback) => {
-    const waitMs = notBefore - Date.now();
-    if (waitMs <= 0) return attempt(options, callback);
-    setTimeout(() => attempt(options, callback), waitMs).unref();
+    return (options, callback) => {
+      const waitMs = notBefore - Date.now();
+      if (waitMs <= 0) return attempt(options, callback);
+      setTimeout(() => attempt(options, callback), waitMs).unref();
+    };
   };
 }

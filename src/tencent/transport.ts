@@ -1,6 +1,6 @@
 import { buildConnector, Client, type Dispatcher, EnvHttpProxyAgent, Pool } from "undici";
 import type { Answer, FailureCause } from "./answer.js";
-import { boundedConnector } from "./connector.js";
+import { type ConnectorGuard, connectorGuard } from "./connector.js";
 import type { ProxyChoice } from "./proxy.js";
 
 /** Connections to one endpoint at most. */
@@ -18,14 +18,18 @@ export interface DispatcherOptions {
   readonly ca: string | undefined;
 }
 
-/** undici's Client for one connection, its Pool for more; every connection attempt bounded and paced. */
-function endpointDispatcher(origin: string | URL, options: Record<string, unknown>, timeoutMs: number): Dispatcher {
+/** undici's Client for one connection, its Pool for more; every connection attempt guarded. */
+function endpointDispatcher(
+  origin: string | URL,
+  options: Record<string, unknown>,
+  guard: ConnectorGuard,
+  timeoutMs: number,
+) {
   const given = options.connect;
-  const connect = boundedConnector(
+  const connect = guard(
     typeof given === "function"
       ? (given as buildConnector.connector)
       : buildConnector({ ...(given as buildConnector.BuildOptions | undefined), timeout: timeoutMs }),
-    { timeoutMs },
   );
   const settings = { ...options, connect };
   return options.connections === 1 ? new Client(origin, settings) : new Pool(origin, settings);
@@ -35,10 +39,11 @@ function endpointDispatcher(origin: string | URL, options: Record<string, unknow
  * The endpoint's dispatcher; through a proxy, undici's EnvHttpProxyAgent given every value (so it
  * never reads `process.env` itself) and the one proxy chosen for the endpoint's scheme, which then
  * matches NO_PROXY against the endpoint. Its `factory` makes each origin's pool, so the tunnel's
- * connector is bounded like a direct one.
+ * connector is guarded like a direct one, by the one guard of the dispatcher.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { origin, connections, proxy, ca, connectTimeoutMs } = options;
+  const guard = connectorGuard({ timeoutMs: connectTimeoutMs });
   const common = { connections, keepAliveTimeout: 30_000, connectTimeout: connectTimeoutMs };
   if (proxy) {
     return new EnvHttpProxyAgent({
@@ -46,13 +51,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       httpProxy: proxy.proxyUrl,
       httpsProxy: proxy.proxyUrl,
       noProxy: proxy.noProxy,
-      factory: (to, settings) => endpointDispatcher(to, settings as Record<string, unknown>, connectTimeoutMs),
+      factory: (to, settings) => endpointDispatcher(to, settings as Record<string, unknown>, guard, connectTimeoutMs),
       // `connect` for the endpoint reached directly (NO_PROXY), `requestTls` for it through a
       // tunnel, `proxyTls` for an https:// proxy.
       ...(ca === undefined ? {} : { connect: { ca }, requestTls: { ca }, proxyTls: { ca } }),
     });
   }
-  return endpointDispatcher(origin, { ...common, ...(ca === undefined ? {} : { connect: { ca } }) }, connectTimeoutMs);
+  const direct = { ...common, ...(ca === undefined ? {} : { connect: { ca } }) };
+  return endpointDispatcher(origin, direct, guard, connectTimeoutMs);
 }
 
 export interface ExchangeRequest {

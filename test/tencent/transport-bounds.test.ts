@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDtsClient } from "../../src/tencent/client.js";
+import { CONNECT_PAUSE_MS } from "../../src/tencent/connector.js";
 import { Credentials } from "../../src/tencent/credentials.js";
 import { loopback } from "./loopback.js";
 
@@ -82,6 +83,22 @@ describe("behind a proxy that closes the connection on CONNECT", () => {
     for (let i = 0; i < 10; i++) await timedCall(dts);
     await settle(200);
     expect(proxy.connections()).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("connection attempts after a failure", () => {
+  it("are paced: the next one waits at least the first pause, however soon the next call comes", async () => {
+    const arrivals: number[] = [];
+    const proxy = await tcp((socket) => {
+      arrivals.push(performance.now());
+      socket.once("data", () => socket.destroy());
+    });
+    const dts = client("https://dts.tencentcloudapi.com", 2_000, proxy.port);
+    for (let i = 0; i < 3; i++) await timedCall(dts);
+    expect(arrivals).toHaveLength(3);
+    const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? 0));
+    // A lower bound only: a loaded machine can make the gaps longer, never shorter.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(CONNECT_PAUSE_MS - 5);
   });
 });
 
