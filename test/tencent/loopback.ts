@@ -1,10 +1,9 @@
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /** A node:http server on loopback that counts the connections it accepted. */
 export interface Loopback {
   readonly url: string;
-  readonly server: Server;
   /** Connections accepted so far. */
   connections(): number;
   close(): Promise<void>;
@@ -23,7 +22,6 @@ export async function loopback(handler: RequestListener): Promise<Loopback> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    server,
     connections: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {
