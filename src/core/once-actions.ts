@@ -1,5 +1,5 @@
 import type { ApiError } from "../tencent/errors.js";
-import type { ActionReceipt } from "./types.js";
+import type { ActionReceipt, GateEvent } from "./types.js";
 
 /** Actions that change the job: each has one record per job of what was sent and what came back. */
 export type OnceAction = "CreateMigrateCheckJob" | "StartMigrateJob" | "CompleteMigrateJob";
@@ -19,11 +19,18 @@ export interface OnceRule {
   readonly byHand: string;
   /** The run's reason when the outcome of some jobs' sends is unknown. */
   readonly unknownReason?: (jobs: string) => string;
+  /** The event that tells the action was accepted. */
+  readonly receipt: (jobId: string, requestId: string) => GateEvent;
 }
 
 /** Starting and completing a migration must not run twice; creating a check again only restarts it. */
 export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
-  CreateMigrateCheckJob: { repeatable: true, notDone: "the check was not created", byHand: "creating it by hand" },
+  CreateMigrateCheckJob: {
+    repeatable: true,
+    notDone: "the check was not created",
+    byHand: "creating it by hand",
+    receipt: (jobId, requestId) => ({ type: "created", jobId, requestId }),
+  },
   StartMigrateJob: {
     repeatable: false,
     maxSends: 3,
@@ -33,6 +40,7 @@ export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
     byHand: "starting it by hand",
     unknownReason: (jobs) =>
       `gate closed: StartMigrateJob was sent for ${jobs} and its outcome is unknown (StartOutcomeUnknown): check the job's state before starting it by hand`,
+    receipt: (jobId, requestId) => ({ type: "started", jobId, requestId }),
   },
   CompleteMigrateJob: {
     repeatable: false,
@@ -43,6 +51,7 @@ export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
     byHand: "completing it by hand",
     unknownReason: (jobs) =>
       `CompleteOutcomeUnknown: CompleteMigrateJob was sent for ${jobs} and its outcome is unknown: check the job's state before completing it by hand; gate closed`,
+    receipt: (jobId, requestId) => ({ type: "completeSent", jobId, requestId }),
   },
 };
 
