@@ -42,7 +42,10 @@ export function readMigrationAnswer(answer: ApiAnswer): { view: MigrationView; a
   const action = objectAt(reader, answer.Action, "Action");
   const trade = objectAt(reader, answer.TradeInfo, "TradeInfo");
   const rawAllowed = action?.AllowedAction;
-  const allowedActionsMalformed = rawAllowed !== undefined && rawAllowed !== null && !Array.isArray(rawAllowed);
+  // An Action of another type cannot say that completing is allowed: it counts against, as a bad list does.
+  const actionMalformed = answer.Action !== undefined && answer.Action !== null && action === null;
+  const allowedActionsMalformed =
+    actionMalformed || (rawAllowed !== undefined && rawAllowed !== null && !Array.isArray(rawAllowed));
   if (allowedActionsMalformed) reader.note("Action.AllowedAction", "was not an array");
   let allowedActions: string[] | null = null;
   if (Array.isArray(rawAllowed)) {
