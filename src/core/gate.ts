@@ -138,14 +138,13 @@ class GateRun implements PollLoop {
     deps.interrupt?.addEventListener("abort", onInterrupt, { once: true });
     try {
       const until = options.complete ? "done" : (options.until ?? "check");
-      // Without --start, a later phase only watches a migration already under way: no check first.
-      const watchOnly = until !== "check" && !options.start;
-      if (!watchOnly) {
+      // Without --start (or --create-check), a later phase only watches a migration already under way.
+      if (until === "check" || options.start || options.createCheck) {
         await this.eachJob((record) => this.checkJob(record));
         // Starting is not idempotent: each job once, and only when every job passed.
         if (options.start && this.allOpen()) await this.eachJob((record) => this.sendOnce(record, "StartMigrateJob"));
       }
-      if (until !== "check" && this.allOpen()) await this.migrate(until, !watchOnly);
+      if (until !== "check" && this.allOpen()) await this.migrate(until, options.start);
     } finally {
       finished.abort();
       deps.interrupt?.removeEventListener("abort", onInterrupt);

@@ -20,6 +20,18 @@ describe("the migrate phase: watching a migration already under way", () => {
     }
   });
 
+  it("with --create-check but without --start, the check runs first and a job it leaves unstarted closes the gate", async () => {
+    const { client, run } = gateHarness({ ...watch, createCheck: true, staleGraceMs: 0 });
+    client.script("CreateMigrateCheckJob", JOB, [{ RequestId: "created" }]);
+    client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("success")]);
+    client.script(DETAIL, JOB, [migrationAnswer("checkPass")]);
+    const result = await run();
+    expect(client.count("DescribeMigrationCheckJob")).toBe(1);
+    expect(client.count("StartMigrateJob")).toBe(0);
+    expect(result.jobs[0]).toMatchObject({ outcome: "failed", phase: "migrate" });
+    expect(result.reason).toContain("has not been started (status checkPass)");
+  });
+
   it("after --start, a job not yet shown running is waited for, not refused", async () => {
     const { client, run } = gateHarness({ ...watch, start: true });
     client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("success")]);
