@@ -269,7 +269,7 @@ class GateRun implements PollLoop {
   async sendOnce(record: JobRecord, action: OnceAction): Promise<boolean> {
     const sent = record.sent(action);
     const { rule } = sent;
-    if (action !== "CreateMigrateCheckJob") record.phase = action === "StartMigrateJob" ? "start" : "complete";
+    record.phase = rule.phase;
     if (this.options.timeoutMs > 0 && this.deps.clock.now() > this.deadlineAt) this.stopRun("deadline");
     const result: SendResult = this.stop.aborted
       ? { ok: false, error: NOT_SENT, attempts: 0 }

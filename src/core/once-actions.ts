@@ -1,10 +1,12 @@
 import type { ApiError } from "../tencent/errors.js";
-import type { ActionReceipt, GateEvent } from "./types.js";
+import type { ActionReceipt, GateEvent, PhaseName } from "./types.js";
 
 /** Actions that change the job: each has one record per job of what was sent and what came back. */
 export type OnceAction = "CreateMigrateCheckJob" | "StartMigrateJob" | "CompleteMigrateJob";
 
 export interface OnceRule {
+  /** The phase of the job's life the action belongs to. */
+  readonly phase: PhaseName;
   /** False: never sent again after a failure that may have been applied. */
   readonly repeatable: boolean;
   /** Sends at most, the first included: only refusals that were surely not applied are sent again. */
@@ -26,12 +28,14 @@ export interface OnceRule {
 /** Starting and completing a migration must not run twice; creating a check again only restarts it. */
 export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
   CreateMigrateCheckJob: {
+    phase: "check",
     repeatable: true,
     notDone: "the check was not created",
     byHand: "creating it by hand",
     receipt: (jobId, requestId) => ({ type: "created", jobId, requestId }),
   },
   StartMigrateJob: {
+    phase: "start",
     repeatable: false,
     maxSends: 3,
     unknownCode: "StartOutcomeUnknown",
@@ -43,6 +47,7 @@ export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
     receipt: (jobId, requestId) => ({ type: "started", jobId, requestId }),
   },
   CompleteMigrateJob: {
+    phase: "complete",
     repeatable: false,
     maxSends: 3,
     unknownCode: "CompleteOutcomeUnknown",
