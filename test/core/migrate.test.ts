@@ -147,7 +147,9 @@ describe("states that close the gate, and states that are waited through", () =>
       const result = await run();
       expect(result.jobs[0]).toMatchObject({ outcome: "timeout", polls: 3 });
       expect(result.jobs[0]?.notes.join(" ")).toContain(`the migration is ${status}`);
-      expect(events.filter((event) => event.type === "migrationPoll")).toHaveLength(3);
+      const polls = events.flatMap((event) => (event.type === "migrationPoll" ? [event] : []));
+      expect(polls).toHaveLength(3);
+      expect(polls[0]?.note).toContain(`the migration is ${status}`);
       expect(result.reason).toContain(`still ${JOB} ${status}`);
     }
   });

@@ -41,10 +41,13 @@ export function migratePhase(record: JobRecord, options: MigratePhaseOptions): P
       // A migration without an incremental phase ends in success without readyComplete: ready and done.
       if (view.status === "success") return { state: "done", outcome: "done" };
       if (view.status !== null && SELF_HEALING_STATUSES.has(view.status)) {
-        record.note(`the migration is ${view.status}: DTS retries such jobs on its own, waiting`);
-      } else if (!isKnownStatus(view.status)) {
-        record.note(`unexpected migration Status ${JSON.stringify(view.status)}`);
+        // Told at once, in the progress and in the report: the wait may end on it.
+        const note = `the migration is ${view.status}: DTS retries such jobs on its own, waiting`;
+        record.note(note);
+        readySince = undefined;
+        return { state: "waiting", note };
       }
+      if (!isKnownStatus(view.status)) record.note(`unexpected migration Status ${JSON.stringify(view.status)}`);
       if (options.target === "done") return { state: "waiting" };
       const notReady = notReadyBecause(view, options);
       if (notReady) {
