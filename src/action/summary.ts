@@ -47,6 +47,8 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
   timeout: "⏱️",
   error: "⛔",
   cancelled: "⏹️",
+  ready: "✅",
+  done: "✅",
 };
 
 function seconds(ms: number): string {

@@ -141,6 +141,9 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarni
       }
       // A passing job with no steps still shows as one passing test rather than an empty suite.
       return stepCases.length > 0 ? undefined : { name: "verdict", result: { kind: "passed" } };
+    case "ready":
+    case "done":
+      return stepCases.length > 0 ? undefined : { name: "verdict", result: { kind: "passed" } };
     case "notPass":
     case "failed": {
       if (stepCases.some((testCase) => testCase.result.kind === "failure")) return undefined;

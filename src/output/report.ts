@@ -25,6 +25,10 @@ export function toJsonDocument(result: GateResult) {
       started: job.started,
       startRequests: job.startRequests,
       notes: job.notes,
+      ...(job.kind ? { kind: job.kind } : {}),
+      ...(job.phase ? { phase: job.phase } : {}),
+      ...(job.migration ? { migration: job.migration } : {}),
+      ...(job.complete ? { complete: job.complete } : {}),
       ...(job.error ? { error: job.error } : {}),
     })),
   };
@@ -61,6 +65,8 @@ export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }
   timeout: { label: "TIMED OUT", color: "yellow" },
   error: { label: "ERROR", color: "red" },
   cancelled: { label: "CANCELLED", color: "dim" },
+  ready: { label: "READY", color: "green" },
+  done: { label: "DONE", color: "green" },
 };
 
 /** A pass that closes the gate: its warnings decided it, under --fail-on-warning. */
