@@ -5,6 +5,7 @@ import type { RetryNotice } from "../pacing/retry.js";
 import type { TraceEvent } from "../tencent/client.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import { displayWidth, fitPieces, type Piece } from "./fit.js";
+import { migrationChangeKey, migrationLine } from "./migration-text.js";
 import { type ColorName, OUTCOME_LABELS, outcomeLabel, paint, type Style } from "./report.js";
 
 export interface ProgressOptions {
@@ -24,6 +25,10 @@ export interface ProgressOptions {
 interface JobLine {
   state: JobState;
   summary: string;
+  /** A log gets a new line when this changes (the summary without what changes at every poll). */
+  key: string;
+  /** The phase the job is in: a migration's polls after CompleteMigrateJob are the cut-over's. */
+  phase: "migrate" | "complete";
   /** How the summary is painted: by what decided the job. */
   color: ColorName;
   /** Set while a request of this job is being retried: shown in the live line. */
@@ -33,6 +38,10 @@ interface JobLine {
 }
 
 const LIVE_LINES_MAX = 30;
+/** A log's heartbeat slows as the wait grows, up to this: a three-hour wait stays a page of lines. */
+const HEARTBEAT_MAX_MS = 5 * 60_000;
+/** Waiting jobs whose heartbeat is a line each; beyond it one line counts them. */
+const HEARTBEAT_JOBS_LISTED = 5;
 /** When the terminal does not say its width. */
 const DEFAULT_COLUMNS = 80;
 /** Back to column 0 (a `^C` echoed by the terminal moved the cursor), up `rows`, clear below. */
@@ -159,25 +168,39 @@ export function createProgress(options: ProgressOptions) {
     drawLive();
   };
 
-  const update = (jobId: string, state: JobState, summary: string, color: ColorName) => {
+  /** Every `heartbeatMs` at first, then a tenth of the time waited so far, at most HEARTBEAT_MAX_MS. */
+  const heartbeatDue = () =>
+    options.now() - lastLineAt >= Math.max(heartbeatMs, Math.min(elapsed() / 10, HEARTBEAT_MAX_MS));
+
+  const heartbeat = () => {
+    const at = `[${secondsLabel(elapsed())}]`;
+    const waiting = [...jobs.entries()].filter(([, line]) => line.state === "waiting");
+    if (waiting.length > HEARTBEAT_JOBS_LISTED || waiting.every(([, line]) => line.key === line.summary)) {
+      log(`${at} still waiting for ${waiting.length} of ${plural(jobs.size, "job")}`);
+      return;
+    }
+    // What changes at every poll (a migration's lag and percent) is told here, not in a line per poll.
+    for (const [jobId, line] of waiting) log(`${at} ${jobId} still ${line.summary}`);
+  };
+
+  const update = (jobId: string, state: JobState, summary: string, color: ColorName, key = summary) => {
     const elapsedMs = elapsed();
     const previous = jobs.get(jobId);
-    jobs.set(jobId, { state, summary, color, elapsedMs, retrying: previous?.retrying });
+    const phase = previous?.phase ?? "migrate";
+    jobs.set(jobId, { state, summary, key, phase, color, elapsedMs, retrying: previous?.retrying });
     if (options.live) return redraw();
-    if (previous?.summary !== summary) {
-      log(`[${secondsLabel(elapsedMs)}] ${jobId} ${summary}`);
-    } else if (options.now() - lastLineAt >= heartbeatMs) {
-      const waiting = [...jobs.values()].filter((line) => line.state === "waiting").length;
-      log(`[${secondsLabel(elapsedMs)}] still waiting for ${waiting} of ${plural(jobs.size, "job")}`);
-    }
+    if (previous?.key !== key) log(`[${secondsLabel(elapsedMs)}] ${jobId} ${summary}`);
+    else if (heartbeatDue()) heartbeat();
   };
 
   /** Retries are never silent: a line in a log, the live line on a terminal. */
   const retrying = (jobId: string, text: string | undefined, logLine: string) => {
     const line = jobs.get(jobId);
     if (line) line.retrying = text;
-    else if (text)
-      jobs.set(jobId, { state: "waiting", summary: "waiting", color: "dim", elapsedMs: elapsed(), retrying: text });
+    else if (text) {
+      const line = { state: "waiting", summary: "waiting", key: "waiting", phase: "migrate", color: "dim" } as const;
+      jobs.set(jobId, { ...line, elapsedMs: elapsed(), retrying: text });
+    }
     if (options.live) redraw();
     else log(`[${secondsLabel(elapsed())}] ${jobId} ${logLine}`);
   };
@@ -206,6 +229,33 @@ export function createProgress(options: ProgressOptions) {
         case "started":
           log(`${event.jobId}: migration started (RequestId ${clean(event.requestId)})`);
           break;
+        case "migrationPoll": {
+          const phase = jobs.get(event.jobId)?.phase ?? "migrate";
+          const waiting = event.state === "waiting";
+          const line = migrationLine(phase, event.migration);
+          // Why it is not ready yet, or how long it has been settling: what a person waits on.
+          const why = event.note ? ` · ${clean(event.note)}` : "";
+          const summary = waiting ? `${line}${why}` : OUTCOME_LABELS[event.state].label;
+          const color = waiting ? "dim" : OUTCOME_LABELS[event.state].color;
+          update(
+            event.jobId,
+            event.state,
+            summary,
+            color,
+            waiting ? migrationChangeKey(phase, event.migration) : summary,
+          );
+          break;
+        }
+        case "completeSent": {
+          const line = jobs.get(event.jobId);
+          if (line) line.phase = "complete";
+          else {
+            const waiting = { state: "waiting", summary: "cutting over", key: "complete", color: "dim" } as const;
+            jobs.set(event.jobId, { ...waiting, phase: "complete", elapsedMs: elapsed(), retrying: undefined });
+          }
+          log(`${event.jobId}: cut-over sent: CompleteMigrateJob (RequestId ${clean(event.requestId)})`);
+          break;
+        }
         case "retry":
           retrying(event.jobId, retryText(event.notice), `${event.action} failed: ${retryText(event.notice)}`);
           break;
