@@ -3,6 +3,9 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
 import { keepAtMost } from "./cap.js";
+import type { TestCase } from "./junit-case.js";
+import { migrationCases } from "./junit-migration.js";
+import { migrationLines } from "./migration-report.js";
 import { helpLinks, type ItemView, itemsToReview, stepView } from "./report.js";
 
 /*
@@ -10,17 +13,6 @@ import { helpLinks, type ItemView, itemsToReview, stepView } from "./report.js";
  * what failed and why. A plain model of the cases is built first and the counts come from it, so
  * the counts in the attributes cannot disagree with the elements written.
  */
-
-type CaseResult =
-  | { readonly kind: "passed" }
-  | { readonly kind: "skipped"; readonly message: string }
-  | { readonly kind: "failure" | "error"; readonly type: string; readonly message: string; readonly text?: string };
-
-interface TestCase {
-  readonly name: string;
-  readonly result: CaseResult;
-  readonly systemOut?: string;
-}
 
 interface Tally {
   tests: number;
@@ -116,6 +108,7 @@ function jobFacts(job: JobReport): string {
   if (job.created) lines.push(`check created (RequestId ${clean(job.created.requestId)})`);
   for (const note of job.notes) lines.push(`note: ${clean(note)}`);
   if (job.started) lines.push(`migration started (RequestId ${clean(job.started.requestId)})`);
+  for (const line of migrationLines(job, { color: false })) lines.push(line.trim());
   return lines.join("\n");
 }
 
@@ -147,6 +140,8 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarni
     case "notPass":
     case "failed": {
       if (stepCases.some((testCase) => testCase.result.kind === "failure")) return undefined;
+      // A migration in a state that needs a person: the phase said which.
+      if (job.closedBy) return failure(clean(job.closedBy), "closed");
       const what = outcome === "notPass" ? "the check did not pass" : "the check task failed";
       return failure(job.briefMsg ? `${what}: ${clean(job.briefMsg)}` : what);
     }
@@ -167,24 +162,29 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarni
 }
 
 /**
- * The cases of a job's steps, at most MAX_STEP_CASES of them (failures first, then in order), in
- * the steps' order; the steps left out become one skipped case that counts them.
+ * At most MAX_STEP_CASES of a job's step cases (failures first, then in order), in the steps'
+ * order; the steps left out become one skipped case that counts them.
  */
-function stepCases(steps: readonly CheckStep[]): TestCase[] {
-  const { kept, leftOut } = keepAtMost(steps.map(stepCase), MAX_STEP_CASES, ({ result }) =>
+function bounded(cases: readonly TestCase[], what: string): TestCase[] {
+  const { kept, leftOut } = keepAtMost(cases, MAX_STEP_CASES, ({ result }) =>
     ["failure", "error"].includes(result.kind),
   );
   if (leftOut.length === 0) return kept;
   const left = tallyOf(leftOut);
   const message =
-    `${plural(left.tests, "more step")} not written (the file keeps ${MAX_STEP_CASES} per job): ` +
+    `${plural(left.tests, `more ${what}`)} not written (the file keeps ${MAX_STEP_CASES} per job): ` +
     `${left.failures} failed, ${left.errors} in error, ${left.skipped} not run or skipped, ` +
     `${left.tests - left.failures - left.errors - left.skipped} passed`;
-  return [...kept, { name: "steps not written", result: { kind: "skipped", message } }];
+  return [...kept, { name: `${what}s not written`, result: { kind: "skipped", message } }];
 }
 
 function jobCases(job: JobReport, failOnWarning: boolean): TestCase[] {
-  const cases = stepCases(job.stepInfo ?? []);
+  const migration = migrationCases(job);
+  const cases = [
+    ...bounded((job.stepInfo ?? []).map(stepCase), "step"),
+    ...bounded(migration.steps, "migration step"),
+    ...migration.conditions,
+  ];
   const verdict = verdictCase(job, cases, failOnWarning);
   if (verdict) cases.push(verdict);
   return cases;

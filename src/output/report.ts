@@ -3,6 +3,10 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
+import { migrationLines } from "./migration-report.js";
+import { type ColorName, paint, type Style } from "./paint.js";
+
+export { type ColorName, paint, type Style } from "./paint.js";
 
 /** The contract's `--output json` document (and the Action's `result` output). */
 export function toJsonDocument(result: GateResult) {
@@ -45,17 +49,6 @@ export function usageErrorDocument(message: string) {
   // The message may quote a file path or a value from the environment.
   const text = clean(message);
   return { passed: false, reason: text, error: { code: "UsageError", message: text }, jobs: [] };
-}
-
-export interface Style {
-  readonly color: boolean;
-}
-
-const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
-export type ColorName = keyof typeof COLORS;
-
-export function paint(style: Style, color: ColorName, text: string): string {
-  return style.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
 }
 
 export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }> = {
@@ -184,6 +177,7 @@ function renderJob(job: JobReport, style: Style, failOnWarning: boolean): string
     lines.push(`  ${plural(job.warnings.length, "warning")}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`);
   }
   if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
+  lines.push(...migrationLines(job, style));
   return lines;
 }
 
