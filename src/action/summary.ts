@@ -2,6 +2,8 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
 import { keepAtMost } from "../output/cap.js";
+import { type LagPoint, lagChart } from "../output/lag-chart.js";
+import { gapText, lagText, percentText } from "../output/migration-text.js";
 import { helpLinks, itemsToReview, outcomeLabel, stepView } from "../output/report.js";
 import { CUT_MARK } from "../output/safe-output.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
@@ -113,8 +115,44 @@ function itemBlocks(steps: readonly CheckStep[]): string[] {
   return lines;
 }
 
+/** The migration's part of a job's block: its state, its steps, why it closed, the cut-over, the lag chart. */
+function migrationBlock(job: JobReport, lag: readonly LagPoint[], compact: boolean): string[] {
+  const lines: string[] = [];
+  const migration = job.migration;
+  if (migration) {
+    const at = migration.stepNow === null ? "" : ` · step ${migration.stepNow} of ${migration.stepAll ?? "?"}`;
+    lines.push(
+      `**Migration:** Status **${escapeText(migration.status ?? "—")}**${at} · ${escapeText(lagText(migration.lagSeconds))} · ${escapeText(gapText(migration.gapMB))}`,
+      "",
+    );
+    if (!compact && migration.steps.length > 0) {
+      const { kept, leftOut } = keepAtMost(migration.steps, SUMMARY_MAX_STEPS, (step) => step.status === "failed");
+      lines.push("| # | Step | Name | Status | Percent |", "| ---: | --- | --- | --- | ---: |");
+      for (const step of kept) {
+        const no = migration.steps.indexOf(step) + 1;
+        lines.push(
+          `| ${no} | ${escapeText(step.stepId ?? "")} | ${escapeText(step.name ?? "")} | ${escapeText(step.status ?? "—")} | ${escapeText(percentText(step.percent))} |`,
+        );
+      }
+      lines.push("");
+      if (leftOut.length > 0)
+        lines.push(`_${plural(leftOut.length, "more step")} not shown: see the \`result\` output._`, "");
+    }
+  }
+  if (job.closedBy) lines.push(`**Closed:** ${escapeText(job.closedBy)}`, "");
+  if (job.complete) {
+    const sent = job.complete.sent
+      ? `CompleteMigrateJob sent (RequestId ${escapeText(job.complete.requestId ?? "unknown: the answer was lost")})`
+      : "CompleteMigrateJob not sent";
+    lines.push(`**Cut-over:** ${sent}.`, "");
+  }
+  const chart = compact ? undefined : lagChart(job.jobId, lag);
+  if (chart) lines.push(chart, "");
+  return lines;
+}
+
 /** A job's block; `compact` leaves out its steps and items, for when they do not fit. */
-function jobBlock(job: JobReport, failOnWarning: boolean, compact = false): string[] {
+function jobBlock(job: JobReport, failOnWarning: boolean, lag: readonly LagPoint[], compact = false): string[] {
   const { label } = outcomeLabel(job, failOnWarning);
   const warned = job.outcome === "pass" && job.warnings.length > 0;
   const icon = warned ? "⚠️" : OUTCOME_ICONS[job.outcome];
@@ -136,6 +174,7 @@ function jobBlock(job: JobReport, failOnWarning: boolean, compact = false): stri
   if (compact) lines.push("_Steps and items not shown (the summary has a size limit): see the `result` output._", "");
   else lines.push(...stepsTable(steps), ...itemBlocks(steps));
   if (job.started) lines.push(`🚀 Migration started (RequestId ${escapeText(job.started.requestId)}).`, "");
+  lines.push(...migrationBlock(job, lag, compact));
   return lines;
 }
 
@@ -144,13 +183,18 @@ function bytes(text: string): number {
 }
 
 /**
- * The job summary: the verdict, then per job its facts, a table of the check steps and every
- * failed or warning item expanded. Pure; all API text is escaped; at most `maxBytes` of UTF-8.
+ * The job summary: the verdict, then per job its facts, a table of the check steps, every failed
+ * or warning item expanded, and the migration's steps, cut-over and lag chart (from `lagOf`). Pure; all API text is escaped; at most `maxBytes` of UTF-8.
  */
-export function renderSummary(result: GateResult, maxBytes = SUMMARY_MAX_BYTES): string {
+export function renderSummary(
+  result: GateResult,
+  maxBytes = SUMMARY_MAX_BYTES,
+  lagOf: (jobId: string) => readonly LagPoint[] = () => [],
+): string {
   const icon = result.passed ? "✅" : "❌";
+  const what = result.jobs.some((job) => job.migration) ? "DTS migration" : "DTS pre-migration check";
   const head = [
-    `## ${icon} DTS pre-migration check: ${result.passed ? "gate open" : "gate closed"}`,
+    `## ${icon} ${what}: ${result.passed ? "gate open" : "gate closed"}`,
     "",
     `> ${escapeText(result.reason)}`,
     "",
@@ -160,8 +204,9 @@ export function renderSummary(result: GateResult, maxBytes = SUMMARY_MAX_BYTES):
   // Room is kept for the line that says what was left out.
   const fits = (block: string) => size + bytes(block) <= maxBytes - 200;
   for (const [index, job] of result.jobs.entries()) {
-    let block = `\n${jobBlock(job, result.failOnWarning).join("\n")}\n`;
-    if (!fits(block)) block = `\n${jobBlock(job, result.failOnWarning, true).join("\n")}\n`;
+    const lag = lagOf(job.jobId);
+    let block = `\n${jobBlock(job, result.failOnWarning, lag).join("\n")}\n`;
+    if (!fits(block)) block = `\n${jobBlock(job, result.failOnWarning, lag, true).join("\n")}\n`;
     if (!fits(block)) {
       const rest = result.jobs.length - index;
       parts.push(
