@@ -1,8 +1,8 @@
 import type { Argv } from "yargs";
 import { parseDuration } from "../app/duration.js";
-import { isScenarioName } from "../simulator/scenarios.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { DemoOptions } from "./demo.js";
+import { DEMO_SCENARIOS, isDemoScenario } from "./demo-plan.js";
 import { scenarioOption } from "./simulate-options.js";
 import { lastValue, reportOptions, toReportConfig, type WaitArgs } from "./wait-options.js";
 
@@ -12,12 +12,11 @@ const DEMO_INTERVAL_SECONDS = 0.5;
 /** `demo`'s options: its own, and those of `wait` that say how the run is polled and reported. */
 export function demoOptions<T>(parser: Argv<T>) {
   return reportOptions(parser, DEMO_INTERVAL_SECONDS)
-    .option("scenario", scenarioOption)
+    .option("scenario", { ...scenarioOption, choices: DEMO_SCENARIOS })
     .option("timeout", {
       type: "string",
       requiresArg: true,
-      default: "15s",
-      describe: "give up after this long (seconds, or 30s, 5m)",
+      describe: "give up after this long (seconds, or 30s, 5m) [default: 30s for cutover, else 15s]",
     })
     .coerce("timeout", lastValue)
     .option("keyless", {
@@ -30,6 +29,8 @@ export function demoOptions<T>(parser: Argv<T>) {
       ["$0 demo --keyless", "the same with temporary credentials from STS AssumeRoleWithWebIdentity"],
       ["$0 demo --scenario not-pass", "a check that does not pass: exit 1"],
       ["$0 demo --scenario stuck --timeout 5s", "a check that never ends: exit 3 after 5 s"],
+      ["$0 demo --scenario cutover", "check, start, wait until ready, cut over, wait until done: exit 0"],
+      ["$0 demo --scenario migrate-failed", "a migration that fails while loading: exit 1"],
       ["$0 demo --output json --junit demo.xml", "the JSON document and a JUnit report, as a pipeline gets them"],
     ]);
 }
@@ -37,11 +38,13 @@ export function demoOptions<T>(parser: Argv<T>) {
 /** Checks demo's options before the simulator starts; throws ConfigError with what is wrong. */
 export function toDemoOptions(args: WaitArgs): DemoOptions {
   const scenario = String(args.scenario);
-  if (!isScenarioName(scenario)) throw new ConfigError(`--scenario: no scenario ${JSON.stringify(scenario)}`);
+  if (!isDemoScenario(scenario)) throw new ConfigError(`--scenario: no scenario ${JSON.stringify(scenario)}`);
   return {
     ...toReportConfig(args),
     scenario,
-    timeoutMs: parseDuration("--timeout", String(args.timeout), { allowZero: true }),
+    ...(args.timeout === undefined
+      ? {}
+      : { timeoutMs: parseDuration("--timeout", String(args.timeout), { allowZero: true }) }),
     keyless: args.keyless === true,
   };
 }

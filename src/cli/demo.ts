@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULTS } from "../app/defaults.js";
-import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type ScenarioName, startSimulator } from "../simulator/index.js";
+import { DEMO_SECRET_ID, DEMO_SECRET_KEY, startSimulator } from "../simulator/index.js";
 import { Credentials } from "../tencent/credentials.js";
+import { type DemoPlan, type DemoScenario, demoPlan } from "./demo-plan.js";
 import type { CliIO } from "./io.js";
 import { runWait, type WaitConfig } from "./wait.js";
 
@@ -15,8 +16,9 @@ const DEMO_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-demo";
 /** The demo's own options, and those of `wait` that say how the run is polled and reported. */
 export interface DemoOptions
   extends Pick<WaitConfig, "intervalMs" | "output" | "failOnWarning" | "verbose" | "junitPath"> {
-  readonly scenario: ScenarioName;
-  readonly timeoutMs: number;
+  readonly scenario: DemoScenario;
+  /** Absent: the scenario's own (30 s for the cut-over, else 15 s). */
+  readonly timeoutMs?: number;
   /** No keys at all: a web identity token exchanged with the simulated STS for temporary credentials. */
   readonly keyless: boolean;
 }
@@ -27,9 +29,13 @@ function shellWord(word: string): string {
 }
 
 /** The `wait` command line the demo runs, as the user would type it. */
-function commandLine(options: DemoOptions, endpoint: string): string {
+function commandLine(options: DemoOptions, plan: DemoPlan, timeoutMs: number, endpoint: string): string {
   const words = ["dts-gate", "wait", DEMO_JOB_ID, "--endpoint", endpoint];
-  words.push("--interval", String(options.intervalMs / 1000), "--timeout", `${options.timeoutMs / 1000}s`);
+  words.push("--interval", String(options.intervalMs / 1000), "--timeout", `${timeoutMs / 1000}s`);
+  if (plan.createCheck) words.push("--create-check");
+  if (plan.start) words.push("--start");
+  if (plan.until !== "check") words.push("--until", plan.until, "--settle", `${plan.settleMs / 1000}s`);
+  if (plan.complete) words.push("--complete");
   if (options.output !== "text") words.push("--output", options.output);
   if (options.failOnWarning) words.push("--fail-on-warning");
   if (options.junitPath !== undefined) words.push("--junit", shellWord(options.junitPath));
@@ -40,25 +46,35 @@ function commandLine(options: DemoOptions, endpoint: string): string {
 /** `dts-gate demo`: the simulator in-process and a real `wait` against it. */
 export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> {
   const { scenario, keyless } = options;
-  const simulator = await startSimulator({ scenario, stepMs: 300, oidcTokens: [DEMO_OIDC_TOKEN] });
+  const plan = demoPlan(scenario);
+  const timeoutMs = options.timeoutMs ?? plan.timeoutMs;
+  const simulator = await startSimulator({
+    scenario: plan.simulatorScenario,
+    stepMs: 300,
+    migrateMs: plan.migrateMs,
+    oidcTokens: [DEMO_OIDC_TOKEN],
+  });
   const scratch = keyless ? await mkdtemp(join(tmpdir(), "dts-gate-demo-")) : undefined;
   try {
     const config: WaitConfig = {
       jobIds: [DEMO_JOB_ID],
       endpoint: new URL(simulator.url),
       intervalMs: options.intervalMs,
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       requestTimeoutMs: DEFAULTS.requestTimeoutSeconds * 1000,
       rate: DEFAULTS.rate,
       output: options.output,
       failOnWarning: options.failOnWarning,
-      createCheck: false,
-      start: false,
+      createCheck: plan.createCheck,
+      start: plan.start,
+      until: plan.until,
+      complete: plan.complete,
+      settleMs: plan.settleMs,
       verbose: options.verbose,
       ...(options.junitPath === undefined ? {} : { junitPath: options.junitPath }),
       ...(keyless ? {} : { credentials: new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY) }),
     };
-    const command = commandLine(options, simulator.url);
+    const command = commandLine(options, plan, timeoutMs, simulator.url);
     if (!scratch) {
       io.stderr.write(`dts-gate demo: simulated DTS at ${simulator.url} (scenario ${scenario}, demo credentials)\n`);
       io.stderr.write(`$ ${command}\n\n`);

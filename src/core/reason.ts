@@ -17,6 +17,11 @@ function some(names: readonly string[]): string {
   return `${names.slice(0, NAMED_IN_REASON).join(", ")} and ${names.length - NAMED_IN_REASON} more`;
 }
 
+/** A lag or gap as sent: -1 (not valid), null or a negative value is unknown. */
+function amount(name: string, value: number | null, unit: string): string {
+  return value === null || value < 0 ? `${name} unknown` : `${name} ${value} ${unit}`;
+}
+
 /** One sentence: why the gate opened or closed (the last line of every report). */
 export function reasonFor(
   jobs: readonly JobReport[],
@@ -45,15 +50,20 @@ export function reasonFor(
       (longest, job) => (job.outcome === "timeout" ? Math.max(longest, job.elapsedMs) : longest),
       0,
     );
-    // A migration that DTS is retrying on its own is named: that is what the wait was spent on.
-    const healing = jobs
-      .filter(
-        (job) => job.outcome === "timeout" && job.migration?.status && SELF_HEALING_STATUSES.has(job.migration.status),
-      )
-      .map((job) => `${job.jobId} ${job.migration?.status}`);
+    // What a migration was last seen doing is what the wait was spent on: a status DTS is retrying
+    // on its own, or a lag or gap that never came down.
+    const healing = jobs.flatMap((job) => {
+      const migration = job.outcome === "timeout" ? job.migration : undefined;
+      if (!migration) return [];
+      const status = migration.status ?? "unknown";
+      const retrying = SELF_HEALING_STATUSES.has(status) ? " (DTS retries it on its own)" : "";
+      return [
+        `${job.jobId} ${status}${retrying}, ${amount("lag", migration.lagSeconds, "s")}, ${amount("gap", migration.gapMB, "MB")}`,
+      ];
+    });
     const what = jobs.some((job) => job.outcome === "timeout" && job.migration) ? "the migration" : "the check";
     return `gate closed: no verdict before the timeout for ${some(timedOut)} (waited ${seconds(waitedMs)}, the last poll at the timeout${
-      healing.length > 0 ? `; still ${some(healing)}` : ""
+      healing.length > 0 ? `; last seen: ${some(healing)}` : ""
     }): give ${what} more time with a longer --timeout`;
   }
   const notPassed = byOutcome("notPass");

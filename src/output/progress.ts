@@ -230,20 +230,13 @@ export function createProgress(options: ProgressOptions) {
           log(`${event.jobId}: migration started (RequestId ${clean(event.requestId)})`);
           break;
         case "migrationPoll": {
+          // The verdict event that follows an end tells it, by what decided it.
+          if (event.state !== "waiting") break;
           const phase = jobs.get(event.jobId)?.phase ?? "migrate";
-          const waiting = event.state === "waiting";
           const line = migrationLine(phase, event.migration);
-          // Why it is not ready yet, or how long it has been settling: what a person waits on.
-          const why = event.note ? ` · ${clean(event.note)}` : "";
-          const summary = waiting ? `${line}${why}` : OUTCOME_LABELS[event.state].label;
-          const color = waiting ? "dim" : OUTCOME_LABELS[event.state].color;
-          update(
-            event.jobId,
-            event.state,
-            summary,
-            color,
-            waiting ? migrationChangeKey(phase, event.migration) : summary,
-          );
+          // Once the job is readyComplete, why it is not ready yet or how long it has been settling.
+          const why = event.note && event.migration.status === "readyComplete" ? ` · ${clean(event.note)}` : "";
+          update(event.jobId, "waiting", `${line}${why}`, "dim", migrationChangeKey(phase, event.migration));
           break;
         }
         case "completeSent": {

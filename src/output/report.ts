@@ -70,12 +70,16 @@ export const WARNINGS_CLOSED_LABEL = "PASSED WITH WARNINGS, GATE CLOSED (--fail-
  * pass with warnings under --fail-on-warning is not shown as a plain PASSED, as it closed the gate.
  */
 export function outcomeLabel(
-  job: Pick<JobReport, "outcome" | "error" | "warnings">,
+  job: Pick<JobReport, "outcome" | "error" | "warnings" | "closedBy" | "migration">,
   failOnWarning: boolean,
 ): { label: string; color: ColorName } {
   if (job.outcome === "error" && job.error?.code === "Interrupted") return { label: "INTERRUPTED", color: "yellow" };
   if (job.outcome === "pass" && failOnWarning && job.warnings.length > 0) {
     return { label: WARNINGS_CLOSED_LABEL, color: "red" };
+  }
+  // The migration, not the check, closed the gate: say in which state.
+  if (job.outcome === "failed" && job.closedBy && job.migration) {
+    return { label: `GATE CLOSED: MIGRATION ${clean(job.migration.status ?? "unknown")}`, color: "red" };
   }
   return OUTCOME_LABELS[job.outcome];
 }

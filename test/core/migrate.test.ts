@@ -150,7 +150,7 @@ describe("states that close the gate, and states that are waited through", () =>
       const polls = events.flatMap((event) => (event.type === "migrationPoll" ? [event] : []));
       expect(polls).toHaveLength(3);
       expect(polls[0]?.note).toContain(`the migration is ${status}`);
-      expect(result.reason).toContain(`still ${JOB} ${status}`);
+      expect(result.reason).toContain(`last seen: ${JOB} ${status} (DTS retries it on its own)`);
     }
   });
 
