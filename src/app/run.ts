@@ -25,7 +25,10 @@ export interface RunConfig extends GateOptions {
 }
 
 export interface RunHooks {
+  /** SIGINT/SIGTERM: the gate ends every job as interrupted. */
   readonly interrupt?: AbortSignal;
+  /** Aborts at the run's deadline or on a signal: bounds the waits outside the gate (joining Redis). */
+  readonly ended?: AbortSignal;
   readonly onEvent?: (event: GateEvent) => void;
   readonly onTrace?: (event: TraceEvent) => void;
   /** Tells the user something about the run itself (a fallback, a shared budget). */
@@ -41,6 +44,7 @@ async function limiterFor(config: RunConfig, hooks: RunHooks): Promise<RequestLi
       rate: config.rate,
       secretId: config.budgetKey,
       clock: systemClock,
+      ...(hooks.ended ? { signal: hooks.ended } : {}),
       ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
     });
   }
