@@ -2,7 +2,7 @@ import { systemClock } from "../core/clock.js";
 import { runGate } from "../core/gate.js";
 import type { GateEvent, GateOptions, GateResult } from "../core/types.js";
 import { createRateLimiter, type RequestLimiter } from "../pacing/limiter.js";
-import { DEFAULT_RETRY_POLICY } from "../pacing/retry.js";
+import { retryPolicyFor } from "../pacing/retry.js";
 import type { TraceEvent } from "../tencent/client.js";
 import { createDtsClient } from "../tencent/client.js";
 import type { CredentialSource, Credentials } from "../tencent/credentials.js";
@@ -79,7 +79,7 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
         limiter,
         clock: systemClock,
         random: Math.random,
-        policy: DEFAULT_RETRY_POLICY,
+        policy: retryPolicyFor(config.timeoutMs),
         ...(hooks.interrupt ? { interrupt: hooks.interrupt } : {}),
         ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
       },
