@@ -1,4 +1,4 @@
-import { createServer, type Socket } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 
 /**
  * How a faulty loopback service behaves once a client connects: `hang` accepts and never
@@ -58,6 +58,52 @@ export async function startFaultyServer(misbehaviour: Misbehaviour, afterMs = 0)
     connections: () => accepted,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** What a relay does to the traffic from now on: pass it, swallow it both ways, or garble the answers. */
+export type RelayMode = "pass" | "freeze" | "garbage";
+
+export interface TurncoatRelay {
+  readonly port: number;
+  turn(mode: RelayMode): void;
+  readonly close: () => Promise<void>;
+}
+
+/** A loopback relay to `upstreamPort` that behaves until told to freeze or to garble the answers. */
+export async function startTurncoatRelay(upstreamPort: number): Promise<TurncoatRelay> {
+  let mode: RelayMode = "pass";
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => sockets.delete(socket));
+  };
+  const server = createServer((socket) => {
+    const upstream = connect(upstreamPort, "127.0.0.1");
+    track(socket);
+    track(upstream);
+    socket.on("data", (chunk) => {
+      if (mode !== "freeze") upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => {
+      if (mode === "pass") socket.write(chunk);
+      else if (mode === "garbage") socket.write("%\u0000garbage\r\n?\r\n");
+    });
+    socket.once("close", () => upstream.destroy());
+    upstream.once("close", () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : 0,
+    turn(next) {
+      mode = next;
+    },
+    close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
