@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { type Credentials, type Env, pair, present } from "./credentials.js";
 import { ConfigError } from "./errors.js";
@@ -11,7 +12,14 @@ export type ReadText = (path: string) => Promise<string | undefined>;
 
 export const readTextIfExists: ReadText = async (path) => {
   try {
-    return await readFile(path, "utf8");
+    // Opened without blocking: a FIFO with no writer would hold a thread (and the process's exit) forever.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      if (!(await handle.stat()).isFile()) throw new Error("not a regular file");
+      return await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
