@@ -49,7 +49,7 @@ export type WaitRunEnd =
     };
 
 /** Every job stopped before the gate could decide it: by the deadline (exit 3) or a signal. */
-export function stoppedBeforeRun(jobIds: readonly string[], end: ScopeEnd): GateResult {
+function stoppedBeforeRun(jobIds: readonly string[], end: ScopeEnd): GateResult {
   const jobs = [...new Set(jobIds)].map((jobId) => {
     const record = new JobRecord(jobId);
     if (end === "deadline") record.fail("timeout", undefined);
