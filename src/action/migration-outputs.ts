@@ -10,6 +10,9 @@ export interface MigrationOutputs {
   readonly "lag-seconds": string;
 }
 
+/** What a run that never started (a configuration error) says. */
+export const NO_MIGRATION_OUTPUTS: MigrationOutputs = { ready: "false", completed: "false", "lag-seconds": "" };
+
 export function migrationOutputs(result: GateResult): MigrationOutputs {
   const { jobs } = result;
   const all = (test: (job: GateResult["jobs"][number]) => boolean) => jobs.length > 0 && jobs.every(test);

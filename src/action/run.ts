@@ -7,8 +7,9 @@ import { runWaitInScope } from "../app/wait-run.js";
 import { systemClock } from "../core/clock.js";
 import { describeUnexpected } from "../core/job-record.js";
 import { clean } from "../core/text.js";
-import type { GateResult, JobReport } from "../core/types.js";
+import type { GateEvent, GateResult, JobReport } from "../core/types.js";
 import { EXIT_CODES, exitCodeOf } from "../core/verdict.js";
+import { LagHistory, type LagPoint } from "../output/lag-chart.js";
 import { createProgress } from "../output/progress.js";
 import { renderReport, toJsonDocument, usageErrorDocument } from "../output/report.js";
 import { redactDeep, redact as redactSecrets } from "../output/safe-output.js";
@@ -19,6 +20,7 @@ import { buildAnnotations } from "./annotations.js";
 import { chainOptions, type Env, type GetInput } from "./credentials.js";
 import { type ActionConfig, readInputs, secretsToMask } from "./inputs.js";
 import { createSafeLog, type SafeLog } from "./log.js";
+import { migrationOutputs, NO_MIGRATION_OUTPUTS } from "./migration-outputs.js";
 import { renderSummary } from "./summary.js";
 
 export interface AnnotationProperties {
@@ -84,6 +86,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     core.setOutput("status", "");
     core.setOutput("check-flag", "");
     core.setOutput("brief-msg", "");
+    for (const [name, value] of Object.entries(NO_MIGRATION_OUTPUTS)) core.setOutput(name, value);
     core.setOutput("result", redact(logSafeJson(usageErrorDocument(message))));
     fail(`dts-gate: ${clean(message)}`);
     return EXIT_CODES.usage;
@@ -97,6 +100,8 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     throw error;
   }
 
+  // The lag of every migration over the wait, for the job summary's chart.
+  const lag = new LagHistory();
   // Armed before anything else: a signal or the deadline at any moment still ends with every output.
   const scope = new RunScope({ timeoutMs: inputs.timeoutMs, onSignal: deps.onSignal });
   try {
@@ -114,7 +119,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
           log.text(`credentials from ${found.credentialSource}`);
         },
         configOf: (found) => ({ ...inputs, ...found, proxyEnv: env }),
-        run: (config, hooks) => runGateLogged(deps, config, hooks, log),
+        run: (config, hooks) => runGateLogged(deps, config, hooks, log, lag),
         hooks: { onNotice: (text) => log.text(text) },
       },
       scope,
@@ -123,7 +128,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     // API text was cleaned when it was read, so secrets are found as they are shown; they go before
     // any escaping, as an escaped secret (`-` → `&#45;`) would not be found later.
     const result = redactDeep(ended.result, redact);
-    await writeOutputs(core, result, { redact, log, annotationText });
+    await writeOutputs(core, result, { redact, log, annotationText, lagOf: (jobId) => lag.of(jobId) });
     if (ended.stopSignal) fail(`${result.reason} (${ended.stopSignal})`);
     // The report ends with the reason; a closed gate also fails the step with it.
     else if (ended.exitCode !== EXIT_CODES.open) fail(result.reason);
@@ -172,7 +177,13 @@ class Masks {
 }
 
 /** The gate, its progress in the log, inside a group and with workflow commands off. */
-async function runGateLogged(deps: ActionDeps, config: RunConfig, hooks: RunHooks, log: SafeLog): Promise<GateResult> {
+async function runGateLogged(
+  deps: ActionDeps,
+  config: RunConfig,
+  hooks: RunHooks,
+  log: SafeLog,
+  lag: LagHistory,
+): Promise<GateResult> {
   const progress = createProgress({
     write: (text) => log.text(text),
     live: false,
@@ -184,7 +195,11 @@ async function runGateLogged(deps: ActionDeps, config: RunConfig, hooks: RunHook
   const run = deps.run ?? runWithRealClock;
   deps.core.startGroup(groupTitle(config.jobIds));
   try {
-    return await log.fenced(() => run(config, { ...hooks, onEvent: progress.onEvent }));
+    const onEvent = (event: GateEvent) => {
+      lag.onEvent(event);
+      progress.onEvent(event);
+    };
+    return await log.fenced(() => run(config, { ...hooks, onEvent }));
   } finally {
     deps.core.endGroup();
     progress.finish();
@@ -195,6 +210,7 @@ interface OutputTools {
   readonly redact: (text: string) => string;
   readonly log: SafeLog;
   readonly annotationText: (text: string) => string;
+  readonly lagOf: (jobId: string) => readonly LagPoint[];
 }
 
 /**
@@ -202,7 +218,7 @@ interface OutputTools {
  * on its own, so that one that fails cannot keep the others from being written.
  */
 async function writeOutputs(core: ActionCore, result: GateResult, tools: OutputTools): Promise<void> {
-  const { redact, log, annotationText } = tools;
+  const { redact, log, annotationText, lagOf } = tools;
   const attempt = async (what: string, write: () => unknown) => {
     try {
       await write();
@@ -215,10 +231,11 @@ async function writeOutputs(core: ActionCore, result: GateResult, tools: OutputT
   core.setOutput("status", redact(decider?.status ?? ""));
   core.setOutput("check-flag", redact(decider?.checkFlag ?? ""));
   core.setOutput("brief-msg", redact(decider?.briefMsg ?? ""));
+  for (const [name, value] of Object.entries(migrationOutputs(result))) core.setOutput(name, value);
   await attempt("result output", () => core.setOutput("result", redact(logSafeJson(toJsonDocument(result)))));
   await attempt("report", () => log.fenced(async () => log.text(renderReport(result, { color: false }))));
   try {
-    await core.writeSummary(redact(renderSummary(result)));
+    await core.writeSummary(redact(renderSummary(result, undefined, lagOf)));
   } catch (error) {
     core.debug(`no job summary written: ${redact(error instanceof Error ? error.message : String(error))}`);
   }
