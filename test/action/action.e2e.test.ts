@@ -1,13 +1,19 @@
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { marked } from "marked";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { clean } from "../../src/core/text.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { commandLines, decodeEntities, runActionProcess } from "./helpers.js";
 
 const JOB = "dts-1ewjspuw";
 const OTHER = "dts-abcdefgh";
+/** Every output action.yml declares: the Action sets each of them in every run. */
+const OUTPUT_NAMES = Object.keys(
+  (parse(readFileSync(new URL("../../action.yml", import.meta.url), "utf8")) as { outputs: object }).outputs,
+).sort();
 const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
 
 function inputs(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -73,7 +79,7 @@ describe("dist/action.js against the simulator", () => {
     const run = await runActionProcess({ inputs: inputs(sim.url, { "job-id": `${JOB}\n${JOB}` }) });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(Object.keys(run.outputs).sort()).toEqual(["brief-msg", "check-flag", "passed", "result", "status"]);
+    expect(Object.keys(run.outputs).sort()).toEqual(OUTPUT_NAMES);
     expect(run.outputs.passed).toBe("true");
     expect(run.outputs.status).toBe("success");
     expect(run.outputs["check-flag"]).toBe("checkPass");
@@ -302,8 +308,8 @@ describe("dist/action.js against a hostile API", () => {
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^::error title=Evil \| step %3A%3Aerror title=t%3A%3Astep name::dts-1ewjspuw · /);
     expect(errors[1]).toBe("::error::gate closed: dts-1ewjspuw did not pass the check");
-    // Outputs: exactly the five, the BriefMsg verbatim.
-    expect(Object.keys(run.outputs).sort()).toEqual(["brief-msg", "check-flag", "passed", "result", "status"]);
+    // Outputs: exactly those of action.yml, the BriefMsg verbatim.
+    expect(Object.keys(run.outputs).sort()).toEqual(OUTPUT_NAMES);
     // As every output shows API text: on one line, cleaned when it was read.
     expect(run.outputs["brief-msg"]).toBe(clean(HOSTILE_BRIEF));
     expect(JSON.parse(run.outputs.result ?? "").jobs[0].briefMsg).toBe(clean(HOSTILE_BRIEF));
