@@ -62,6 +62,9 @@ export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }
   done: { label: "DONE", color: "green" },
 };
 
+/** Outcomes of a job that reached what was asked. */
+const OPEN_OUTCOMES: ReadonlySet<Outcome> = new Set(["pass", "ready", "done"]);
+
 /** A pass that closes the gate: its warnings decided it, under --fail-on-warning. */
 export const WARNINGS_CLOSED_LABEL = "PASSED WITH WARNINGS, GATE CLOSED (--fail-on-warning)";
 
@@ -215,7 +218,8 @@ export function renderFailures(result: GateResult, style: Style): string {
   const blocks: string[] = [];
   for (const job of result.jobs) {
     const closedByWarnings = result.failOnWarning && job.outcome === "pass" && job.warnings.length > 0;
-    if (job.outcome === "pass" && !closedByWarnings) continue;
+    // A job that reached what was asked (passed, ready or done) did not close the gate.
+    if (OPEN_OUTCOMES.has(job.outcome) && !closedByWarnings) continue;
     const lines = [jobHeader(job, style, result.failOnWarning)];
     if (job.error) lines.push(`  error: ${clean(job.error.code)}: ${clean(job.error.message)}`);
     const wanted = closedByWarnings ? "warning" : "failed";
@@ -223,6 +227,8 @@ export function renderFailures(result: GateResult, style: Style): string {
       ({ skipped, item }) => !skipped && item.CheckResult === wanted,
     );
     lines.push(...itemLines(items));
+    // A migration that closed the gate: its state, its steps, and why.
+    if (!OPEN_OUTCOMES.has(job.outcome)) lines.push(...migrationLines(job, style));
     blocks.push(lines.join("\n"));
   }
   const verdict = paint(style, result.passed ? "green" : "red", result.reason);

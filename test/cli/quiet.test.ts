@@ -57,3 +57,34 @@ describe("a pass with warnings under --fail-on-warning", () => {
     expect(open.stdout).not.toContain("GATE CLOSED");
   });
 });
+
+describe("wait --quiet on migrations", () => {
+  const MIGRATING = "dts-cccccccc";
+  const BROKEN = "dts-dddddddd";
+  const migrations = simulatorsClosedAfterEach({
+    stepMs: 5,
+    migrateMs: 600,
+    jobs: { [MIGRATING]: "migrate", [BROKEN]: "migrate-failed" },
+  });
+
+  it("a ready job is no failure; a failed migration shows its state, the failed step and why", async () => {
+    const sim = await migrations();
+    const run = await wait(
+      sim,
+      MIGRATING,
+      BROKEN,
+      "--start",
+      "--until",
+      "ready",
+      "--settle",
+      "0.1s",
+      "--no-fail-fast",
+      "--quiet",
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain(MIGRATING);
+    expect(run.stdout).toContain(`${BROKEN}  GATE CLOSED: MIGRATION failed`);
+    expect(run.stdout).toContain("  failed at: loader (Import the data into the target)");
+    expect(run.stdout).toContain("ErrorInfo: LoaderError.DuplicateEntry");
+  });
+});
