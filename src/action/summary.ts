@@ -167,7 +167,10 @@ function jobBlock(job: JobReport, failOnWarning: boolean, lag: readonly LagPoint
   lines.push(facts.join(" · "), "");
   if (job.briefMsg) lines.push(`**BriefMsg:** ${escapeText(job.briefMsg)}`, "");
   if (job.error) lines.push(`**Error:** ${escapeText(job.error.code)}: ${escapeText(job.error.message)}`, "");
-  if (job.outcome === "timeout") lines.push("No verdict before the timeout: the check was still running.", "");
+  if (job.outcome === "timeout") {
+    const what = job.migration ? "the migration had not reached what was asked" : "the check was still running";
+    lines.push(`No verdict before the timeout: ${what}.`, "");
+  }
   if (job.created) lines.push(`Check created (RequestId ${escapeText(job.created.requestId)}).`, "");
   for (const note of job.notes) lines.push(`_Note: ${escapeText(note)}_`, "");
   const steps = job.stepInfo ?? [];

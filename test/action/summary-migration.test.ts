@@ -78,3 +78,15 @@ describe("the job summary of a migration", () => {
     expect(html).not.toContain("mermaid");
   });
 });
+
+describe("the job summary of a migration that timed out", () => {
+  it("says the migration, not the check, was still under way", async () => {
+    const report = jobReport(JOB, "pass", {
+      outcome: "timeout",
+      migration: { status: "running", stepNow: 3, stepAll: 3, lagSeconds: 37, gapMB: 4, allowedActions: [], steps },
+    });
+    const html = decodeEntities(await marked.parse(renderSummary(gateResult([report], { passed: false }))));
+    expect(html).toContain("No verdict before the timeout: the migration had not reached what was asked.");
+    expect(html).toContain("lag 37 s · gap 4 MB");
+  });
+});
