@@ -2,7 +2,7 @@ import type { Argv } from "yargs";
 import { parseDuration } from "../app/duration.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { DemoOptions } from "./demo.js";
-import { DEMO_SCENARIOS, isDemoScenario } from "./demo-plan.js";
+import { DEMO_SCENARIOS, demoPlan, isDemoScenario } from "./demo-plan.js";
 import { scenarioOption } from "./simulate-options.js";
 import { lastValue, reportOptions, toReportConfig, type WaitArgs } from "./wait-options.js";
 
@@ -42,9 +42,10 @@ export function toDemoOptions(args: WaitArgs): DemoOptions {
   return {
     ...toReportConfig(args),
     scenario,
-    ...(args.timeout === undefined
-      ? {}
-      : { timeoutMs: parseDuration("--timeout", String(args.timeout), { allowZero: true }) }),
+    timeoutMs:
+      args.timeout === undefined
+        ? demoPlan(scenario).timeoutMs
+        : parseDuration("--timeout", String(args.timeout), { allowZero: true }),
     keyless: args.keyless === true,
   };
 }

@@ -17,8 +17,7 @@ const DEMO_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-demo";
 export interface DemoOptions
   extends Pick<WaitConfig, "intervalMs" | "output" | "failOnWarning" | "verbose" | "junitPath"> {
   readonly scenario: DemoScenario;
-  /** Absent: the scenario's own (30 s for the cut-over, else 15 s). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs: number;
   /** No keys at all: a web identity token exchanged with the simulated STS for temporary credentials. */
   readonly keyless: boolean;
 }
@@ -29,9 +28,9 @@ function shellWord(word: string): string {
 }
 
 /** The `wait` command line the demo runs, as the user would type it. */
-function commandLine(options: DemoOptions, plan: DemoPlan, timeoutMs: number, endpoint: string): string {
+function commandLine(options: DemoOptions, plan: DemoPlan, endpoint: string): string {
   const words = ["dts-gate", "wait", DEMO_JOB_ID, "--endpoint", endpoint];
-  words.push("--interval", String(options.intervalMs / 1000), "--timeout", `${timeoutMs / 1000}s`);
+  words.push("--interval", String(options.intervalMs / 1000), "--timeout", `${options.timeoutMs / 1000}s`);
   if (plan.createCheck) words.push("--create-check");
   if (plan.start) words.push("--start");
   if (plan.until !== "check") words.push("--until", plan.until, "--settle", `${plan.settleMs / 1000}s`);
@@ -47,7 +46,6 @@ function commandLine(options: DemoOptions, plan: DemoPlan, timeoutMs: number, en
 export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> {
   const { scenario, keyless } = options;
   const plan = demoPlan(scenario);
-  const timeoutMs = options.timeoutMs ?? plan.timeoutMs;
   const simulator = await startSimulator({
     scenario: plan.simulatorScenario,
     stepMs: 300,
@@ -60,7 +58,7 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
       jobIds: [DEMO_JOB_ID],
       endpoint: new URL(simulator.url),
       intervalMs: options.intervalMs,
-      timeoutMs,
+      timeoutMs: options.timeoutMs,
       requestTimeoutMs: DEFAULTS.requestTimeoutSeconds * 1000,
       rate: DEFAULTS.rate,
       output: options.output,
@@ -74,7 +72,7 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
       ...(options.junitPath === undefined ? {} : { junitPath: options.junitPath }),
       ...(keyless ? {} : { credentials: new Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY) }),
     };
-    const command = commandLine(options, plan, timeoutMs, simulator.url);
+    const command = commandLine(options, plan, simulator.url);
     if (!scratch) {
       io.stderr.write(`dts-gate demo: simulated DTS at ${simulator.url} (scenario ${scenario}, demo credentials)\n`);
       io.stderr.write(`$ ${command}\n\n`);
