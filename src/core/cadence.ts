@@ -51,9 +51,7 @@ export class Cadence {
     const endAt = seenAt + expectedMs;
     if (measured && endAt < Math.max(wanted, soonest) + intervalMs)
       wanted = Math.max(wanted, endAt + END_MARGIN * (expectedMs - earliestMs));
-    // Signals out of any sane range can make the forecast meaningless: then the interval holds.
-    const target = Number.isNaN(wanted) ? soonest : wanted;
-    return Math.min(Math.max(soonest, Math.min(target, latest)), deadlineAt);
+    return Math.min(Math.max(soonest, Math.min(wanted, latest)), deadlineAt);
   }
 
   /**
@@ -63,7 +61,6 @@ export class Cadence {
   priority(now: number): number {
     const seenAt = this.#tracker.last?.at;
     if (seenAt === undefined) return Number.POSITIVE_INFINITY;
-    const leftMs = seenAt + this.#forecast.expectedMs - now;
-    return Number.isNaN(leftMs) ? Number.POSITIVE_INFINITY : Math.max(0, leftMs);
+    return Math.max(0, seenAt + this.#forecast.expectedMs - now);
   }
 }

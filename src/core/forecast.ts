@@ -37,11 +37,11 @@ export interface Forecast {
 }
 
 /**
- * Steps are uneven: the longest may take five times the shortest, so one step may take a third of
- * the typical one. Several steps together are less likely all to be short: n of them take at
- * least n·n/(n + SHORT_STEPS) typical steps (a third for one, near all of them for many).
+ * Steps are uneven: the longest may take five times the shortest, so one step may take as little as
+ * a fifth of a typical one. Several steps together are less likely all to be short: n of them take
+ * at least n·n/(n + SHORT_STEPS) typical steps (a fifth for one, near all of them for many).
  */
-const SHORT_STEPS = 2;
+const SHORT_STEPS = 4;
 /** A percent or a lag measured falling at a steady pace may finish this much sooner than that pace says. */
 const PACE_TRUST = 0.8;
 /** With nothing to go by, the next change is expected no sooner than half the time since the last one. */
@@ -74,8 +74,9 @@ export class ProgressTracker {
     return this.#last;
   }
 
-  see(sighting: Sighting): void {
+  see(seen: Sighting): void {
     const previous = this.#last;
+    const sighting = { ...seen, progress: sane(seen.progress) };
     const { at, progress } = sighting;
     this.#last = sighting;
     if (previous === undefined || sighting.changed) this.#lastChangeAt = at;
@@ -170,7 +171,7 @@ export class ProgressTracker {
     // A step with a percent but no pace yet: a second look soon measures it.
     const measuring = percent !== undefined ? this.#sinceChange(at) : undefined;
     if (typical === undefined) return measuring === undefined ? undefined : { ...UNKNOWN, earliestMs: measuring };
-    const share = percent === undefined ? 1 : 1 - Math.min(100, Math.max(0, percent)) / 100;
+    const share = percent === undefined ? 1 : 1 - percent / 100;
     // Without a percent the step may have run since just after the last look that showed it not begun.
     const ranAtMost = percent === undefined ? at - (this.#stepBeganAfter ?? this.#stepSeenAt) : 0;
     const ranAbout =
@@ -184,10 +185,25 @@ export class ProgressTracker {
   }
 }
 
+const isCount = (value: number | undefined): value is number => Number.isSafeInteger(value) && (value ?? -1) >= 0;
+const isAmount = (value: number | undefined): value is number => Number.isFinite(value) && (value ?? -1) >= 0;
+
+/** The signal without what no answer can mean (counts that are not whole, lags below zero, NaN): unknown instead. */
+function sane(signal: ProgressSignal): ProgressSignal {
+  const { stepsDone, stepsAll, stepPercent, doneStepsMs, lagSeconds, endsAt } = signal;
+  return {
+    ...(isCount(stepsDone) && isCount(stepsAll) ? { stepsDone, stepsAll } : {}),
+    ...(isAmount(stepPercent) ? { stepPercent: Math.min(100, stepPercent) } : {}),
+    ...(doneStepsMs !== undefined ? { doneStepsMs: doneStepsMs.filter(isAmount) } : {}),
+    ...(isAmount(lagSeconds) ? { lagSeconds } : {}),
+    ...(Number.isFinite(endsAt) ? { endsAt } : {}),
+  };
+}
+
 /** The mean of the finished steps' durations, when there are any. */
 function typicalStepMs(durations: readonly number[] | undefined): number | undefined {
-  const valid = durations?.filter((ms) => Number.isFinite(ms) && ms >= 0) ?? [];
-  return valid.length === 0 ? undefined : valid.reduce((a, b) => a + b, 0) / valid.length;
+  if (durations === undefined || durations.length === 0) return undefined;
+  return durations.reduce((a, b) => a + b, 0) / durations.length;
 }
 
 /** The first sample of a run of values moving one way; a value that moves back starts a new run. */
@@ -197,7 +213,7 @@ function nextBase(
   at: number,
   movedBack: (base: number, value: number) => boolean,
 ): Sample | undefined {
-  if (value === undefined || !Number.isFinite(value)) return base;
+  if (value === undefined) return base;
   return base === undefined || movedBack(base.value, value) ? { at, value } : base;
 }
 
