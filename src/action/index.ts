@@ -2,21 +2,26 @@
 import * as core from "@actions/core";
 import { onProcessSignal } from "../app/signals.js";
 import { EXIT_CODES } from "../core/verdict.js";
-import { type ActionCore, runAction } from "./run.js";
+import { quietly } from "../output/safe-output.js";
+import { type ActionCore, type AnnotationProperties, runAction } from "./run.js";
 
+// Writing the log, an output, an annotation or the step's result never throws (a full disk, a
+// closed pipe): the step still ends with the verdict's exit code and every other output.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
 const actionCore: ActionCore = {
   getInput: (name) => core.getInput(name),
-  setSecret: (secret) => core.setSecret(secret),
+  setSecret: quietly((secret: string) => core.setSecret(secret)),
   getIDToken: (audience) => core.getIDToken(audience),
-  info: (message) => core.info(message),
-  debug: (message) => core.debug(message),
-  error: (message, properties) => core.error(message, properties),
-  warning: (message, properties) => core.warning(message, properties),
-  notice: (message, properties) => core.notice(message, properties),
-  setFailed: (message) => core.setFailed(message),
-  setOutput: (name, value) => core.setOutput(name, value),
-  startGroup: (name) => core.startGroup(name),
-  endGroup: () => core.endGroup(),
+  info: quietly((message: string) => core.info(message)),
+  debug: quietly((message: string) => core.debug(message)),
+  error: quietly((message: string, properties?: AnnotationProperties) => core.error(message, properties)),
+  warning: quietly((message: string, properties?: AnnotationProperties) => core.warning(message, properties)),
+  notice: quietly((message: string, properties?: AnnotationProperties) => core.notice(message, properties)),
+  setFailed: quietly((message: string) => core.setFailed(message)),
+  setOutput: quietly((name: string, value: string) => core.setOutput(name, value)),
+  startGroup: quietly((name: string) => core.startGroup(name)),
+  endGroup: quietly(() => core.endGroup()),
   writeSummary: async (markdown) => {
     await core.summary.addRaw(markdown).write();
   },

@@ -1,7 +1,7 @@
 import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../app/booleans.js";
 import { DEFAULTS } from "../app/defaults.js";
 import { parseDuration } from "../app/duration.js";
-import { parseEndpoint, parseJobIds, parseRedisUrl } from "../app/options.js";
+import { parseEndpoint, parseJobIds, parseMigrationOptions, parseRedisUrl } from "../app/options.js";
 import type { RunConfig } from "../app/run.js";
 import { present } from "../tencent/credentials.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
@@ -32,6 +32,11 @@ export const INPUT_NAMES = [
   "fail-on-warning",
   "create-check",
   "start-migration",
+  "until",
+  "max-lag",
+  "max-gap",
+  "settle",
+  "complete",
   "redis-url",
   "request-timeout",
   "role-arn",
@@ -109,6 +114,13 @@ export function readInputs(getInput: GetInput, env: Env): ActionConfig {
   const failOnWarning = parseBooleanInput("fail-on-warning", getInput("fail-on-warning"));
   const createCheck = parseBooleanInput("create-check", getInput("create-check"));
   const start = parseBooleanInput("start-migration", getInput("start-migration"));
+  const migration = parseMigrationOptions({
+    until: { label: "input until", value: present(getInput("until")) },
+    maxLag: { label: "input max-lag", value: present(getInput("max-lag")) },
+    maxGap: { label: "input max-gap", value: present(getInput("max-gap")) },
+    settle: { label: "input settle", value: present(getInput("settle")) },
+    complete: { label: "input complete", value: parseBooleanInput("complete", getInput("complete")) },
+  });
   const redisInput = present(getInput("redis-url"));
   const redisUrl = redisInput === undefined ? undefined : parseRedisUrl("input redis-url", redisInput);
 
@@ -122,6 +134,7 @@ export function readInputs(getInput: GetInput, env: Env): ActionConfig {
     failOnWarning,
     createCheck,
     start,
+    ...migration,
     rate: DEFAULTS.rate,
     requestTimeoutMs,
     ...(redisUrl ? { redisUrl } : {}),

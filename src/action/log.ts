@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { withoutFormatCharacters } from "../core/text.js";
+import { quietly } from "../output/safe-output.js";
 import { neutralise } from "../output/safe-text.js";
 
 /*
@@ -13,16 +15,20 @@ export interface SafeLog {
   fenced<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-/** `info` writes one line as is (core.info); `redact` removes secrets. */
+/**
+ * `info` writes one line as is (core.info); `redact` removes secrets. Logging never throws: a
+ * line that cannot be written (a closed pipe, a full disk) is lost, not the run's verdict.
+ */
 export function createSafeLog(
-  info: (line: string) => void,
+  write: (line: string) => void,
   redact: (text: string) => string,
   token: () => string = () => randomBytes(16).toString("hex"),
 ): SafeLog {
+  const info = quietly(write);
   return {
     text(text) {
       // Cleaned first, then redacted: cleaning may change a secret's characters (see safeText).
-      for (const line of neutralise(text)) info(redact(line));
+      for (const line of neutralise(withoutFormatCharacters(text))) info(redact(line));
     },
     async fenced(fn) {
       const stop = token();

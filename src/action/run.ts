@@ -3,6 +3,7 @@ import { findRunCredentials } from "../app/run-credentials.js";
 import type { StopSignal } from "../app/signals.js";
 import { systemClock } from "../core/clock.js";
 import { describeUnexpected, failedRun, jobErrorOf, unexpectedFailure } from "../core/job-record.js";
+import { clean } from "../core/text.js";
 import type { GateResult } from "../core/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../core/verdict.js";
 import { createProgress } from "../output/progress.js";
@@ -81,7 +82,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
     core.setOutput("check-flag", "");
     core.setOutput("brief-msg", "");
     core.setOutput("result", redact(logSafeJson(usageErrorDocument(error.message))));
-    fail(`dts-gate: ${error.message}`);
+    fail(`dts-gate: ${clean(error.message)}`);
     return EXIT_CODES.usage;
   };
 
@@ -183,6 +184,7 @@ async function runGateLogged(
   const progress = createProgress({
     write: (text) => log.text(text),
     live: false,
+    failOnWarning: config.failOnWarning,
     style: { color: false },
     now: systemClock.now,
     verbose: false,

@@ -1,11 +1,18 @@
 import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
+import { keepAtMost } from "../output/cap.js";
 import { helpLinks, itemsToReview, outcomeLabel, stepView } from "../output/report.js";
-import type { CheckStepDetail } from "../tencent/types.js";
+import { CUT_MARK } from "../output/safe-output.js";
+import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
 
-/** GitHub refuses a step summary over 1 MiB; stay well below it. */
-export const SUMMARY_MAX_CHARS = 800_000;
+/** GitHub drops a step summary over 1 MiB (1,048,576 bytes of UTF-8); stay below it. */
+export const SUMMARY_MAX_BYTES = 1_000_000;
+/** Rows of the steps table and items expanded per job: the failures first, the rest counted. */
+export const SUMMARY_MAX_STEPS = 300;
+export const SUMMARY_MAX_ITEMS = 50;
+/** One field of API text, in characters before escaping. */
+const FIELD_MAX = 2000;
 
 /**
  * Characters that mean something to GitHub's Markdown or to HTML (`|` splits a table cell, `$`
@@ -14,9 +21,11 @@ export const SUMMARY_MAX_CHARS = 800_000;
  */
 const SPECIAL = /[&<>"'`|*_~#$@:[\]\\-]/g;
 
-/** API text as inert Markdown/HTML text: one line, every special character escaped. */
+/** API text as inert Markdown/HTML text: one line, bounded, every special character escaped. */
 export function escapeText(text: string | null | undefined): string {
-  return clean(text).replace(SPECIAL, (char) => `&#${char.charCodeAt(0)};`);
+  const line = clean(text);
+  const bounded = line.length > FIELD_MAX ? `${line.slice(0, FIELD_MAX - 1)}${CUT_MARK}` : line;
+  return bounded.replace(SPECIAL, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** An http(s) link as an anchor; anything else as plain text. */
@@ -38,6 +47,8 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
   timeout: "⏱️",
   error: "⛔",
   cancelled: "⏹️",
+  ready: "✅",
+  done: "✅",
 };
 
 function seconds(ms: number): string {
@@ -68,14 +79,47 @@ function itemBlock(step: string, skipped: boolean, item: CheckStepDetail): strin
   return lines;
 }
 
-function jobBlock(job: JobReport): string[] {
-  const { label } = outcomeLabel(job);
+function stepsTable(steps: readonly CheckStep[]): string[] {
+  if (steps.length === 0) return [];
+  const { kept, leftOut } = keepAtMost(steps, SUMMARY_MAX_STEPS, (step) => stepView(step).status !== "pass");
+  const lines = ["| # | Step | Id | Status |", "| ---: | --- | --- | --- |"];
+  for (const step of kept) {
+    const view = stepView(step);
+    const message = step.StepMessage?.trim() ? ` — ${escapeText(step.StepMessage)}` : "";
+    lines.push(
+      `| ${escapeText(view.no)} | ${escapeText(view.name)} | ${escapeText(step.StepId ?? "")} | ${view.symbol} ${escapeText(view.status)}${message} |`,
+    );
+  }
+  lines.push("");
+  if (leftOut.length > 0) {
+    const failed = leftOut.filter((step) => stepView(step).status === "failed").length;
+    const passed = leftOut.filter((step) => stepView(step).status === "pass").length;
+    lines.push(
+      `_${plural(leftOut.length, "more step")} not shown (${failed} failed, ${passed} passed, ${leftOut.length - failed - passed} other): see the \`result\` output._`,
+      "",
+    );
+  }
+  return lines;
+}
+
+function itemBlocks(steps: readonly CheckStep[]): string[] {
+  const items = itemsToReview(steps);
+  if (items.length === 0) return [];
+  const { kept, leftOut } = keepAtMost(items, SUMMARY_MAX_ITEMS, ({ item }) => item.CheckResult === "failed");
+  const lines = [`**${plural(items.length, "item")} to review:**`, ""];
+  for (const { step, skipped, item } of kept) lines.push(...itemBlock(step, skipped, item));
+  if (leftOut.length > 0)
+    lines.push(`_${plural(leftOut.length, "more item")} not shown: see the \`result\` output._`, "");
+  return lines;
+}
+
+/** A job's block; `compact` leaves out its steps and items, for when they do not fit. */
+function jobBlock(job: JobReport, failOnWarning: boolean, compact = false): string[] {
+  const { label } = outcomeLabel(job, failOnWarning);
   const warned = job.outcome === "pass" && job.warnings.length > 0;
   const icon = warned ? "⚠️" : OUTCOME_ICONS[job.outcome];
-  const lines = [
-    `### ${icon} ${job.jobId}: ${label}${warned ? ` with ${plural(job.warnings.length, "warning")}` : ""}`,
-    "",
-  ];
+  const count = warned && !failOnWarning ? ` with ${plural(job.warnings.length, "warning")}` : "";
+  const lines = [`### ${icon} ${job.jobId}: ${label}${count}`, ""];
   const facts = [
     `Status **${job.status === null ? "—" : escapeText(job.status)}**`,
     `CheckFlag **${job.checkFlag ? escapeText(job.checkFlag) : "—"}**`,
@@ -88,34 +132,22 @@ function jobBlock(job: JobReport): string[] {
   if (job.outcome === "timeout") lines.push("No verdict before the timeout: the check was still running.", "");
   if (job.created) lines.push(`Check created (RequestId ${escapeText(job.created.requestId)}).`, "");
   for (const note of job.notes) lines.push(`_Note: ${escapeText(note)}_`, "");
-
   const steps = job.stepInfo ?? [];
-  if (steps.length > 0) {
-    lines.push("| # | Step | Id | Status |", "| ---: | --- | --- | --- |");
-    for (const step of steps) {
-      const view = stepView(step);
-      const message = step.StepMessage?.trim() ? ` — ${escapeText(step.StepMessage)}` : "";
-      lines.push(
-        `| ${escapeText(view.no)} | ${escapeText(view.name)} | ${escapeText(step.StepId ?? "")} | ${view.symbol} ${escapeText(view.status)}${message} |`,
-      );
-    }
-    lines.push("");
-  }
-
-  const items = itemsToReview(steps);
-  if (items.length > 0) {
-    lines.push(`**${plural(items.length, "item")} to review:**`, "");
-    for (const { step, skipped, item } of items) lines.push(...itemBlock(step, skipped, item));
-  }
+  if (compact) lines.push("_Steps and items not shown (the summary has a size limit): see the `result` output._", "");
+  else lines.push(...stepsTable(steps), ...itemBlocks(steps));
   if (job.started) lines.push(`🚀 Migration started (RequestId ${escapeText(job.started.requestId)}).`, "");
   return lines;
 }
 
+function bytes(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
 /**
  * The job summary: the verdict, then per job its facts, a table of the check steps and every
- * failed or warning item expanded. Pure; all API text is escaped.
+ * failed or warning item expanded. Pure; all API text is escaped; at most `maxBytes` of UTF-8.
  */
-export function renderSummary(result: GateResult, maxChars = SUMMARY_MAX_CHARS): string {
+export function renderSummary(result: GateResult, maxBytes = SUMMARY_MAX_BYTES): string {
   const icon = result.passed ? "✅" : "❌";
   const head = [
     `## ${icon} DTS pre-migration check: ${result.passed ? "gate open" : "gate closed"}`,
@@ -123,15 +155,22 @@ export function renderSummary(result: GateResult, maxChars = SUMMARY_MAX_CHARS):
     `> ${escapeText(result.reason)}`,
     "",
   ].join("\n");
-  let markdown = head;
+  const parts = [head];
+  let size = bytes(head);
+  // Room is kept for the line that says what was left out.
+  const fits = (block: string) => size + bytes(block) <= maxBytes - 200;
   for (const [index, job] of result.jobs.entries()) {
-    const block = `${jobBlock(job).join("\n")}\n`;
-    if (markdown.length + block.length > maxChars) {
+    let block = `\n${jobBlock(job, result.failOnWarning).join("\n")}\n`;
+    if (!fits(block)) block = `\n${jobBlock(job, result.failOnWarning, true).join("\n")}\n`;
+    if (!fits(block)) {
       const rest = result.jobs.length - index;
-      markdown += `\n_${plural(rest, "more job")} not shown here (the summary has a size limit): see the \`result\` output._\n`;
+      parts.push(
+        `\n_${plural(rest, "more job")} not shown here (the summary has a size limit): see the \`result\` output._\n`,
+      );
       break;
     }
-    markdown += `\n${block}`;
+    parts.push(block);
+    size += bytes(block);
   }
-  return markdown;
+  return parts.join("");
 }

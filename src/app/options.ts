@@ -1,6 +1,8 @@
+import { DEFAULT_SETTLE_MS } from "../core/phases/migrate.js";
 import { isLoopbackHost } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import { JOB_ID_PATTERN } from "../tencent/types.js";
+import { parseDuration } from "./duration.js";
 
 /*
  * Option values of both adapters, each named by a label as its user knows it: `--endpoint` on the
@@ -80,4 +82,52 @@ export function parseRedisUrl(label: string, value: string): URL {
     throw new ConfigError(`${label}: the user or password has a bad %-escape; the value is not shown`);
   }
   return url;
+}
+
+export type Until = "check" | "ready" | "done";
+
+/** The phases asked for, as both adapters read them: what `--until`, `--complete` and the rest mean together. */
+export interface MigrationOptions {
+  readonly until: Until;
+  readonly maxLagMs: number;
+  readonly maxGapMB: number;
+  readonly settleMs: number;
+  readonly complete: boolean;
+}
+
+/** Each value as typed (undefined: not given) and the label its user knows it by. */
+export interface MigrationInputs {
+  readonly until: { readonly label: string; readonly value: string | undefined };
+  readonly maxLag: { readonly label: string; readonly value: string | undefined };
+  readonly maxGap: { readonly label: string; readonly value: string | undefined };
+  readonly settle: { readonly label: string; readonly value: string | undefined };
+  readonly complete: { readonly label: string; readonly value: boolean };
+}
+
+function parseUntil(label: string, value: string): Until {
+  if (value === "check" || value === "ready" || value === "done") return value;
+  throw new ConfigError(`${label} must be check, ready or done, not ${JSON.stringify(value)}`);
+}
+
+/** A gap in MB: a number, 0 or more (fractions allowed). */
+export function parseGapMB(label: string, value: string): number {
+  const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number)) {
+    throw new ConfigError(`${label} must be a number of MB, 0 or more (as 0 or 2.5), not ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/** `complete` implies `until done`, whatever `until` says: completing is waiting for success. */
+export function parseMigrationOptions(inputs: MigrationInputs): MigrationOptions {
+  const { until, maxLag, maxGap, settle, complete } = inputs;
+  const asked = until.value === undefined ? undefined : parseUntil(until.label, until.value);
+  return {
+    until: complete.value ? "done" : (asked ?? "check"),
+    maxLagMs: maxLag.value === undefined ? 0 : parseDuration(maxLag.label, maxLag.value, { allowZero: true }),
+    maxGapMB: maxGap.value === undefined ? 0 : parseGapMB(maxGap.label, maxGap.value),
+    settleMs:
+      settle.value === undefined ? DEFAULT_SETTLE_MS : parseDuration(settle.label, settle.value, { allowZero: true }),
+    complete: complete.value,
+  };
 }

@@ -9,7 +9,15 @@ import { ConfigError } from "../tencent/errors.js";
  */
 
 /** Every boolean option of every command: `--NAME=WORD` becomes `--NAME` or `--no-NAME`. */
-export const BOOLEAN_OPTIONS = new Set(["fail-on-warning", "fail-fast", "create-check", "start", "verbose", "keyless"]);
+export const BOOLEAN_OPTIONS = new Set([
+  "fail-on-warning",
+  "fail-fast",
+  "create-check",
+  "start",
+  "complete",
+  "verbose",
+  "keyless",
+]);
 
 const WITH_VALUE = /^--(no-)?([^=]+)=([\s\S]*)$/;
 

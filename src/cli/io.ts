@@ -7,6 +7,8 @@ export interface OutputStream {
   readonly isTTY?: boolean;
   /** Width of the terminal, when it is one. */
   readonly columns?: number | undefined;
+  /** Height of the terminal, when it is one. */
+  readonly rows?: number | undefined;
 }
 
 /** What a command may touch of the world; tests pass their own. */
@@ -22,13 +24,15 @@ export interface CliIO {
 /**
  * Node's stdout or stderr. Its writes queue when the descriptor would block (a non-blocking pipe
  * from the parent), and Node drains them before it exits with `process.exitCode`, so the entry
- * sets that rather than calling process.exit. A reader that has gone (EPIPE) gets nothing more
- * and the verdict still ends the process with its exit code (no unhandled 'error' event).
+ * sets that rather than calling process.exit. Writing never throws: once a write has failed (a
+ * reader that has gone, a full disk) the stream gets nothing more, and the verdict still ends the
+ * process with its exit code.
  */
 export function processStream(stream: NodeJS.WriteStream): OutputStream {
-  // Once the reader has gone Node's stream is destroyed: later writes are dropped, not errors.
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
+  let failed = false;
+  // Without a listener a failed write (EPIPE, ENOSPC, EIO) would be an uncaught 'error' event.
+  stream.on("error", () => {
+    failed = true;
   });
   return {
     get isTTY() {
@@ -37,8 +41,16 @@ export function processStream(stream: NodeJS.WriteStream): OutputStream {
     get columns() {
       return stream.isTTY === true ? stream.columns : undefined;
     },
+    get rows() {
+      return stream.isTTY === true ? stream.rows : undefined;
+    },
     write(text) {
-      stream.write(text);
+      if (failed || stream.destroyed) return;
+      try {
+        stream.write(text);
+      } catch {
+        failed = true;
+      }
     },
   };
 }

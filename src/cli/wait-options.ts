@@ -1,7 +1,7 @@
 import type { Argv } from "yargs";
 import { DEFAULTS } from "../app/defaults.js";
 import { parseDuration } from "../app/duration.js";
-import { parseEndpoint, parseJobIds, parseRate, parseRedisUrl } from "../app/options.js";
+import { parseEndpoint, parseJobIds, parseMigrationOptions, parseRate, parseRedisUrl } from "../app/options.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { WaitConfig } from "./wait.js";
@@ -39,6 +39,21 @@ export function waitOptions<T>(parser: Argv<T>) {
       describe: "run CreateMigrateCheckJob first, then wait for that check",
     })
     .option("start", { type: "boolean", default: false, describe: "StartMigrateJob for every job once all passed" })
+    .option("until", {
+      ...value,
+      describe: "how far to take every job: check, ready (to cut over) or done (success) [default: check]",
+    })
+    .option("max-lag", { ...value, describe: "ready needs a lag of at most this long (seconds, or 30s) [default: 0]" })
+    .option("max-gap", { ...value, describe: "ready needs a gap of at most this many MB [default: 0]" })
+    .option("settle", {
+      ...value,
+      describe: "ready needs every answer to show it for this long (seconds, or 2m) [default: 60]",
+    })
+    .option("complete", {
+      type: "boolean",
+      default: false,
+      describe: "CompleteMigrateJob once every job is ready, then wait until done (implies --until done)",
+    })
     .option("redis-url", { ...value, describe: "share the --rate budget through this Redis" })
     .option("request-timeout", {
       ...value,
@@ -69,6 +84,11 @@ export function reportOptions<T>(parser: Argv<T>, intervalSeconds: number) {
       default: false,
       describe: "every request and response on stderr (secrets redacted)",
     })
+    .option("quiet", {
+      type: "boolean",
+      default: false,
+      describe: "print only the verdict line and the failures",
+    })
     .coerce(["interval", "output", "junit"], lastValue);
 }
 
@@ -83,6 +103,10 @@ const VALUE_OPTIONS = [
   "request-timeout",
   "junit",
   "profile",
+  "until",
+  "max-lag",
+  "max-gap",
+  "settle",
 ];
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -128,6 +152,7 @@ export function toReportConfig(args: WaitArgs) {
     output: parseOutput(required(args, "output")),
     failOnWarning: flag(args, "fail-on-warning"),
     verbose: flag(args, "verbose"),
+    quiet: flag(args, "quiet"),
     ...(junitPath === undefined ? {} : { junitPath }),
   };
 }
@@ -153,6 +178,13 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
     ...(profile === undefined ? {} : { profile }),
     createCheck: flag(args, "create-check"),
     start: flag(args, "start"),
+    ...parseMigrationOptions({
+      until: { label: "--until", value: optionValue(args, "until") },
+      maxLag: { label: "--max-lag", value: optionValue(args, "max-lag") },
+      maxGap: { label: "--max-gap", value: optionValue(args, "max-gap") },
+      settle: { label: "--settle", value: optionValue(args, "settle") },
+      complete: { label: "--complete", value: flag(args, "complete") },
+    }),
     ...(redisUrl ? { redisUrl } : {}),
   };
 }

@@ -1,15 +1,16 @@
-import { rename, rm, writeFile } from "node:fs/promises";
 import { type RunConfig, runWithRealClock } from "../app/run.js";
 import { findRunCredentials, type RunCredentials } from "../app/run-credentials.js";
 import { systemClock } from "../core/clock.js";
 import { describeUnexpected, failedRun, jobErrorOf, unexpectedFailure } from "../core/job-record.js";
+import { clean } from "../core/text.js";
 import type { GateResult } from "../core/types.js";
 import { EXIT_CODES, exitCodeOfSignal } from "../core/verdict.js";
 import { renderJunit } from "../output/junit.js";
 import { createProgress } from "../output/progress.js";
-import { renderReport, toJsonDocument, usageErrorDocument } from "../output/report.js";
+import { renderFailures, renderReport, toJsonDocument, usageErrorDocument } from "../output/report.js";
 import { environmentSecrets, redact, redactDeep, type Secrets, safeWriter } from "../output/safe-output.js";
 import { logSafeJson } from "../output/safe-text.js";
+import { writeFileSafely } from "../output/write-file.js";
 import { resolveRegion } from "../tencent/credential-chain.js";
 import type { Credentials } from "../tencent/credentials.js";
 import { ApiError, ConfigError } from "../tencent/errors.js";
@@ -18,6 +19,8 @@ import type { CliIO, StopSignal } from "./io.js";
 export interface WaitConfig extends Omit<RunConfig, "credentials" | "budgetKey" | "credentialSource"> {
   readonly output: "text" | "json";
   readonly verbose: boolean;
+  /** `--quiet`: only the verdict line and the failures. */
+  readonly quiet?: boolean;
   /** `--profile NAME` of the profile files (else TCCLI_PROFILE, else default). */
   readonly profile?: string;
   /** `--junit FILE`: written whenever the gate ran (any exit but 2). */
@@ -74,10 +77,12 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     interrupt.abort();
   });
 
-  stderr(`credentials from ${found.credentialSource}\n`);
-  const live = useLiveLines(io.env, io.stderr, config.output);
+  if (!config.quiet) stderr(`credentials from ${found.credentialSource}\n`);
+  const live = !config.quiet && useLiveLines(io.env, io.stderr, config.output);
   const progress = createProgress({
-    write: stderr,
+    write: config.quiet ? () => {} : stderr,
+    size: () => io.stderr,
+    failOnWarning: config.failOnWarning,
     live,
     style: { color: useColor(io.env, io.stderr) },
     now: systemClock.now,
@@ -95,7 +100,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
         onEvent: progress.onEvent,
         // The client builds a redacted copy of every exchange only for --verbose.
         ...(config.verbose ? { onTrace: progress.onTrace } : {}),
-        onNotice: (text) => stderr(`${text}\n`),
+        onNotice: (text) => stderr(`${clean(text)}\n`),
       },
     );
   } catch (error) {
@@ -127,25 +132,19 @@ async function finish(config: WaitConfig, io: CliIO, result: GateResult, secrets
   return !written && result.exitCode === EXIT_CODES.open ? EXIT_CODES.error : result.exitCode;
 }
 
-/** Writes the JUnit report whole (a temporary file renamed), or says why not; true when written. */
+/** Writes the JUnit report whole, or says why not; true when written. */
 async function writeJunit(path: string, result: GateResult, stderr: (text: string) => void): Promise<boolean> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, renderJunit(result));
-    await rename(temporary, path);
-    return true;
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => {});
-    stderr(`dts-gate: cannot write the JUnit report ${path}: ${describeUnexpected(error)}\n`);
-    return false;
-  }
+  const outcome = await writeFileSafely(path, () => renderJunit(result));
+  if (!outcome.written)
+    stderr(`dts-gate: cannot write the JUnit report ${path}: ${describeUnexpected(outcome.error)}\n`);
+  return outcome.written;
 }
 
 /** Exit 2: the message on stderr and, for --output json, the contract's one document on stdout. */
 function usageFailure(config: WaitConfig, io: CliIO, message: string, secrets: Secrets = []): number {
   const { stdout, stderr } = writersFor(io, secrets);
   if (config.output === "json") stdout(`${logSafeJson(usageErrorDocument(message), 2)}\n`);
-  stderr(`dts-gate: ${message}\n`);
+  stderr(`dts-gate: ${clean(message)}\n`);
   return EXIT_CODES.usage;
 }
 
@@ -168,7 +167,8 @@ function writeReport(config: WaitConfig, io: CliIO, result: GateResult, writers:
     stdout(`${logSafeJson(toJsonDocument(result), 2)}\n`);
     stderr(`${result.reason}\n`);
   } else {
-    stdout(`\n${renderReport(result, { color: useColor(io.env, io.stdout) })}`);
+    const style = { color: useColor(io.env, io.stdout) };
+    stdout(config.quiet ? renderFailures(result, style) : `\n${renderReport(result, style)}`);
   }
   return result.exitCode;
 }

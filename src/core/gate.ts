@@ -1,9 +1,11 @@
 import { setMaxListeners } from "node:events";
-import { ApiError, LOCAL_CODES } from "../tencent/errors.js";
+import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
+import { NOT_SENT, sendCounted } from "./counted-send.js";
 import { describeUnexpected, JobRecord, jobErrorOf } from "./job-record.js";
 import { ONCE_RULES, type OnceAction } from "./once-actions.js";
 import type { PolledPhase } from "./phase.js";
 import { checkPhase } from "./phases/check.js";
+import { DEFAULT_SETTLE_MS, migratePhase } from "./phases/migrate.js";
 import { type PollLoop, pollPhase } from "./poll.js";
 import { reasonFor } from "./reason.js";
 import type { SendRequest, SendResult } from "./send.js";
@@ -83,9 +85,42 @@ class GateRun implements PollLoop {
     return exitCodeOf(job.outcome, this.options.failOnWarning && job.warnings.length > 0);
   }
 
-  /** Every job so far can still open the gate, and nothing stopped the run. */
+  /** Every job so far can still open the gate (a stopped run is told by what it stops). */
   allOpen(): boolean {
-    return !this.stop.aborted && this.records.every((record) => this.jobExitCode(record.report()) === EXIT_CODES.open);
+    return this.records.every(
+      (record) => record.outcome === undefined || this.jobExitCode(record.report()) === EXIT_CODES.open,
+    );
+  }
+
+  /**
+   * The migration of every job, to ready or done. With --complete: to ready, then CompleteMigrateJob
+   * for each job once every job is ready (never after any closed the gate), then on to done.
+   */
+  async migrate(until: "ready" | "done", startedByGate: boolean) {
+    const { complete } = this.options;
+    await this.eachJob((record) => this.migrateJob(record, complete ? "ready" : until, startedByGate));
+    if (!complete) return;
+    for (const record of this.records) record.completeAsked = true;
+    if (!this.allOpen()) return;
+    await this.eachJob(async (record) => {
+      // A migration without an incremental phase is done without a cut-over.
+      if (record.outcome !== "ready") return;
+      if (await this.sendOnce(record, "CompleteMigrateJob")) await this.migrateJob(record, "done", true);
+    });
+  }
+
+  async migrateJob(record: JobRecord, target: "ready" | "done", startedByGate: boolean) {
+    const { options } = this;
+    const phase = migratePhase(record, {
+      name: record.sent("CompleteMigrateJob").receipt ? "complete" : "migrate",
+      target,
+      startedByGate,
+      maxLagSeconds: (options.maxLagMs ?? 0) / 1000,
+      maxGapMB: options.maxGapMB ?? 0,
+      settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+    });
+    await this.waitThrough(record, phase);
+    this.concluded(record);
   }
 
   async run(): Promise<GateResult> {
@@ -102,9 +137,14 @@ class GateRun implements PollLoop {
     if (deps.interrupt?.aborted) onInterrupt();
     deps.interrupt?.addEventListener("abort", onInterrupt, { once: true });
     try {
-      await this.eachJob((record) => this.checkJob(record));
-      // Starting is not idempotent: each job once, and only when every job passed.
-      if (options.start && this.allOpen()) await this.eachJob((record) => this.sendOnce(record, "StartMigrateJob"));
+      const until = options.complete ? "done" : (options.until ?? "check");
+      // Without --start (or --create-check), a later phase only watches a migration already under way.
+      if (until === "check" || options.start || options.createCheck) {
+        await this.eachJob((record) => this.checkJob(record));
+        // Starting is not idempotent: each job once, and only when every job passed.
+        if (options.start && this.allOpen()) await this.eachJob((record) => this.sendOnce(record, "StartMigrateJob"));
+      }
+      if (until !== "check" && this.allOpen()) await this.migrate(until, options.start);
     } finally {
       finished.abort();
       deps.interrupt?.removeEventListener("abort", onInterrupt);
@@ -154,25 +194,8 @@ class GateRun implements PollLoop {
     };
   }
 
-  /** One logical request for one job through the send port, counted in its record. */
-  async send(record: JobRecord, request: SendRequest): Promise<SendResult> {
-    const { action } = request;
-    const sent = action in ONCE_RULES ? record.sent(action as OnceAction) : undefined;
-    const result = await this.deps.send(request, this.stop, {
-      onAttempt: () => {
-        record.requests++;
-        sent?.attempted();
-      },
-      onAttemptFailed: (error) => sent?.attemptFailed(error),
-      onRetry: (notice) => {
-        record.lastRetried = notice.error;
-        this.emit({ type: "retry", jobId: record.jobId, action, notice });
-      },
-    });
-    if (result.ok && result.attempts > 1) {
-      this.emit({ type: "recovered", jobId: record.jobId, action, attempts: result.attempts });
-    }
-    return result;
+  send(record: JobRecord, request: SendRequest): Promise<SendResult> {
+    return sendCounted(this.deps.send, record, request, this.stop, (event) => this.emit(event));
   }
 
   /** Ends a job that was stopped before its verdict, by what stopped the run. */
@@ -246,9 +269,10 @@ class GateRun implements PollLoop {
   async sendOnce(record: JobRecord, action: OnceAction): Promise<boolean> {
     const sent = record.sent(action);
     const { rule } = sent;
+    record.phase = rule.phase;
     if (this.options.timeoutMs > 0 && this.deps.clock.now() > this.deadlineAt) this.stopRun("deadline");
     const result: SendResult = this.stop.aborted
-      ? { ok: false, error: notSent(), attempts: 0 }
+      ? { ok: false, error: NOT_SENT, attempts: 0 }
       : await this.send(record, {
           action,
           params: { JobId: record.jobId },
@@ -263,27 +287,11 @@ class GateRun implements PollLoop {
     if (result.ok) {
       const requestId = clean(result.value.RequestId);
       sent.receipt = { requestId };
-      this.emit(receiptEvent(action, record.jobId, requestId));
+      this.emit(rule.receipt(record.jobId, requestId));
       return true;
     }
     if (rule.repeatable) this.failRequest(record, result.error);
     else record.failSend(sent, result.error, this.stoppedBy(), this.options.context);
     return false;
-  }
-}
-
-/** A request the run did not send because it was already stopping. */
-function notSent(): ApiError {
-  return new ApiError({ kind: "fatal", code: LOCAL_CODES.aborted, message: "not sent", maybeApplied: false });
-}
-
-function receiptEvent(action: OnceAction, jobId: string, requestId: string): GateEvent {
-  switch (action) {
-    case "CreateMigrateCheckJob":
-      return { type: "created", jobId, requestId };
-    case "StartMigrateJob":
-      return { type: "started", jobId, requestId };
-    case "CompleteMigrateJob":
-      return { type: "completeSent", jobId, requestId };
   }
 }

@@ -1,8 +1,9 @@
 import type { ApiError } from "../tencent/errors.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import { type OnceAction, SentRecord } from "./once-actions.js";
+import type { MigrationView } from "./phases/migration-answer.js";
 import { clean } from "./text.js";
-import type { GateResult, JobError, JobReport, PhaseName, RunContext } from "./types.js";
+import type { GateResult, JobError, JobReport, MigrationReport, PhaseName, RunContext } from "./types.js";
 import { EXIT_CODES, type Outcome, warningsOf } from "./verdict.js";
 
 /** Notes kept per job at most: a misbehaving API must not grow the report without bound. */
@@ -15,6 +16,10 @@ export class JobRecord {
   polls = 0;
   requests = 0;
   elapsedMs = 0;
+  /** The migration as last seen. */
+  migration: MigrationView | undefined;
+  /** CompleteMigrateJob was asked for: the report says whether it was sent. */
+  completeAsked = false;
   /** Why a phase closed the gate, when its outcome alone does not say it. */
   closedReason: string | undefined;
   /** The last phase this job reached. */
@@ -105,10 +110,29 @@ export class JobRecord {
       startRequests: this.sent("StartMigrateJob").requests,
       kind: "migration",
       phase: this.phase,
+      ...(this.closedReason ? { closedBy: this.closedReason } : {}),
+      ...(this.migration ? { migration: migrationReport(this.migration) } : {}),
+      ...(this.completeAsked ? { complete: completeReport(this.sent("CompleteMigrateJob")) } : {}),
       notes: this.notes,
       ...(outcome === "error" && error ? { error } : {}),
     };
   }
+}
+
+function migrationReport(view: MigrationView): MigrationReport {
+  return {
+    status: view.status,
+    stepNow: view.stepNow,
+    stepAll: view.stepAll,
+    lagSeconds: view.lagSeconds,
+    gapMB: view.gapMB,
+    allowedActions: view.allowedActions,
+    steps: view.steps ?? [],
+  };
+}
+
+function completeReport(sent: SentRecord): NonNullable<JobReport["complete"]> {
+  return { sent: sent.requests > 0, requestId: sent.receipt?.requestId ?? null };
 }
 
 /** What to do next about an error, from what the run was given. */

@@ -1,10 +1,12 @@
 import type { ApiError } from "../tencent/errors.js";
-import type { ActionReceipt } from "./types.js";
+import type { ActionReceipt, GateEvent, PhaseName } from "./types.js";
 
 /** Actions that change the job: each has one record per job of what was sent and what came back. */
 export type OnceAction = "CreateMigrateCheckJob" | "StartMigrateJob" | "CompleteMigrateJob";
 
 export interface OnceRule {
+  /** The phase of the job's life the action belongs to. */
+  readonly phase: PhaseName;
   /** False: never sent again after a failure that may have been applied. */
   readonly repeatable: boolean;
   /** Sends at most, the first included: only refusals that were surely not applied are sent again. */
@@ -19,12 +21,21 @@ export interface OnceRule {
   readonly byHand: string;
   /** The run's reason when the outcome of some jobs' sends is unknown. */
   readonly unknownReason?: (jobs: string) => string;
+  /** The event that tells the action was accepted. */
+  readonly receipt: (jobId: string, requestId: string) => GateEvent;
 }
 
 /** Starting and completing a migration must not run twice; creating a check again only restarts it. */
 export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
-  CreateMigrateCheckJob: { repeatable: true, notDone: "the check was not created", byHand: "creating it by hand" },
+  CreateMigrateCheckJob: {
+    phase: "check",
+    repeatable: true,
+    notDone: "the check was not created",
+    byHand: "creating it by hand",
+    receipt: (jobId, requestId) => ({ type: "created", jobId, requestId }),
+  },
   StartMigrateJob: {
+    phase: "start",
     repeatable: false,
     maxSends: 3,
     unknownCode: "StartOutcomeUnknown",
@@ -33,8 +44,10 @@ export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
     byHand: "starting it by hand",
     unknownReason: (jobs) =>
       `gate closed: StartMigrateJob was sent for ${jobs} and its outcome is unknown (StartOutcomeUnknown): check the job's state before starting it by hand`,
+    receipt: (jobId, requestId) => ({ type: "started", jobId, requestId }),
   },
   CompleteMigrateJob: {
+    phase: "complete",
     repeatable: false,
     maxSends: 3,
     unknownCode: "CompleteOutcomeUnknown",
@@ -43,6 +56,7 @@ export const ONCE_RULES: Readonly<Record<OnceAction, OnceRule>> = {
     byHand: "completing it by hand",
     unknownReason: (jobs) =>
       `CompleteOutcomeUnknown: CompleteMigrateJob was sent for ${jobs} and its outcome is unknown: check the job's state before completing it by hand; gate closed`,
+    receipt: (jobId, requestId) => ({ type: "completeSent", jobId, requestId }),
   },
 };
 

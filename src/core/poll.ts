@@ -30,6 +30,8 @@ export interface PollLoop {
 export async function pollPhase<View>(phase: PolledPhase<View>, record: JobRecord, loop: PollLoop): Promise<PollEnd> {
   const { clock } = loop;
   record.phase = phase.name;
+  // A stopped run sends no poll.
+  if (loop.stop.aborted) return { kind: "stopped" };
   for (;;) {
     const pollStartedAt = clock.now();
     const result = await loop.send(record, {

@@ -1,4 +1,5 @@
 import { ONCE_RULES, UNKNOWN_FIRST } from "./once-actions.js";
+import { SELF_HEALING_STATUSES } from "./phases/migration-verdict.js";
 import { plural } from "./text.js";
 import type { JobReport } from "./types.js";
 import { EXIT_CODES, type Outcome } from "./verdict.js";
@@ -44,12 +45,23 @@ export function reasonFor(
       (longest, job) => (job.outcome === "timeout" ? Math.max(longest, job.elapsedMs) : longest),
       0,
     );
-    return `gate closed: no verdict before the timeout for ${some(timedOut)} (waited ${seconds(waitedMs)}; a poll that could only start after the timeout is not sent): give the check more time with a longer --timeout`;
+    // A migration that DTS is retrying on its own is named: that is what the wait was spent on.
+    const healing = jobs
+      .filter(
+        (job) => job.outcome === "timeout" && job.migration?.status && SELF_HEALING_STATUSES.has(job.migration.status),
+      )
+      .map((job) => `${job.jobId} ${job.migration?.status}`);
+    const what = jobs.some((job) => job.outcome === "timeout" && job.migration) ? "the migration" : "the check";
+    return `gate closed: no verdict before the timeout for ${some(timedOut)} (waited ${seconds(waitedMs)}, the last poll at the timeout${
+      healing.length > 0 ? `; still ${some(healing)}` : ""
+    }): give ${what} more time with a longer --timeout`;
   }
   const notPassed = byOutcome("notPass");
-  const failed = byOutcome("failed");
-  if (notPassed.length + failed.length > 0) {
+  const failed = jobs.filter((job) => job.outcome === "failed" && job.closedBy === undefined).map((job) => job.jobId);
+  const closedBy = jobs.flatMap((job) => (job.outcome === "failed" && job.closedBy ? [job.closedBy] : []));
+  if (notPassed.length + failed.length + closedBy.length > 0) {
     const parts = [
+      ...closedBy.slice(0, NAMED_IN_REASON),
       ...(notPassed.length > 0 ? [`${some(notPassed)} did not pass the check`] : []),
       ...(failed.length > 0 ? [`the check task of ${some(failed)} failed`] : []),
     ];
@@ -66,7 +78,14 @@ export function reasonFor(
           "warning",
         )} to review)`
       : "";
-  return `gate open: ${jobs.length === 1 ? "the check passed" : `all ${jobs.length} checks passed`}${warningNote}${
+  const reached = jobs.every((job) => job.outcome === "done")
+    ? `${jobs.length === 1 ? "the migration is" : `all ${jobs.length} migrations are`} done`
+    : jobs.every((job) => job.outcome === "ready" || job.outcome === "done")
+      ? `${jobs.length === 1 ? "the migration is" : `all ${jobs.length} migrations are`} ready to cut over`
+      : jobs.length === 1
+        ? "the check passed"
+        : `all ${jobs.length} checks passed`;
+  return `gate open: ${reached}${warningNote}${
     started.length > 0 ? `; migration started for ${plural(started.length, "job")}` : ""
   }`;
 }

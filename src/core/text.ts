@@ -5,17 +5,32 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** Line breaks as any reader may split on them: the Unicode line and paragraph separators too. */
+const LINE_BREAKS = /\r\n?|[\n\u0085\u2028\u2029]/g;
+
 /**
- * API text on one line: no line break (the Unicode line and paragraph separators included, which
- * some readers of a log or of Markdown break lines on) and no control character, so no escape
- * sequence, carriage return or workflow command can come through. Every piece of API text that
+ * Control and format characters (Unicode Cc and Cf): escape sequences, bidi overrides and isolates
+ * (which can make a line read as something else), zero-width spaces and joiners, soft hyphens,
+ * the BOM. Invisible in every output, and one inside a secret would hide it from redaction.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+const FORMAT = /\p{Cf}/gu;
+
+/**
+ * The one gate for text from outside (answers, errors, files, environment): on one line, with no
+ * control or format character, so no escape sequence, carriage return, workflow command or
+ * reordering can come through, and a secret reads as itself. Every piece of outside text that
  * reaches an output passes through here first.
  */
 export function clean(text: string | null | undefined): string {
-  return (
-    (text ?? "")
-      .replace(/\r\n?|[\n\u0085\u2028\u2029]/g, " ")
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-      .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
-  );
+  return (text ?? "").replace(LINE_BREAKS, " ").replace(INVISIBLE, "");
+}
+
+/**
+ * Format characters only (Unicode Cf), for text already made of our own lines and escape
+ * sequences: what is written is stripped of them once more before secrets are looked for, so a
+ * secret with a zero-width space or soft hyphen inside is still found.
+ */
+export function withoutFormatCharacters(text: string): string {
+  return text.replace(FORMAT, "");
 }

@@ -1,5 +1,6 @@
 import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
 import type { Clock } from "./clock.js";
+import type { MigrationView } from "./phases/migration-answer.js";
 import type { RetryNotice, SendPort } from "./send.js";
 import type { JobState, Outcome, WarningItem } from "./verdict.js";
 
@@ -27,6 +28,19 @@ export interface GateOptions {
   readonly staleGraceMs?: number;
   /** What the run was given, for errors that say what to do next (never a secret). */
   readonly context?: RunContext;
+  /**
+   * How far to take every job: `check` (the default) stops after the check and the start; `ready`
+   * waits until every migration is ready to cut over; `done` until every one is `success`.
+   */
+  readonly until?: "check" | "ready" | "done";
+  /** Ready needs a lag of at most this long (default 0). */
+  readonly maxLagMs?: number;
+  /** Ready needs a gap of at most this many MB (default 0). */
+  readonly maxGapMB?: number;
+  /** Ready needs every answer to show it for at least this long (default 60 s). */
+  readonly settleMs?: number;
+  /** CompleteMigrateJob once every job is ready, then wait until every one is done. */
+  readonly complete?: boolean;
 }
 
 export interface RunContext {
@@ -78,6 +92,27 @@ export interface JobReport {
   readonly kind?: "migration";
   /** The last phase the job reached. */
   readonly phase?: PhaseName;
+  /** Why a phase closed the gate, when the outcome alone does not say it (a migration's state). */
+  readonly closedBy?: string;
+  /** The migration as last seen, when the migrate phase ran. */
+  readonly migration?: MigrationReport;
+  /** CompleteMigrateJob, when it was asked for. */
+  readonly complete?: { readonly sent: boolean; readonly requestId: string | null };
+}
+
+export interface MigrationReport {
+  readonly status: string | null;
+  readonly stepNow: number | null;
+  readonly stepAll: number | null;
+  readonly lagSeconds: number | null;
+  readonly gapMB: number | null;
+  readonly allowedActions: readonly string[] | null;
+  readonly steps: readonly {
+    readonly stepId: string | null;
+    readonly name: string | null;
+    readonly status: string | null;
+    readonly percent: number | null;
+  }[];
 }
 
 export interface GateResult {
@@ -109,4 +144,13 @@ export type GateEvent =
   | { readonly type: "recovered"; readonly jobId: string; readonly action: DtsAction; readonly attempts: number }
   | { readonly type: "verdict"; readonly report: JobReport }
   | { readonly type: "started"; readonly jobId: string; readonly requestId: string }
-  | { readonly type: "completeSent"; readonly jobId: string; readonly requestId: string };
+  | { readonly type: "completeSent"; readonly jobId: string; readonly requestId: string }
+  | {
+      readonly type: "migrationPoll";
+      readonly jobId: string;
+      readonly state: JobState;
+      readonly migration: MigrationView;
+      readonly polls: number;
+      readonly elapsedMs: number;
+      readonly note?: string;
+    };

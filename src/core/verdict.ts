@@ -1,10 +1,10 @@
 import type { CheckStep } from "../tencent/types.js";
 
 /**
- * How a job's wait ended, as the contract's JSON names it. `cancelled`: not polled any more once the
- * gate could no longer open (--fail-fast).
+ * How a job's wait ended, as the JSON document names it. `cancelled`: not polled any more once the
+ * gate could no longer open (--fail-fast). `ready`: ready to cut over; `done`: the migration succeeded.
  */
-export type Outcome = "pass" | "notPass" | "failed" | "timeout" | "error" | "cancelled";
+export type Outcome = "pass" | "notPass" | "failed" | "timeout" | "error" | "cancelled" | "ready" | "done";
 export type JobState = "waiting" | Outcome;
 
 export const EXIT_CODES = {
@@ -59,6 +59,9 @@ export function exitCodeOf(outcome: Outcome, warningsCloseGate: boolean): number
     // Never polled to the end: it cannot open the gate, and it never weighs more than what closed it.
     case "cancelled":
       return EXIT_CODES.closed;
+    case "ready":
+    case "done":
+      return EXIT_CODES.open;
     case "pass":
       return warningsCloseGate ? EXIT_CODES.closed : EXIT_CODES.open;
   }

@@ -2,6 +2,7 @@ import { create } from "xmlbuilder2";
 import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
+import { keepAtMost } from "./cap.js";
 import { helpLinks, type ItemView, itemsToReview, stepView } from "./report.js";
 
 /*
@@ -27,6 +28,12 @@ interface Tally {
   errors: number;
   skipped: number;
 }
+
+/**
+ * Step cases written per job at most. Seven jobs of 200,000 steps as one document do not fit in
+ * memory; a reader wants the failures, and a count of the rest.
+ */
+export const MAX_STEP_CASES = 1000;
 
 /**
  * Replaces what XML 1.0 cannot carry even escaped (lone surrogates, U+FFFE, U+FFFF and the control
@@ -119,19 +126,23 @@ function jobFacts(job: JobReport): string {
  */
 function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarning: boolean): TestCase | undefined {
   const outcome = job.outcome;
-  const failure = (message: string): TestCase => ({
+  const failure = (message: string, type: string = outcome): TestCase => ({
     name: "verdict",
-    result: { kind: "failure", type: outcome, message, text: jobFacts(job) },
+    result: { kind: "failure", type, message, text: jobFacts(job) },
   });
   switch (outcome) {
     case "pass":
       // Warnings pass their steps, but under --fail-on-warning they close the gate: so does the file.
       if (failOnWarning && job.warnings.length > 0) {
         return failure(
-          `the check passed with ${job.warnings.length} warning(s), and --fail-on-warning closes the gate`,
+          `passed with ${plural(job.warnings.length, "warning")}, gate closed: --fail-on-warning closes the gate on a warning`,
+          "passedWithWarnings",
         );
       }
       // A passing job with no steps still shows as one passing test rather than an empty suite.
+      return stepCases.length > 0 ? undefined : { name: "verdict", result: { kind: "passed" } };
+    case "ready":
+    case "done":
       return stepCases.length > 0 ? undefined : { name: "verdict", result: { kind: "passed" } };
     case "notPass":
     case "failed": {
@@ -155,22 +166,40 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarni
   }
 }
 
+/**
+ * The cases of a job's steps, at most MAX_STEP_CASES of them (failures first, then in order), in
+ * the steps' order; the steps left out become one skipped case that counts them.
+ */
+function stepCases(steps: readonly CheckStep[]): TestCase[] {
+  const { kept, leftOut } = keepAtMost(steps.map(stepCase), MAX_STEP_CASES, ({ result }) =>
+    ["failure", "error"].includes(result.kind),
+  );
+  if (leftOut.length === 0) return kept;
+  const left = tallyOf(leftOut);
+  const message =
+    `${plural(left.tests, "more step")} not written (the file keeps ${MAX_STEP_CASES} per job): ` +
+    `${left.failures} failed, ${left.errors} in error, ${left.skipped} not run or skipped, ` +
+    `${left.tests - left.failures - left.errors - left.skipped} passed`;
+  return [...kept, { name: "steps not written", result: { kind: "skipped", message } }];
+}
+
 function jobCases(job: JobReport, failOnWarning: boolean): TestCase[] {
-  const cases: TestCase[] = [];
-  for (const step of job.stepInfo ?? []) cases.push(stepCase(step));
+  const cases = stepCases(job.stepInfo ?? []);
   const verdict = verdictCase(job, cases, failOnWarning);
   if (verdict) cases.push(verdict);
   return cases;
 }
 
+function count(tally: Tally, { result }: TestCase): void {
+  tally.tests++;
+  if (result.kind === "failure") tally.failures++;
+  else if (result.kind === "error") tally.errors++;
+  else if (result.kind === "skipped") tally.skipped++;
+}
+
 function tallyOf(cases: readonly TestCase[]): Tally {
   const tally: Tally = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  for (const { result } of cases) {
-    tally.tests++;
-    if (result.kind === "failure") tally.failures++;
-    else if (result.kind === "error") tally.errors++;
-    else if (result.kind === "skipped") tally.skipped++;
-  }
+  for (const testCase of cases) count(tally, testCase);
   return tally;
 }
 
@@ -185,16 +214,29 @@ function countAttributes(tally: Tally): Record<string, string> {
 
 type Element = ReturnType<ReturnType<typeof create>["ele"]>;
 
+/**
+ * xmlbuilder2 leaves text that looks like a reference (`&nbsp;`, `&#0;`) as it is, which makes
+ * the file malformed: every `&` is escaped here, and xmlbuilder2 then leaves `&amp;` alone.
+ */
+function xmlText(text: string): string {
+  return text.replaceAll("&", "&amp;");
+}
+
+function child(parent: Element, name: string, attributes: Record<string, string> = {}, text?: string): Element {
+  const escaped = Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, xmlText(value)]));
+  const element = parent.ele(name, escaped);
+  if (text) element.txt(xmlText(text));
+  return element;
+}
+
 function writeCase(suite: Element, testCase: TestCase, classname: string): void {
-  const element = suite.ele("testcase", { name: testCase.name, classname });
+  const element = child(suite, "testcase", { name: testCase.name, classname });
   const { result } = testCase;
-  if (result.kind === "skipped") {
-    element.ele("skipped", { message: result.message });
-  } else if (result.kind !== "passed") {
-    const child = element.ele(result.kind, { message: result.message, type: result.type });
-    if (result.text) child.txt(result.text);
+  if (result.kind === "skipped") child(element, "skipped", { message: result.message });
+  else if (result.kind !== "passed") {
+    child(element, result.kind, { message: result.message, type: result.type }, result.text);
   }
-  if (testCase.systemOut) element.ele("system-out").txt(testCase.systemOut);
+  if (testCase.systemOut) child(element, "system-out", {}, testCase.systemOut);
 }
 
 /** The JUnit XML document of a gate run: one suite per job, one case per check step. */
@@ -210,14 +252,14 @@ export function renderJunit(result: GateResult): string {
     total.failures += tally.failures;
     total.errors += tally.errors;
     total.skipped += tally.skipped;
-    const suite = root.ele("testsuite", {
+    const suite = child(root, "testsuite", {
       name: jobId,
       ...countAttributes(tally),
       time: (job.elapsedMs / 1000).toFixed(3),
     });
     const classname = `dts-gate.${jobId}`;
     for (const testCase of cases) writeCase(suite, testCase, classname);
-    suite.ele("system-out").txt(jobFacts(job));
+    child(suite, "system-out", {}, jobFacts(job));
   }
   for (const [name, value] of Object.entries(countAttributes(total))) root.att(name, value);
   return root.end({ prettyPrint: true });

@@ -4,7 +4,8 @@ import type { JobState } from "../core/verdict.js";
 import type { RetryNotice } from "../pacing/retry.js";
 import type { TraceEvent } from "../tencent/client.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
-import { OUTCOME_LABELS, outcomeLabel, paint, type Style } from "./report.js";
+import { displayWidth, fitPieces, type Piece } from "./fit.js";
+import { type ColorName, OUTCOME_LABELS, outcomeLabel, paint, type Style } from "./report.js";
 
 export interface ProgressOptions {
   readonly write: (text: string) => void;
@@ -14,11 +15,17 @@ export interface ProgressOptions {
   readonly now: () => number;
   readonly verbose: boolean;
   readonly heartbeatMs?: number;
+  /** The terminal's size, read at every redraw (it may be resized during a wait). */
+  readonly size?: () => { readonly columns?: number | undefined; readonly rows?: number | undefined };
+  /** --fail-on-warning: a pass with warnings is shown as the closed gate it is. */
+  readonly failOnWarning?: boolean;
 }
 
 interface JobLine {
   state: JobState;
   summary: string;
+  /** How the summary is painted: by what decided the job. */
+  color: ColorName;
   /** Set while a request of this job is being retried: shown in the live line. */
   retrying: string | undefined;
   /** When the line last changed; a waiting job's time keeps running from the start. */
@@ -26,6 +33,24 @@ interface JobLine {
 }
 
 const LIVE_LINES_MAX = 30;
+/** When the terminal does not say its width. */
+const DEFAULT_COLUMNS = 80;
+/** Back to column 0 (a `^C` echoed by the terminal moved the cursor), up `rows`, clear below. */
+const clearRows = (rows: number) => `\r\u001b[${rows}A\u001b[0J`;
+
+/** What the live block took on the screen, to clear it whatever the terminal did since. */
+interface Drawn {
+  /** The display width of each line drawn. */
+  readonly widths: readonly number[];
+}
+
+/**
+ * The rows the drawn lines take at the terminal's width now: one each, unless the terminal was
+ * made narrower since and wrapped them again.
+ */
+function rowsTaken(drawn: Drawn, columns: number): number {
+  return drawn.widths.reduce((rows, width) => rows + Math.max(1, Math.ceil(width / columns)), 0);
+}
 
 /**
  * Where a check stands, numbered as the report numbers its steps (by StepNo): the steps with a
@@ -80,9 +105,10 @@ export function createProgress(options: ProgressOptions) {
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const startedAt = options.now();
   const jobs = new Map<string, JobLine>();
-  let liveLinesDrawn = 0;
+  let drawn: Drawn = { widths: [] };
   let lastLineAt = startedAt;
   const elapsed = () => options.now() - startedAt;
+  const size = () => options.size?.() ?? {};
 
   const log = (text: string) => {
     if (options.live) clearLive();
@@ -92,25 +118,40 @@ export function createProgress(options: ProgressOptions) {
   };
 
   function clearLive() {
-    if (liveLinesDrawn > 0) write(`\u001b[${liveLinesDrawn}A\u001b[0J`);
-    liveLinesDrawn = 0;
+    if (drawn.widths.length > 0) write(clearRows(rowsTaken(drawn, size().columns ?? DEFAULT_COLUMNS)));
+    drawn = { widths: [] };
+  }
+
+  function liveLine(jobId: string, line: JobLine): Piece[] {
+    const { color } = line;
+    const ms = line.state === "waiting" ? elapsed() : line.elapsedMs;
+    const pieces: Piece[] = [
+      { text: `${jobId}  ` },
+      { text: line.summary, paint: (text) => paint(style, color, text) },
+    ];
+    if (line.retrying) {
+      pieces.push({ text: "  " }, { text: `retrying ${line.retrying}`, paint: (text) => paint(style, "yellow", text) });
+    }
+    pieces.push({ text: "  " }, { text: secondsLabel(ms).trim(), paint: (text) => paint(style, "dim", text) });
+    return pieces;
   }
 
   function drawLive() {
+    const { columns = DEFAULT_COLUMNS, rows } = size();
+    // One column spare: a line that fills the last one makes some terminals wrap at once.
+    const width = Math.max(1, columns - 1);
+    // The block must fit on the screen, or the lines that scrolled off could not be cleared.
+    const most = Math.max(1, Math.min(LIVE_LINES_MAX, (rows ?? LIVE_LINES_MAX + 1) - 1));
     const entries = [...jobs.entries()];
-    const shown = entries.slice(0, LIVE_LINES_MAX);
-    const lines = shown.map(([jobId, line]) => {
-      const color = line.state === "waiting" ? "dim" : OUTCOME_LABELS[line.state].color;
-      const retrying = line.retrying ? `  ${paint(style, "yellow", `retrying ${line.retrying}`)}` : "";
-      const ms = line.state === "waiting" ? elapsed() : line.elapsedMs;
-      return `${jobId}  ${paint(style, color, line.summary)}${retrying}  ${paint(style, "dim", secondsLabel(ms).trim())}`;
-    });
+    const shown = entries.length > most ? entries.slice(0, most - 1) : entries;
+    const lines = shown.map(([jobId, line]) => fitPieces(liveLine(jobId, line), width));
     if (entries.length > shown.length) {
       const waiting = entries.filter(([, line]) => line.state === "waiting").length;
-      lines.push(`… and ${entries.length - shown.length} more jobs (${waiting} waiting in all)`);
+      const more = `… and ${entries.length - shown.length} more jobs (${waiting} waiting in all)`;
+      lines.push(fitPieces([{ text: more }], width));
     }
     if (lines.length > 0) write(`${lines.join("\n")}\n`);
-    liveLinesDrawn = lines.length;
+    drawn = { widths: lines.map(displayWidth) };
   }
 
   const redraw = () => {
@@ -118,10 +159,10 @@ export function createProgress(options: ProgressOptions) {
     drawLive();
   };
 
-  const update = (jobId: string, state: JobState, summary: string) => {
+  const update = (jobId: string, state: JobState, summary: string, color: ColorName) => {
     const elapsedMs = elapsed();
     const previous = jobs.get(jobId);
-    jobs.set(jobId, { state, summary, elapsedMs, retrying: previous?.retrying });
+    jobs.set(jobId, { state, summary, color, elapsedMs, retrying: previous?.retrying });
     if (options.live) return redraw();
     if (previous?.summary !== summary) {
       log(`[${secondsLabel(elapsedMs)}] ${jobId} ${summary}`);
@@ -135,7 +176,8 @@ export function createProgress(options: ProgressOptions) {
   const retrying = (jobId: string, text: string | undefined, logLine: string) => {
     const line = jobs.get(jobId);
     if (line) line.retrying = text;
-    else if (text) jobs.set(jobId, { state: "waiting", summary: "waiting", elapsedMs: elapsed(), retrying: text });
+    else if (text)
+      jobs.set(jobId, { state: "waiting", summary: "waiting", color: "dim", elapsedMs: elapsed(), retrying: text });
     if (options.live) redraw();
     else log(`[${secondsLabel(elapsed())}] ${jobId} ${logLine}`);
   };
@@ -144,11 +186,19 @@ export function createProgress(options: ProgressOptions) {
     onEvent(event: GateEvent) {
       switch (event.type) {
         case "poll":
-          update(event.jobId, event.state, summaryOf(event.state, event.response, event.stale === true));
+          update(
+            event.jobId,
+            event.state,
+            summaryOf(event.state, event.response, event.stale === true),
+            event.state === "waiting" ? "dim" : OUTCOME_LABELS[event.state].color,
+          );
           if (event.note && options.verbose) log(`  ${event.jobId}: ${clean(event.note)}`);
           break;
         case "verdict":
-          update(event.report.jobId, event.report.outcome, outcomeLabel(event.report).label);
+          {
+            const { label, color } = outcomeLabel(event.report, options.failOnWarning === true);
+            update(event.report.jobId, event.report.outcome, label, color);
+          }
           break;
         case "created":
           log(`${event.jobId}: check created (RequestId ${clean(event.requestId)})`);
@@ -183,7 +233,7 @@ export function createProgress(options: ProgressOptions) {
     },
     /** Leaves the live block as the last picture, before the report. */
     finish() {
-      liveLinesDrawn = 0;
+      drawn = { widths: [] };
     },
   };
 }

@@ -25,6 +25,10 @@ export function toJsonDocument(result: GateResult) {
       started: job.started,
       startRequests: job.startRequests,
       notes: job.notes,
+      ...(job.kind ? { kind: job.kind } : {}),
+      ...(job.phase ? { phase: job.phase } : {}),
+      ...(job.migration ? { migration: job.migration } : {}),
+      ...(job.complete ? { complete: job.complete } : {}),
       ...(job.error ? { error: job.error } : {}),
     })),
   };
@@ -38,7 +42,9 @@ const MAX_NAME_WIDTH = 60;
  * reading `--output json` or the Action's `result` always gets one JSON document.
  */
 export function usageErrorDocument(message: string) {
-  return { passed: false, reason: message, error: { code: "UsageError", message }, jobs: [] };
+  // The message may quote a file path or a value from the environment.
+  const text = clean(message);
+  return { passed: false, reason: text, error: { code: "UsageError", message: text }, jobs: [] };
 }
 
 export interface Style {
@@ -46,7 +52,7 @@ export interface Style {
 }
 
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
-type ColorName = keyof typeof COLORS;
+export type ColorName = keyof typeof COLORS;
 
 export function paint(style: Style, color: ColorName, text: string): string {
   return style.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
@@ -59,11 +65,25 @@ export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }
   timeout: { label: "TIMED OUT", color: "yellow" },
   error: { label: "ERROR", color: "red" },
   cancelled: { label: "CANCELLED", color: "dim" },
+  ready: { label: "READY", color: "green" },
+  done: { label: "DONE", color: "green" },
 };
 
-/** How a job's outcome is shown: an interruption is what it is, not an ERROR. */
-export function outcomeLabel(job: Pick<JobReport, "outcome" | "error">): { label: string; color: ColorName } {
+/** A pass that closes the gate: its warnings decided it, under --fail-on-warning. */
+export const WARNINGS_CLOSED_LABEL = "PASSED WITH WARNINGS, GATE CLOSED (--fail-on-warning)";
+
+/**
+ * How a job's outcome is shown: what decided it. An interruption is what it is, not an ERROR; a
+ * pass with warnings under --fail-on-warning is not shown as a plain PASSED, as it closed the gate.
+ */
+export function outcomeLabel(
+  job: Pick<JobReport, "outcome" | "error" | "warnings">,
+  failOnWarning: boolean,
+): { label: string; color: ColorName } {
   if (job.outcome === "error" && job.error?.code === "Interrupted") return { label: "INTERRUPTED", color: "yellow" };
+  if (job.outcome === "pass" && failOnWarning && job.warnings.length > 0) {
+    return { label: WARNINGS_CLOSED_LABEL, color: "red" };
+  }
   return OUTCOME_LABELS[job.outcome];
 }
 
@@ -119,17 +139,19 @@ export function helpLinks(item: CheckStepDetail): string[] {
   return (item.HelpDoc ?? []).map(clean).filter((link) => link.trim() !== "");
 }
 
-function renderJob(job: JobReport, style: Style): string[] {
-  const { label, color } = outcomeLabel(job);
+function jobHeader(job: JobReport, style: Style, failOnWarning: boolean): string {
+  const { label, color } = outcomeLabel(job, failOnWarning);
   const facts = [
     job.status === null ? "status —" : `status ${clean(job.status)}`,
     job.checkFlag ? clean(job.checkFlag) : undefined,
     plural(job.polls, "poll"),
     seconds(job.elapsedMs),
   ].filter(Boolean);
-  const lines = [
-    `${paint(style, "bold", job.jobId)}  ${paint(style, color, label)}  ${paint(style, "dim", facts.join(" · "))}`,
-  ];
+  return `${paint(style, "bold", job.jobId)}  ${paint(style, color, label)}  ${paint(style, "dim", facts.join(" · "))}`;
+}
+
+function renderJob(job: JobReport, style: Style, failOnWarning: boolean): string[] {
+  const lines = [jobHeader(job, style, failOnWarning)];
   if (job.briefMsg) lines.push(`  ${clean(job.briefMsg)}`);
   if (job.error) lines.push(`  error: ${clean(job.error.code)}: ${clean(job.error.message)}`);
   if (job.created) lines.push(`  check created (RequestId ${clean(job.created.requestId)})`);
@@ -157,7 +179,17 @@ function renderJob(job: JobReport, style: Style): string[] {
       );
     }
   }
-  for (const { step, skipped, item } of itemsToReview(steps)) {
+  lines.push(...itemLines(itemsToReview(steps)));
+  if (job.warnings.length > 0 && job.outcome === "pass") {
+    lines.push(`  ${plural(job.warnings.length, "warning")}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`);
+  }
+  if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
+  return lines;
+}
+
+function itemLines(items: readonly ItemView[]): string[] {
+  const lines: string[] = [];
+  for (const { step, skipped, item } of items) {
     const result = skipped ? "skipped" : clean(item.CheckResult);
     const name = clean(item.CheckItemName ?? step);
     const where = name === step ? "" : ` (${step})`;
@@ -167,16 +199,34 @@ function renderJob(job: JobReport, style: Style): string[] {
     for (const log of item.ErrorLog ?? []) if (log.trim()) lines.push(`      log:      ${clean(log)}`);
     for (const link of helpLinks(item)) lines.push(`      help:     ${link}`);
   }
-  if (job.warnings.length > 0 && job.outcome === "pass") {
-    lines.push(`  ${plural(job.warnings.length, "warning")}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`);
-  }
-  if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
   return lines;
 }
 
 /** The human report printed at the end of `wait`: every job, then the one-line verdict. */
 export function renderReport(result: GateResult, style: Style): string {
-  const blocks = result.jobs.map((job) => renderJob(job, style).join("\n"));
+  const blocks = result.jobs.map((job) => renderJob(job, style, result.failOnWarning).join("\n"));
   const verdict = paint(style, result.passed ? "green" : "red", result.reason);
   return `${blocks.join("\n\n")}\n\n${verdict}\n`;
+}
+
+/**
+ * The report of `--quiet`: the jobs that closed the gate, each with its error and what failed in
+ * it (its warnings, when they closed it), then the one-line verdict.
+ */
+export function renderFailures(result: GateResult, style: Style): string {
+  const blocks: string[] = [];
+  for (const job of result.jobs) {
+    const closedByWarnings = result.failOnWarning && job.outcome === "pass" && job.warnings.length > 0;
+    if (job.outcome === "pass" && !closedByWarnings) continue;
+    const lines = [jobHeader(job, style, result.failOnWarning)];
+    if (job.error) lines.push(`  error: ${clean(job.error.code)}: ${clean(job.error.message)}`);
+    const wanted = closedByWarnings ? "warning" : "failed";
+    const items = itemsToReview(job.stepInfo ?? []).filter(
+      ({ skipped, item }) => !skipped && item.CheckResult === wanted,
+    );
+    lines.push(...itemLines(items));
+    blocks.push(lines.join("\n"));
+  }
+  const verdict = paint(style, result.passed ? "green" : "red", result.reason);
+  return blocks.length > 0 ? `${blocks.join("\n\n")}\n\n${verdict}\n` : `${verdict}\n`;
 }

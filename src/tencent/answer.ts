@@ -1,3 +1,4 @@
+import { CONNECT_FAILED_CODE } from "./connector.js";
 import { ApiError, type ApiErrorKind, kindOfCode, LOCAL_CODES } from "./errors.js";
 import type { ActionResponses, DtsAction } from "./types.js";
 
@@ -33,11 +34,19 @@ const NETWORK_CODES = new Set([
   "UND_ERR_CLOSED",
   "HPE_INVALID_CONSTANT",
   "HPE_INVALID_CHUNK_SIZE",
+  CONNECT_FAILED_CODE,
 ]);
 /** undici's own timers, should a dispatcher given by the caller have shorter ones than our bound. */
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 /** Failures before a byte reached the server: a non-idempotent request was surely not applied. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  CONNECT_FAILED_CODE,
+]);
 /** Statuses whose `Retry-After` the retry loop honours, and what they are whatever their body says. */
 const STATUS_KINDS: ReadonlyMap<number, ApiErrorKind> = new Map([
   [429, "throttled"],
@@ -93,6 +102,33 @@ function answerFields(answer: Answer, nowMs: number) {
   };
 }
 
+/** The error an answer's `Response` carries: its `Error` under any spelling, when not null. */
+type CarriedError = { readonly code: string; readonly message: string } | "malformed" | undefined;
+
+/**
+ * Any non-null `Error` (under any case of the word) makes the answer an error, whatever its shape;
+ * only `{Code: string, Message: string}` under `Error` itself is read for its code. The official
+ * SDK tests `Response.Error` for truthiness, which lets `0`, `""` and `false` pass as success.
+ */
+function carriedError(response: Record<string, unknown>): CarriedError {
+  const given = response.Error;
+  if (isObject(given) && typeof given.Code === "string" && typeof given.Message === "string") {
+    return { code: given.Code, message: given.Message };
+  }
+  const present = Object.keys(response).some((key) => key.toLowerCase() === "error" && response[key] != null);
+  return present ? "malformed" : undefined;
+}
+
+/**
+ * Whether a request refused with `code` may still have been applied, from the code alone (an
+ * HTTP status says nothing about it): a throttled, fatal or clock-skew code is a refusal before
+ * any effect; a transient code (InternalError, ResourceUnavailable), an answer without a code or
+ * with an unreadable one may have been acted on.
+ */
+function maybeAppliedBy(code: string | undefined): boolean {
+  return code === undefined || kindOfCode(code) === "transient";
+}
+
 /** Turns a complete answer into the action's response or a classified error. */
 export function interpretAnswer<A extends DtsAction>(answer: Answer, nowMs: number): CallResult<A> {
   const { statusCode: status, body } = answer;
@@ -104,16 +140,29 @@ export function interpretAnswer<A extends DtsAction>(answer: Answer, nowMs: numb
   }
   const response = isObject(parsed) && isObject(parsed.Response) ? parsed.Response : undefined;
   const statusKind = STATUS_KINDS.get(status);
-  if (response && isObject(response.Error) && typeof response.Error.Code === "string") {
-    const code = response.Error.Code;
-    const kind = statusKind ?? kindOfCode(code);
+  const carried = response ? carriedError(response) : undefined;
+  const requestId = response && typeof response.RequestId === "string" ? { requestId: response.RequestId } : {};
+  if (carried === "malformed") {
+    return failed({
+      ...answerFields(answer, nowMs),
+      kind: statusKind ?? "transient",
+      code: LOCAL_CODES.badBody,
+      message: "the answer's Error is not {Code, Message} text",
+      ...requestId,
+      maybeApplied: maybeAppliedBy(undefined),
+    });
+  }
+  if (carried !== undefined) {
+    const codeKind = kindOfCode(carried.code);
+    // A refusal named by its code stays one whatever the status; a status only speeds a retry.
+    const kind = codeKind === "fatal" ? codeKind : (statusKind ?? codeKind);
     return failed({
       ...answerFields(answer, nowMs),
       kind,
-      code,
-      message: typeof response.Error.Message === "string" ? response.Error.Message : "",
-      ...(typeof response.RequestId === "string" ? { requestId: response.RequestId } : {}),
-      maybeApplied: kind === "transient",
+      code: carried.code,
+      message: carried.message,
+      ...requestId,
+      maybeApplied: maybeAppliedBy(carried.code),
     });
   }
   if (status < 200 || status > 299) {
@@ -123,7 +172,7 @@ export function interpretAnswer<A extends DtsAction>(answer: Answer, nowMs: numb
       kind,
       code: LOCAL_CODES.http,
       message: `HTTP ${status} without an API answer`,
-      maybeApplied: kind === "transient",
+      maybeApplied: maybeAppliedBy(undefined),
     });
   }
   if (!response || typeof response.RequestId !== "string") {
@@ -132,7 +181,7 @@ export function interpretAnswer<A extends DtsAction>(answer: Answer, nowMs: numb
       kind: "transient",
       code: LOCAL_CODES.badBody,
       message: body === "" ? "empty response body" : "response body is not a Tencent Cloud API answer",
-      maybeApplied: true,
+      maybeApplied: maybeAppliedBy(undefined),
     });
   }
   return { ok: true, value: response as unknown as ActionResponses[A], httpStatus: status };

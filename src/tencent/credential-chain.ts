@@ -50,8 +50,13 @@ export interface ResolveOptions {
   readonly ca?: string;
   /** Wall clock, ms since the epoch; default Date.now. */
   readonly now?: () => number;
-  /** Pause between STS retries; default a timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Pause between STS retries, ended early by its signal; default a timer. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * The run's scope (its deadline, SIGINT/SIGTERM): ends every STS call (the first and each
+   * renewal) and metadata request at once. Each is bounded by its own timeout too.
+   */
+  readonly signal?: AbortSignal;
   /** Bound of each metadata request (default one second). */
   readonly metadataTimeoutMs?: number;
   /** STS's own request budget; unthrottled when absent (tests). */
@@ -98,6 +103,7 @@ function stsOptions(options: ResolveOptions, region: string | undefined): StsOpt
     ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.stsSchedule ? { schedule: options.stsSchedule } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
 }
 
@@ -117,10 +123,32 @@ export async function resolveRegion(
   return profileRegion(profileFiles(options), chooseProfile(options.profile, options.env).name);
 }
 
-/** The sources in the contract's order: given keys, environment, web identity, profile, CVM role. */
+/** The profile's source: a profile named explicitly and found nowhere is a ConfigError. */
+function profileSource(files: ProfileFiles, profile: ProfileChoice): ChainSource {
+  return {
+    name: `profile ${profile.name}`,
+    async find() {
+      const outcome = await profileCredentials(files, profile.name);
+      if (outcome.found) return { description: `profile ${outcome.path}`, credentials: outcome.credentials };
+      if (profile.explicit) {
+        throw new ConfigError(
+          `profile ${JSON.stringify(profile.name)} not found in ${outcome.looked.join(", ")}: add a [${profile.name}] section with secret_id and secret_key, or run tccli configure --profile ${profile.name}`,
+        );
+      }
+      return `not in ${outcome.looked.join(", ")}`;
+    },
+  };
+}
+
+/**
+ * The sources, first that answers wins: a profile named explicitly (`--profile`, else
+ * TCCLI_PROFILE) alone, ahead of any key in the environment, as the AWS CLI does; otherwise given
+ * keys, environment, web identity, the default profile, CVM role.
+ */
 export function chainSources(options: ResolveOptions, profile: ProfileChoice): ChainSource[] {
   const { env } = options;
   const files = profileFiles(options);
+  if (profile.explicit) return [profileSource(files, profile)];
   const fixed = (description: string, credentials: Credentials | undefined, unset: string) =>
     credentials ? { description, credentials } : unset;
   const stsRegion = options.region ?? present(env.TKE_REGION);
@@ -134,25 +162,14 @@ export function chainSources(options: ResolveOptions, profile: ProfileChoice): C
         fixed("environment", environmentCredentials(env), "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY not set"),
     },
     webIdentityFinder(options, () => stsOptions(options, stsRegion)),
-    {
-      name: `profile ${profile.name}`,
-      async find() {
-        const outcome = await profileCredentials(files, profile.name);
-        if (outcome.found) return { description: `profile ${outcome.path}`, credentials: outcome.credentials };
-        if (profile.explicit) {
-          throw new ConfigError(
-            `profile ${JSON.stringify(profile.name)} not found in ${outcome.looked.join(", ")}: add a [${profile.name}] section with secret_id and secret_key, or run tccli configure --profile ${profile.name}`,
-          );
-        }
-        return `not in ${outcome.looked.join(", ")}`;
-      },
-    },
+    profileSource(files, profile),
     {
       name: "CVM instance role",
       async find() {
         const metadata = {
           endpoint: metadataEndpoint(env),
           ...(options.metadataTimeoutMs === undefined ? {} : { timeoutMs: options.metadataTimeoutMs }),
+          ...(options.signal ? { signal: options.signal } : {}),
         };
         try {
           const { role, credentials } = await instanceRoleCredentials(metadata);

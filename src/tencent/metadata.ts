@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher, request } from "undici";
 import { Credentials, type Env, present } from "./credentials.js";
 import { DEFAULT_METADATA_ENDPOINT, serviceEndpoint } from "./endpoints.js";
+import { ApiError, LOCAL_CODES } from "./errors.js";
 
 /** Each metadata request is bounded to this: a machine that is not a CVM must not hold the run. */
 export const METADATA_TIMEOUT_MS = 1_000;
@@ -11,6 +12,8 @@ export interface MetadataOptions {
   /** Default `TENCENTCLOUD_METADATA_ENDPOINT`, else http://metadata.tencentyun.com. */
   readonly endpoint: URL;
   readonly timeoutMs?: number;
+  /** The run's scope (its deadline, SIGINT/SIGTERM): ends a request at once. */
+  readonly signal?: AbortSignal;
   /** For tests; by default a direct connection of its own, never a proxy. */
   readonly dispatcher?: Dispatcher;
 }
@@ -36,10 +39,19 @@ async function get(options: MetadataOptions, dispatcher: Dispatcher, path: strin
   const timeoutMs = options.timeoutMs ?? METADATA_TIMEOUT_MS;
   const url = new URL(path, options.endpoint);
   try {
-    const response = await request(url, { dispatcher, signal: AbortSignal.timeout(timeoutMs) });
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])]);
+    const response = await request(url, { dispatcher, signal });
     const body = (await response.body.text()).slice(0, MAX_BODY_CHARS);
     return { status: response.statusCode, body };
   } catch (error) {
+    if (options.signal?.aborted) {
+      throw new ApiError({
+        kind: "fatal",
+        code: LOCAL_CODES.aborted,
+        message: "the run was stopped (its deadline or a signal) while asking the CVM metadata service",
+        maybeApplied: false,
+      });
+    }
     const code = (error as { code?: unknown }).code;
     const why = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : code;
     throw new MetadataError(

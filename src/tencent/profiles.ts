@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
 import { type Credentials, type Env, pair, present } from "./credentials.js";
 import { ConfigError } from "./errors.js";
@@ -9,13 +10,46 @@ const PROFILE_NAME = /^[\w.@-]{1,64}$/;
 /** Reads a file as text, or `undefined` when it does not exist. */
 export type ReadText = (path: string) => Promise<string | undefined>;
 
+/** No credentials, profile or token file comes near this. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads a regular file as text, or `undefined` when it does not exist. Opened non-blocking and
+ * checked with `fstat` before reading, so a FIFO, a device or a directory (which could block or
+ * never end) is a ConfigError, as is a file over MAX_CONFIG_FILE_BYTES.
+ */
 export const readTextIfExists: ReadText = async (path) => {
+  let file: FileHandle;
   try {
-    return await readFile(path, "utf8");
+    file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const stats = await file.stat();
+    if (!stats.isFile()) throw new ConfigError(`${path} is not a regular file: point it at the file itself`);
+    if (stats.size > MAX_CONFIG_FILE_BYTES) {
+      throw new ConfigError(`${path} is over ${MAX_CONFIG_FILE_BYTES} bytes: not a credentials or token file`);
+    }
+    // One byte more than the bound tells a file that grew since fstat.
+    const buffer = Buffer.alloc(MAX_CONFIG_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_CONFIG_FILE_BYTES) {
+        throw new ConfigError(`${path} is over ${MAX_CONFIG_FILE_BYTES} bytes: not a credentials or token file`);
+      }
+    }
+    return buffer.toString("utf8", 0, length);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  } finally {
+    await file.close();
   }
 };
 

@@ -3,6 +3,7 @@ import { Credentials, type Env, present } from "./credentials.js";
 import { DEFAULT_STS_ENDPOINT, serviceEndpoint } from "./endpoints.js";
 import { ApiError, ConfigError, LOCAL_CODES } from "./errors.js";
 import type { ProxyEnv } from "./proxy.js";
+import { RENEWAL_MARGIN_MS } from "./renewal.js";
 import type { ApiAnswer } from "./types.js";
 
 export const STS_VERSION = "2018-08-13";
@@ -15,6 +16,8 @@ export type StsAction = "AssumeRole" | "AssumeRoleWithWebIdentity";
 const STS_ATTEMPTS = 3;
 const STS_RETRY_BASE_MS = 1_000;
 const STS_RETRY_CAP_MS = 5_000;
+/** One STS call, its retries included, never takes longer than this, whatever STS does. */
+export const STS_CALL_TIMEOUT_MS = 30_000;
 
 /** `qcs::cam::uin/<uin>:roleName/<name>`, or the documented role-id form `…:role/<id>`. */
 export const ROLE_ARN_PATTERN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@-]{1,128}|role\/\d+)$/;
@@ -27,10 +30,14 @@ export interface StsOptions {
   readonly proxyEnv?: ProxyEnv;
   readonly ca?: string;
   readonly requestTimeoutMs?: number;
+  /** Bound of one call, its retries included; default STS_CALL_TIMEOUT_MS. */
+  readonly callTimeoutMs?: number;
+  /** The run's scope (its deadline, SIGINT/SIGTERM): ends a call at any stage. */
+  readonly signal?: AbortSignal;
   /** Wall clock, ms since the epoch. */
   readonly now?: () => number;
-  /** Pause between retries; injected by tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Pause between retries, ended early by `signal`; injected by tests. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** For tests (undici MockAgent). */
   readonly dispatcher?: import("undici").Dispatcher;
   /** STS's own request budget (20 a second, apart from DTS's): every send passes through it. */
@@ -101,6 +108,30 @@ export function readStsCredentials(answer: ApiAnswer): Credentials {
   });
 }
 
+/**
+ * The credentials STS handed out, unless they are already expired or expire within the renewal
+ * margin: used, they would be renewed before every request. Then a fatal error saying so.
+ */
+function checkFresh(action: StsAction, credentials: Credentials, nowMs: number): Credentials {
+  const expiresAt = credentials.expiresAtMs ?? Number.POSITIVE_INFINITY;
+  if (expiresAt - nowMs > RENEWAL_MARGIN_MS) return credentials;
+  const left = Math.round((expiresAt - nowMs) / 1000);
+  throw new ApiError({
+    kind: "fatal",
+    code: "CredentialsExpired",
+    message: `STS ${action} handed out credentials that ${left <= 0 ? `expired ${-left} s ago` : `expire in ${left} s`} (at ${new Date(expiresAt).toISOString()}), within the ${RENEWAL_MARGIN_MS / 1000} s renewal margin: check this machine's clock (NTP) and the role's session duration`,
+    maybeApplied: false,
+  });
+}
+
+function credentialsOrError(answer: ApiAnswer): Credentials | ApiError {
+  try {
+    return readStsCredentials(answer);
+  } catch (invalid) {
+    return invalid as ApiError;
+  }
+}
+
 /** What to fix, by the STS error met. */
 function explain(action: StsAction, roleArn: string, error: ApiError): string {
   const said = `${error.code}${error.message ? `: ${error.message}` : ""}`;
@@ -119,6 +150,32 @@ function explain(action: StsAction, roleArn: string, error: ApiError): string {
   return `STS ${action} for ${roleArn} failed (${said}): check the role ARN and that its trust policy allows the caller`;
 }
 
+/** A timer's pause, cut short when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Why a call was cut short: the run's scope, or the call's own bound. */
+function stopped(options: StsOptions, action: StsAction, boundMs: number, last: ApiError | undefined): ApiError {
+  const byRun = options.signal?.aborted === true;
+  return new ApiError({
+    kind: "fatal",
+    code: byRun ? LOCAL_CODES.aborted : LOCAL_CODES.timeout,
+    message: byRun
+      ? `STS ${action} was stopped by the run (its deadline or a signal) before it answered`
+      : `STS ${action} gave no credentials within ${boundMs} ms${last ? ` (last: ${last.code}: ${last.message})` : ""}: STS is unreachable or not answering, check the network, proxy and TENCENTCLOUD_STS_ENDPOINT`,
+    maybeApplied: true,
+  });
+}
+
 async function callSts(
   options: StsOptions,
   signing: Credentials | "unsigned",
@@ -126,6 +183,8 @@ async function callSts(
   params: Record<string, unknown>,
   roleArn: string,
 ): Promise<Credentials> {
+  const boundMs = options.callTimeoutMs ?? STS_CALL_TIMEOUT_MS;
+  const scope = AbortSignal.any([AbortSignal.timeout(boundMs), ...(options.signal ? [options.signal] : [])]);
   const client = createApiClient<StsAction>({
     endpoint: options.endpoint.href,
     service: STS_SERVICE,
@@ -139,21 +198,19 @@ async function callSts(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? pause;
+  let last: ApiError | undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const send = () => client.call(action, params);
+      if (scope.aborted) throw stopped(options, action, boundMs, last);
+      const send = () => client.call(action, params, { signal: scope });
       const result = await (options.schedule ? options.schedule(send) : send());
-      let error: ApiError;
-      if (result.ok) {
-        try {
-          return readStsCredentials(result.value);
-        } catch (invalid) {
-          error = invalid as ApiError;
-        }
-      } else {
-        error = result.error;
-      }
+      if (scope.aborted) throw stopped(options, action, boundMs, last);
+      const read = result.ok ? credentialsOrError(result.value) : result.error;
+      // Expiring credentials are not worth a retry: STS would hand out the same.
+      if (read instanceof Credentials) return checkFresh(action, read, (options.now ?? Date.now)());
+      const error = read;
+      last = error;
       const skewed = error.kind === "clockSkew" && error.serverTimeMs !== undefined;
       if ((!error.retryable && !skewed) || attempt >= STS_ATTEMPTS) {
         throw new ApiError({ ...error, kind: "fatal", message: explain(action, roleArn, error) });
@@ -164,7 +221,7 @@ async function callSts(
         continue;
       }
       const backoff = STS_RETRY_BASE_MS * 2 ** (attempt - 1);
-      await sleep(Math.min(STS_RETRY_CAP_MS, Math.max(backoff, error.retryAfterMs ?? 0)));
+      await sleep(Math.min(STS_RETRY_CAP_MS, Math.max(backoff, error.retryAfterMs ?? 0)), scope);
     }
   } finally {
     await client.close().catch(() => {});

@@ -26,6 +26,9 @@ beforeAll(async () => {
                     StepNo: 1,
                     StepName: `step ${TOKEN.slice(0, 5)}\u001b[0m${TOKEN.slice(5)}`,
                     StepStatus: "failed",
+                    // Echoed again with format characters inside (zero-width space, soft hyphen) and
+                    // a bidi override that would reorder the line.
+                    StepMessage: `${TOKEN.slice(0, 8)}\u200b${TOKEN.slice(8, 16)}\u00ad${TOKEN.slice(16)} \u202eDESSAP\u202c`,
                     HasSkipped: false,
                     DetailCheckItems: [{ CheckItemName: "item", CheckResult: "failed", HelpDoc: "not a list" }],
                   },
@@ -41,7 +44,7 @@ afterAll(async () => {
 });
 
 describe("the Action under a hostile answer", () => {
-  it("redacts a token the server echoes with control characters, in every output", async () => {
+  it("redacts a token the server echoes with control or format characters, in every output", async () => {
     const fake = fakeCore({
       "job-id": "dts-1ewjspuw",
       "secret-id": DEMO_SECRET_ID,
@@ -59,6 +62,8 @@ describe("the Action under a hostile answer", () => {
     ].join("\n");
     expect(everything).toContain("gate closed");
     expect(everything).not.toContain(TOKEN);
+    expect(everything).toContain("*** DESSAP");
+    expect(everything).not.toMatch(/[\u00ad\u200b\u202a-\u202e]/);
     expect(everything).not.toContain("\r::error::");
     expect(JSON.parse(String(fake.outputs().result)).jobs[0].outcome).toBe("notPass");
   });

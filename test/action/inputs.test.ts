@@ -215,3 +215,30 @@ describe("secretsToMask", () => {
     expect(secretsToMask(inputs({ "redis-url": "secret-ish garbage" }), {})).toEqual(["secret-ish garbage"]);
   });
 });
+
+describe("readInputs: the phases after the check", () => {
+  it("reads until, max-lag, max-gap, settle and complete; empty means the default", () => {
+    expect(read({ "job-id": "dts-1ewjspuw" })).toMatchObject({
+      until: "check",
+      maxLagMs: 0,
+      maxGapMB: 0,
+      settleMs: 60_000,
+      complete: false,
+    });
+    const given = read({ "job-id": "dts-1ewjspuw", until: "ready", "max-lag": "1m", "max-gap": "3", settle: "90" });
+    expect(given).toMatchObject({ until: "ready", maxLagMs: 60_000, maxGapMB: 3, settleMs: 90_000 });
+    // action.yml's default until is check: complete still waits until done.
+    expect(read({ "job-id": "dts-1ewjspuw", until: "check", complete: "yes" })).toMatchObject({
+      until: "done",
+      complete: true,
+    });
+  });
+
+  it("refuses bad values, naming the input", () => {
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", until: "later" }))).toContain("input until");
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", "max-gap": "lots" }))).toContain("input max-gap");
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", "max-lag": "-5" }))).toContain("input max-lag");
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", settle: "1 minute" }))).toContain("input settle");
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", complete: "perhaps" }))).toContain("input complete");
+  });
+});

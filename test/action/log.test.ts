@@ -73,3 +73,28 @@ describe("createSafeLog", () => {
     expect(tokens[0]).not.toBe(tokens[2]);
   });
 });
+
+describe("createSafeLog never throws", () => {
+  it("a line that cannot be written (a full disk, a closed pipe) is lost, and the next one is still tried", () => {
+    const tried: string[] = [];
+    const log = createSafeLog(
+      (line) => {
+        tried.push(line);
+        throw Object.assign(new Error("write ENOSPC"), { code: "ENOSPC" });
+      },
+      (text) => text,
+    );
+    expect(() => log.text("one\ntwo")).not.toThrow();
+    expect(tried).toEqual(["one", "two"]);
+  });
+
+  it("removes format characters before redacting, so a secret with a zero-width space inside is found", () => {
+    const lines: string[] = [];
+    const log = createSafeLog(
+      (line) => lines.push(line),
+      (text) => text.replaceAll("s3cret", "***"),
+    );
+    log.text("a s3\u200bcr\u00adet \u202eb");
+    expect(lines).toEqual(["a *** b"]);
+  });
+});

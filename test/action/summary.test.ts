@@ -1,7 +1,7 @@
 import { marked } from "marked";
 import { describe, expect, it } from "vitest";
 import { buildAnnotations, MAX_PER_LEVEL } from "../../src/action/annotations.js";
-import { escapeText, renderSummary } from "../../src/action/summary.js";
+import { escapeText, renderSummary, SUMMARY_MAX_BYTES, SUMMARY_MAX_STEPS } from "../../src/action/summary.js";
 import { item } from "../output/junit-fixtures.js";
 import { gateResult, hostileSteps, jobReport } from "./fixtures.js";
 import { decodeEntities } from "./helpers.js";
@@ -137,6 +137,54 @@ describe("renderSummary", () => {
     expect(shown).toBeGreaterThan(5);
     expect(shown).toBeLessThan(30);
     expect(cut).toContain(`_${30 - shown} more jobs not shown here`);
+  });
+});
+
+describe("renderSummary under any size", () => {
+  const cjk = "目标实例内容冲突".repeat(40);
+  const manySteps = (count: number, message: string) =>
+    Array.from({ length: count }, (_, index) => ({
+      StepNo: index,
+      StepId: `Step${index}`,
+      StepName: `步骤 ${index}`,
+      StepStatus: index % 100 === 7 ? "failed" : "pass",
+      StepMessage: message,
+      HasSkipped: false,
+      DetailCheckItems: [],
+    }));
+
+  it("measures its limit in bytes of UTF-8, not characters: CJK text cannot push it past GitHub's 1 MiB", () => {
+    const jobs = Array.from({ length: 6 }, (_, n) =>
+      jobReport(`dts-${String(n).padStart(8, "0")}`, "not-pass", { stepInfo: manySteps(300, cjk) }),
+    );
+    const md = renderSummary(gateResult(jobs));
+    expect(Buffer.byteLength(md, "utf8")).toBeLessThanOrEqual(SUMMARY_MAX_BYTES);
+    expect(md.match(/^### /gm)).toHaveLength(6);
+    expect(md).toContain("_Steps and items not shown (the summary has a size limit)");
+  });
+
+  it("shows at most SUMMARY_MAX_STEPS steps of a job, the failed ones first, and counts the rest", () => {
+    const steps = manySteps(200_000, "");
+    const md = renderSummary(gateResult([jobReport("dts-1ewjspuw", "not-pass", { stepInfo: steps })]));
+    const rows = md.split("\n").filter((line) => /^\| \d/.test(line));
+    expect(rows).toHaveLength(SUMMARY_MAX_STEPS);
+    expect(rows.filter((row) => row.includes("✗ failed"))).toHaveLength(SUMMARY_MAX_STEPS);
+    expect(md).toContain("_199700 more steps not shown (1700 failed, 198000 passed, 0 other)");
+  });
+
+  it("a job too big for what is left is shown without its steps rather than dropped", () => {
+    const huge = jobReport("dts-1ewjspuw", "not-pass", { stepInfo: manySteps(300, "x".repeat(1999)) });
+    const md = renderSummary(gateResult([huge]), 200_000);
+    expect(md).toContain("### ❌ dts-1ewjspuw: NOT PASSED");
+    expect(md).toContain("_Steps and items not shown (the summary has a size limit)");
+  });
+
+  it("says a pass with warnings closed the gate under --fail-on-warning", () => {
+    const warned = jobReport("dts-1ewjspuw", "warning");
+    expect(renderSummary(gateResult([warned]))).toContain("### ⚠️ dts-1ewjspuw: PASSED with 1 warning");
+    expect(renderSummary(gateResult([warned], { failOnWarning: true, passed: false }))).toContain(
+      "### ⚠️ dts-1ewjspuw: PASSED WITH WARNINGS, GATE CLOSED (--fail-on-warning)",
+    );
   });
 });
 

@@ -46,6 +46,7 @@ const BOOLEANS = {
   "fail-on-warning": "failOnWarning",
   "create-check": "createCheck",
   start: "start",
+  complete: "complete",
   verbose: "verbose",
 } as const;
 const VALUE_OPTIONS = [
@@ -57,6 +58,10 @@ const VALUE_OPTIONS = [
   "--output",
   "--redis-url",
   "--request-timeout",
+  "--until",
+  "--max-lag",
+  "--max-gap",
+  "--settle",
 ];
 
 /** Exit 2 with a message on stderr; with --output json, exactly one UsageError document on stdout. */
@@ -473,5 +478,45 @@ describe("a failure runCli could not turn into a result", () => {
     expect(reportUnexpected(bug, ["wait", ID], io)).toBe(4);
     expect(captured.stdout()).toBe("");
     expect(captured.stderr()).toContain("unexpected error");
+  });
+});
+
+describe("wait: the phases after the check", () => {
+  it("reads --until, --max-lag, --max-gap, --settle and --complete, with their defaults", async () => {
+    const plain = await parse(["wait", ID]);
+    expect(plain.config).toMatchObject({ until: "check", maxLagMs: 0, maxGapMB: 0, settleMs: 60_000, complete: false });
+    const given = await parse([
+      "wait",
+      ID,
+      "--until",
+      "ready",
+      "--max-lag",
+      "30s",
+      "--max-gap",
+      "2.5",
+      "--settle",
+      "2m",
+    ]);
+    expect(given.config).toMatchObject({ until: "ready", maxLagMs: 30_000, maxGapMB: 2.5, settleMs: 120_000 });
+    expect((await parse(["wait", ID, "--complete"])).config).toMatchObject({ until: "done", complete: true });
+    expect((await parse(["wait", ID, "--until", "ready", "--complete"])).config?.until).toBe("done");
+  });
+
+  it("refuses a bad value with exit 2, quoting it", async () => {
+    for (const [option, value] of [
+      ["--until", "Ready"],
+      ["--until", "started"],
+      ["--max-lag", "-1"],
+      ["--max-lag", "5 min"],
+      ["--max-gap", "-1"],
+      ["--max-gap", "1e3"],
+      ["--max-gap", "0x10"],
+      ["--settle", "soon"],
+    ] as const) {
+      const run = await parse(["wait", ID, option, value]);
+      expectUsageError(run, false);
+      expect(run.stderr).toContain(JSON.stringify(value));
+    }
+    expectUsageError(await parse(["wait", ID, "--complete=maybe"]), false);
   });
 });

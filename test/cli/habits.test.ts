@@ -72,7 +72,10 @@ describe("--junit FILE", () => {
     expect(readFileSync(file, "utf8")).toContain("<failure");
 
     const passing = await simulator({ scenario: "pass" });
-    const unwritable = join(scratch(), "missing-dir", "report.xml");
+    // A missing folder is created; a folder that is a file cannot be.
+    const folderIsAFile = join(scratch(), "a-file");
+    writeFileSync(folderIsAFile, "");
+    const unwritable = join(folderIsAFile, "report.xml");
     const run = await runCaptured([...wait(passing, PASSING), "--junit", unwritable]);
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("cannot write the JUnit report");
@@ -178,6 +181,9 @@ describe("--profile", () => {
     const home = scratch();
     mkdirSync(join(home, ".tccli"));
     writeFileSync(join(home, ".tccli", "ci.configure"), JSON.stringify({ _sys_param: { region: "ap-chengdu" } }));
+    // A profile named explicitly is used alone: its credentials are tccli's too.
+    const keys = { secretId: DEMO_ENV.TENCENTCLOUD_SECRET_ID, secretKey: DEMO_ENV.TENCENTCLOUD_SECRET_KEY };
+    writeFileSync(join(home, ".tccli", "ci.credential"), JSON.stringify(keys));
     const run = await runCaptured([...wait(sim, PASSING), "--profile", "ci"], { homeDir: home });
     expect(run.code).toBe(0);
     const without = await runCaptured(wait(sim, PASSING), { homeDir: home });

@@ -36,3 +36,29 @@ describe("processStream", () => {
     expect(out.columns).toBeUndefined();
   });
 });
+
+describe("processStream never throws", () => {
+  it("a full disk (ENOSPC) or any other failed write: quiet, and nothing more is written", async () => {
+    for (const code of ["ENOSPC", "EIO", "EPIPE"]) {
+      const { stream, received } = streamGoneAfter(0, code);
+      const out = processStream(stream);
+      expect(() => out.write("verdict\n")).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(() => out.write("more\n")).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(received).toEqual([]);
+    }
+  });
+
+  it("a stream whose write throws at once", () => {
+    const stream = {
+      on: () => stream,
+      write: () => {
+        throw Object.assign(new Error("write EBADF"), { code: "EBADF" });
+      },
+      destroyed: false,
+    } as unknown as NodeJS.WriteStream;
+    const out = processStream(stream);
+    expect(() => out.write("x")).not.toThrow();
+  });
+});

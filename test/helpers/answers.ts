@@ -80,3 +80,94 @@ export const describeAnswer = fc.record({
 export function passesExactly(answer: { readonly [field: string]: unknown }): boolean {
   return answer.Status === "success" && answer.CheckFlag === "checkPass";
 }
+
+const migrationStep = fc.record({
+  StepNo: field(fc.integer({ min: 0, max: 5 })),
+  StepId: field(fc.constantFrom("dumper", "loader", "sinker")),
+  StepName: field(text),
+  Status: word("success", "failed", "running", "notStarted", "finished", "skipped"),
+  Percent: field(fc.integer({ min: -1, max: 100 })),
+});
+
+const lagOrGap = field(fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant("0"), fc.double({ noNaN: false })));
+
+/** A DescribeMigrationDetail `Response` of any shape, leaning to the states the gate judges. */
+export const migrationDetailAnswer = fc.record({
+  RequestId: fc.string({ maxLength: 8 }),
+  Status: word(
+    "readyComplete",
+    "success",
+    "running",
+    "completing",
+    "failed",
+    "manualPaused",
+    "resumableErr",
+    "checkPass",
+    "Success",
+  ),
+  BriefMsg: field(text),
+  StepInfo: field(
+    fc.record({
+      StepAll: field(fc.integer({ min: 0, max: 5 })),
+      StepNow: field(fc.integer({ min: 0, max: 5 })),
+      SecondsBehindMaster: lagOrGap,
+      MasterSlaveDistance: lagOrGap,
+      StepInfo: field(fc.array(field(migrationStep), { maxLength: 4 })),
+    }),
+  ),
+  Action: field(
+    fc.record({
+      AllowedAction: field(fc.array(field(fc.constantFrom("complete", "stop", "Complete")), { maxLength: 3 })),
+    }),
+  ),
+  TradeInfo: field(fc.record({ TradeStatus: word("normal", "isolated", "offlining") })),
+  ErrorInfo: field(fc.array(field(fc.record({ Code: field(text), Solution: field(text), ErrorLog: field(text) })))),
+});
+
+/**
+ * The readiness rule, read straight off a raw answer: what the gate may call ready (before the settle).
+ * Written from the rule, not from the gate's code, so that the two can disagree.
+ */
+export function readyByRule(answer: Record<string, unknown>, maxLag: number, maxGap: number): boolean {
+  const step = answer.StepInfo;
+  const action = answer.Action;
+  if (answer.Status !== "readyComplete") return false;
+  if (action !== undefined && action !== null) {
+    if (typeof action !== "object" || Array.isArray(action)) return false;
+    const allowed = (action as Record<string, unknown>).AllowedAction;
+    if (allowed !== undefined && allowed !== null && !(Array.isArray(allowed) && allowed.includes("complete"))) {
+      return false;
+    }
+  }
+  if (typeof step !== "object" || step === null || Array.isArray(step)) return false;
+  const { SecondsBehindMaster: lag, MasterSlaveDistance: gap } = step as Record<string, unknown>;
+  const within = (value: unknown, max: number) => typeof value === "number" && value >= 0 && value <= max;
+  return within(lag, maxLag) && within(gap, maxGap);
+}
+
+/** A clean answer of a job ready to cut over. */
+export function readyAnswer(): Record<string, unknown> & { RequestId: string } {
+  return {
+    RequestId: "ready",
+    Status: "readyComplete",
+    StepInfo: { StepAll: 3, StepNow: 3, SecondsBehindMaster: 0, MasterSlaveDistance: 0, StepInfo: [] },
+    Action: { AllowedAction: ["complete"] },
+    TradeInfo: { TradeStatus: "normal" },
+    ErrorInfo: [],
+  };
+}
+
+/** A ready answer with one field the readiness rule reads replaced by any JSON value (or removed). */
+export const nearlyReadyAnswer = fc
+  .record({
+    where: fc.constantFrom("Status", "Action", "AllowedAction", "SecondsBehindMaster", "MasterSlaveDistance"),
+    value: fc.oneof(anyJson, fc.constantFrom(-1, "0", "complete", ["stop"], undefined)),
+  })
+  .map(({ where, value }) => {
+    const answer = readyAnswer();
+    const step = answer.StepInfo as Record<string, unknown>;
+    if (where === "Status" || where === "Action") answer[where] = value;
+    else if (where === "AllowedAction") answer.Action = { AllowedAction: value };
+    else step[where] = value;
+    return answer;
+  });

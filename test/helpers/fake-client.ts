@@ -57,7 +57,42 @@ export function step(
 export interface Call {
   readonly action: DtsAction;
   readonly jobId: string;
+  readonly params: Readonly<Record<string, string>>;
   readonly at: number;
+}
+
+export interface MigrationShape {
+  readonly lag?: unknown;
+  readonly gap?: unknown;
+  /** Action.AllowedAction; undefined leaves the Action object out. */
+  readonly allowed?: unknown;
+  readonly trade?: string;
+  readonly errors?: { Code: string; Solution: string; ErrorLog: string; HelpDoc: string }[];
+  readonly steps?: { StepId: string; StepName: string; Status: string; Percent: number }[];
+}
+
+/** A DescribeMigrationDetail answer as the API sends it. */
+export function migrationAnswer(status: string | null, shape: MigrationShape = {}) {
+  return {
+    JobId: "dts-1ewjspuw",
+    Status: status,
+    BriefMsg: "",
+    StepInfo: {
+      StepAll: 3,
+      StepNow: 3,
+      SecondsBehindMaster: "lag" in shape ? shape.lag : 0,
+      MasterSlaveDistance: "gap" in shape ? shape.gap : 0,
+      StepInfo: shape.steps ?? [
+        { StepNo: 1, StepId: "dumper", StepName: "dumper", Status: "finished", Percent: 100 },
+        { StepNo: 2, StepId: "loader", StepName: "loader", Status: "finished", Percent: 100 },
+        { StepNo: 3, StepId: "sinker", StepName: "sinker", Status: "running", Percent: 100 },
+      ],
+    },
+    ...("allowed" in shape ? { Action: { AllAction: [], AllowedAction: shape.allowed } } : {}),
+    TradeInfo: { TradeStatus: shape.trade ?? "normal" },
+    ErrorInfo: shape.errors ?? [],
+    RequestId: requestId(),
+  };
 }
 
 /**
@@ -86,7 +121,7 @@ export class FakeClient implements Pick<DtsClient, "call" | "adoptServerClock"> 
     options: CallOptions = {},
   ): Promise<CallResult<A>> {
     const jobId = params.JobId ?? "";
-    this.calls.push({ action, jobId, at: this.now() });
+    this.calls.push({ action, jobId, params, at: this.now() });
     const answers = this.#scripts.get(`${action} ${jobId}`);
     if (!answers || answers.length === 0) throw new Error(`no script for ${action} ${jobId}`);
     const scripted = answers.length > 1 ? answers.shift() : answers[0];

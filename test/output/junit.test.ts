@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { parse, type TestCase, type TestSuites } from "junit2json";
 import { describe, expect, it } from "vitest";
 import { create } from "xmlbuilder2";
-import { renderJunit } from "../../src/output/junit.js";
+import { MAX_STEP_CASES, renderJunit } from "../../src/output/junit.js";
 import type { CheckStep } from "../../src/tencent/types.js";
 import { gateResult, item, job, jobReport, step } from "./junit-fixtures.js";
 
@@ -158,27 +158,51 @@ describe("renderJunit", () => {
   });
 
   it("keeps hostile API text as valid XML: markup escaped, control characters and lone surrogates gone", async () => {
-    const hostile = "a<b>&c]]>d\u0000e\u001b[31mf\r\ng\ud800h\ufffe\u2028i";
+    const hostile = "a<b>&c]]>d\u0000e\u001b[31mf\r\ng\ud800h\ufffe\u2028i &nbsp;&#0;&amp;&#x41;";
     const steps = [
       step(7, hostile, "failed", { DetailCheckItems: [item(hostile, "failed", { FailureReason: hostile })] }),
     ];
     const xml = renderJunit(gateResult([job(JOB, "notPass", { stepInfo: steps, briefMsg: hostile })]));
     expect(xml).toMatch(XML_CHARS);
-    const expected = "a<b>&c]]>de[31mf g\ufffdh\ufffd i";
+    // Every & escaped: text that looks like a reference is text, and an undefined one (&nbsp;) or
+    // one to a character XML forbids (&#0;) cannot make the file malformed.
+    const expected = "a<b>&c]]>de[31mf g\ufffdh\ufffd i &nbsp;&#0;&amp;&#x41;";
     const [testCase] = casesOf(await junit(xml), 0);
     expect(testCase?.name).toBe(`7 ${expected}`);
     const failureLines = testCase?.failure?.[0]?.inner?.split("\n") ?? [];
     expect(failureLines[0]).toBe(expected);
     expect(failureLines[1]).toBe(`  reason: ${expected}`);
-    expect(plainTree(xml).children[0]?.children[0]?.attributes("name")).toBe(`7 ${expected}`);
+    // xmlbuilder2's own reader decodes a reference twice; sax (under junit2json) reads it as written.
+    expect(xml).toContain(
+      `name="7 a&lt;b&gt;&amp;c]]&gt;de[31mf g\ufffdh\ufffd i &amp;nbsp;&amp;#0;&amp;amp;&amp;#x41;"`,
+    );
   });
 
-  it("renders 200,000 steps", () => {
+  it("writes at most MAX_STEP_CASES steps per job, failures first, and counts the rest", async () => {
     const steps = Array.from({ length: 200_000 }, (_, index) => step(index, "s", index % 2 ? "pass" : "failed"));
     const xml = renderJunit(gateResult([job(JOB, "notPass", { stepInfo: steps })]));
-    expect(xml.match(/<testcase /g)?.length).toBe(200_000);
-    expect(xml.match(/<failure /g)?.length).toBe(100_000);
-    expect(xml).toContain(`<testsuite name="${JOB}" tests="200000" failures="100000" errors="0" skipped="0"`);
+    expect(xml.match(/<testcase /g)?.length).toBe(MAX_STEP_CASES + 1);
+    expect(xml.match(/<failure /g)?.length).toBe(MAX_STEP_CASES);
+    expect(xml).toContain(
+      `<testsuite name="${JOB}" tests="${MAX_STEP_CASES + 1}" failures="${MAX_STEP_CASES}" errors="0" skipped="1"`,
+    );
+    const cases = casesOf(await junit(xml), 0);
+    // Kept in the steps' order: the first failed steps, 0, 2, 4, …
+    expect(cases.slice(0, 3).map((each) => each.name)).toEqual(["0 s", "2 s", "4 s"]);
+    expect(cases.at(-1)?.skipped?.[0]?.message).toBe(
+      "199000 more steps not written (the file keeps 1000 per job): 99000 failed, 0 in error, 0 not run or skipped, 100000 passed",
+    );
+  });
+
+  it("a pass with warnings under --fail-on-warning is a failure that says the gate closed", async () => {
+    const warned = job(JOB, "pass", {
+      stepInfo: [step(1, "Permissions", "warning", { DetailCheckItems: [item("grant", "warning")] })],
+      warnings: [{ stepNo: 1, stepName: "Permissions", itemName: "grant" }],
+    });
+    const cases = casesOf(await junit(renderJunit({ ...gateResult([warned]), failOnWarning: true })), 0);
+    const verdict = cases.at(-1)?.failure?.[0];
+    expect(verdict?.type).toBe("passedWithWarnings");
+    expect(verdict?.message).toBe("passed with 1 warning, gate closed: --fail-on-warning closes the gate on a warning");
   });
 
   it("always writes a parseable report whose counts match its elements, whatever the jobs hold", async () => {

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { safeText } from "../../src/output/safe-output.js";
+import { clean } from "../../src/core/text.js";
+import { redact, safeText, safeWriter } from "../../src/output/safe-output.js";
+import { propertyOptions } from "../helpers/property.js";
 
 /** Lines as the runner splits them: on \r too, and the Unicode line breaks. */
 function commandLines(text: string): string[] {
@@ -36,5 +38,52 @@ describe("safeText", () => {
         },
       ),
     );
+  });
+});
+
+describe("outside text and secrets", () => {
+  const TOKEN = "tok3nAbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+
+  it("clean removes control and format characters: bidi controls, zero-width space, soft hyphen, BOM", () => {
+    const spoof = "\u202eSSAP\u202c \u2066x\u2069 a\u200bb\u00adc\ufeffd\u200d\u2060e\u0007\u001b[2J";
+    expect(clean(spoof)).toBe("SSAP x abcde[2J");
+    expect(clean("line\r\none\u2028two")).toBe("line one two");
+  });
+
+  it("finds a secret hidden by format characters, everywhere it occurs", () => {
+    const hidden = `${TOKEN.slice(0, 10)}\u200b${TOKEN.slice(10, 20)}\u00ad${TOKEN.slice(20)}`;
+    const text = `token ${hidden} again ${TOKEN} and ${hidden}\n`;
+    expect(safeText(text, [TOKEN])).toBe("token *** again *** and ***\n");
+    expect(redact(clean(text), [TOKEN])).toBe("token *** again *** and *** ");
+  });
+
+  it("redacts the head of a secret that a cut left before a … (200 characters, a token at 190)", () => {
+    const text = `${"x".repeat(190)}${TOKEN}${"y".repeat(50)}`;
+    const cut = `${text.slice(0, 199)}…`;
+    expect(redact(cut, [TOKEN])).toBe(`${"x".repeat(190)}***…`);
+    // Three characters are too few to tell from ordinary text, and are kept.
+    expect(redact(`abc tok…`, [TOKEN])).toBe("abc tok…");
+    expect(redact(`a tok3…`, [TOKEN])).toBe("a ***…");
+  });
+
+  it("a secret's head before a cut is never shown, wherever the cut falls (property)", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.nat(80), (before, after, at) => {
+        const text = `${before}${TOKEN}${after}`;
+        const cut = text.length > at ? `${text.slice(0, at)}…` : text;
+        const safe = redact(cut, [TOKEN]);
+        for (let length = 4; length <= TOKEN.length; length++) {
+          expect(safe.replace(before.slice(0, at), "")).not.toContain(TOKEN.slice(0, length));
+        }
+      }),
+      propertyOptions(300),
+    );
+  });
+
+  it("a writer whose stream throws loses that text, never the run", () => {
+    const write = safeWriter(() => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    }, [TOKEN]);
+    expect(() => write("verdict\n")).not.toThrow();
   });
 });

@@ -18,16 +18,16 @@ const envelope = (code: string) =>
   JSON.stringify({ Response: { Error: { Code: code, Message: "m" }, RequestId: "r" } });
 
 describe("interpretAnswer", () => {
-  it("HTTP 429 is throttled, never fatal, and not applied, whatever its body", () => {
-    for (const body of ["", "<html>Too Many Requests</html>", envelope("UnauthorizedOperation")]) {
+  it("HTTP 429 without a refusal code is throttled, never fatal, whatever its body", () => {
+    for (const body of ["", "<html>Too Many Requests</html>", envelope("InternalError")]) {
       const error = errorOf({ statusCode: 429, body });
-      expect([error.kind, error.retryable, error.maybeApplied, error.httpStatus]).toEqual([
-        "throttled",
-        true,
-        false,
-        429,
-      ]);
+      expect([error.kind, error.retryable, error.httpStatus]).toEqual(["throttled", true, 429]);
     }
+  });
+
+  it("a bare HTTP 500 or 502 is transient, a bare 501 too, a bare 404 fatal", () => {
+    for (const statusCode of [500, 501, 502, 599]) expect(errorOf({ statusCode }).kind).toBe("transient");
+    expect(errorOf({ statusCode: 499 }).kind).toBe("fatal");
   });
 
   it("HTTP 503 is transient; Retry-After is read on 429 and 503 only", () => {

@@ -66,7 +66,8 @@ describe("DTS client against the simulator", () => {
     const stuckAnswer = await stuck.client.call("DescribeMigrationCheckJob", { JobId: JOB });
     expect(stuckAnswer.ok && stuckAnswer.value.Status).toBe("running");
 
-    const flaky = await setup({ scenario: "flaky" });
+    // Steps long enough that the three refusals (every third request) come before the verdict on a loaded machine.
+    const flaky = await setup({ scenario: "flaky", stepMs: 100 });
     const kinds: string[] = [];
     let final: string | null = null;
     for (let i = 0; i < 200 && final === null; i++) {

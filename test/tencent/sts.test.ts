@@ -59,7 +59,7 @@ describe("STS calls", () => {
       {
         status: 503,
         headers: { "retry-after": "4" },
-        response: { Error: { Code: "ResourceUnavailable" }, RequestId: "r" },
+        response: { Error: { Code: "ResourceUnavailable", Message: "busy" }, RequestId: "r" },
       },
       { response: { ...GOOD, RequestId: "r" } },
     ]);
@@ -90,7 +90,10 @@ describe("STS calls", () => {
   it("signs again with the server's clock after AuthFailure.SignatureExpire", async () => {
     const serverDate = "Sun, 15 Jan 2040 08:00:00 GMT";
     const sts = await scripted([
-      { headers: { date: serverDate }, response: { Error: { Code: "AuthFailure.SignatureExpire" }, RequestId: "r" } },
+      {
+        headers: { date: serverDate },
+        response: { Error: { Code: "AuthFailure.SignatureExpire", Message: "expired" }, RequestId: "r" },
+      },
       { response: { ...GOOD, RequestId: "r" } },
     ]);
     await assumeRole(sts.options, keys, { roleArn: ROLE, sessionName: "s" });
