@@ -8,6 +8,18 @@ export type { ProgressSignal, Sighting } from "./forecast.js";
  */
 const END_MARGIN = 0.5;
 
+/** `--max-interval` unless given: six times the interval. */
+export const MAX_INTERVAL_FACTOR = 6;
+
+/** The shortest and longest gap of a run: the longest six intervals unless given, never below the shortest. */
+export function pollGaps(options: { readonly intervalMs: number; readonly maxIntervalMs?: number }): {
+  readonly intervalMs: number;
+  readonly maxIntervalMs: number;
+} {
+  const { intervalMs, maxIntervalMs = MAX_INTERVAL_FACTOR * intervalMs } = options;
+  return { intervalMs, maxIntervalMs: Math.max(intervalMs, maxIntervalMs) };
+}
+
 /** The bounds of one job's polling. */
 export interface CadenceLimits {
   /** The shortest gap between two polls of the job (`--interval`). */
