@@ -3,7 +3,7 @@
 // stderr, and writes the table to .bench/results.md. Not part of the test run.
 //
 //   npm run bench -- --only rate,stop     only the phases whose names start with these words (cold,
-//                                         cost, rate, fast, stop, detection, soak)
+//                                         cost, rate, fast, stop, detection, soak, adaptive)
 //   npm run bench -- --dist ../old/dist   another build, for a before/after
 //
 // Servers: the cost per poll, the stop rows and the soak run against the embedded simulator
@@ -17,6 +17,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { adaptiveCadence } from "./bench/adaptive.mjs";
 import { bundleSizes, coldStart, filesUnder } from "./bench/cold-start.mjs";
 import { costPerPoll } from "./bench/cost.mjs";
 import { detectionLatency } from "./bench/latency.mjs";
@@ -89,6 +90,7 @@ const phases = [
   ["stop", () => stopWithQueue(bench)],
   ["detection latency", () => detectionLatency(bench)],
   ["soak", () => soak(bench, pace)],
+  ["adaptive", () => adaptiveCadence(bench)],
 ];
 let failed = false;
 try {
