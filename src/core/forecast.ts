@@ -1,6 +1,6 @@
 /**
  * When a job's phase is likely to end, from what its answers showed: the steps done and how long
- * they took, the percent of the step under way and its slope, the lag and its trend, a due time the
+ * they took between the looks, the percent of the step under way and its slope, the lag and its trend, a due time the
  * phase knows itself. Pure: time comes in with each sighting.
  */
 
@@ -11,8 +11,6 @@ export interface ProgressSignal {
   readonly stepsAll?: number;
   /** Percent (0-100) of the step under way. */
   readonly stepPercent?: number;
-  /** How long each finished step took (ms), when the answer gives its start and finish times. */
-  readonly doneStepsMs?: readonly number[];
   /** Seconds the target is behind the source, when the answer gives a valid lag. */
   readonly lagSeconds?: number;
   /** When the phase itself knows its verdict is due (the end of a settle), on the gate's clock. */
@@ -63,7 +61,7 @@ export class ProgressTracker {
   /** First sighting of the step under way, and the last one before it (the step began in between). */
   #stepSeenAt = 0;
   #stepBeganAfter: number | undefined;
-  /** A typical step's ms from the steps seen to end during this phase. */
+  /** A typical step's ms, from when the steps were seen to end during this phase. */
   #typicalSeenMs: number | undefined;
   #percentBase: Sample | undefined;
   #lagBase: Sample | undefined;
@@ -127,7 +125,7 @@ export class ProgressTracker {
     // Every step done and still no verdict: the verdict is due any moment.
     if (this.#stepsDone >= all) return DUE;
     const later = all - this.#stepsDone - 1;
-    const known = typicalStepMs(progress.doneStepsMs) ?? this.#typicalSeenMs;
+    const known = this.#typicalSeenMs;
     const current = this.#currentStep(at, progress, later === 0, known ?? this.#stepSoFar(at, undefined));
     if (current === undefined) return undefined;
     if (later === 0) return current;
@@ -190,20 +188,13 @@ const isAmount = (value: number | undefined): value is number => Number.isFinite
 
 /** The signal without what no answer can mean (counts that are not whole, lags below zero, NaN): unknown instead. */
 function sane(signal: ProgressSignal): ProgressSignal {
-  const { stepsDone, stepsAll, stepPercent, doneStepsMs, lagSeconds, endsAt } = signal;
+  const { stepsDone, stepsAll, stepPercent, lagSeconds, endsAt } = signal;
   return {
     ...(isCount(stepsDone) && isCount(stepsAll) ? { stepsDone, stepsAll } : {}),
     ...(isAmount(stepPercent) ? { stepPercent: Math.min(100, stepPercent) } : {}),
-    ...(doneStepsMs !== undefined ? { doneStepsMs: doneStepsMs.filter(isAmount) } : {}),
     ...(isAmount(lagSeconds) ? { lagSeconds } : {}),
     ...(Number.isFinite(endsAt) ? { endsAt } : {}),
   };
-}
-
-/** The mean of the finished steps' durations, when there are any. */
-function typicalStepMs(durations: readonly number[] | undefined): number | undefined {
-  if (durations === undefined || durations.length === 0) return undefined;
-  return durations.reduce((a, b) => a + b, 0) / durations.length;
 }
 
 /** The first sample of a run of values moving one way; a value that moves back starts a new run. */

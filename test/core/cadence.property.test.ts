@@ -15,7 +15,6 @@ const signal: fc.Arbitrary<ProgressSignal> = fc.record(
     stepsDone: anyNumber,
     stepsAll: anyNumber,
     stepPercent: anyNumber,
-    doneStepsMs: fc.array(anyNumber, { maxLength: 4 }),
     lagSeconds: anyNumber,
     endsAt: anyNumber,
   },
