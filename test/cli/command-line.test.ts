@@ -329,6 +329,7 @@ describe("demo's command line", () => {
       failOnWarning: true,
       intervalMs: 250,
       verbose: true,
+      quiet: false,
       timeoutMs: 60_000,
       keyless: false,
     });
@@ -339,6 +340,7 @@ describe("demo's command line", () => {
       failOnWarning: false,
       intervalMs: 500,
       verbose: false,
+      quiet: false,
       timeoutMs: 15_000,
       keyless: false,
     });
