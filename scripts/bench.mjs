@@ -62,6 +62,12 @@ try {
 const distDigest = createHash("sha256");
 for (const file of filesUnder(DIST).sort()) distDigest.update(relative(DIST, file)).update(readFileSync(file));
 
+// Every phase but `adaptive` measures fixed polling: the limiter, costs and latency at a known
+// demand. A build from before --max-interval polls at a fixed interval anyway and knows no such option.
+const knowsMaxInterval = spawnSync(process.execPath, [join(DIST, "cli.js"), "wait", "--help"], {
+  encoding: "utf8",
+}).stdout.includes("--max-interval");
+
 /** Rows of the table: measure, figure, target, verdict (✓, ✗, or · for a figure without target). */
 const rows = [];
 const notes = [];
@@ -79,6 +85,8 @@ const bench = {
   row: (measure, figure, target = "", ok = undefined) =>
     rows.push({ measure, figure, target, ok: ok === undefined ? "·" : ok ? "✓" : "✗" }),
   note: (text) => notes.push(text),
+  /** The arguments that make `wait` poll every `interval`, as every build did before the cadence. */
+  fixedPolling: (interval) => (knowsMaxInterval ? ["--max-interval", interval] : []),
 };
 
 let pace;
