@@ -3,7 +3,7 @@
 // stderr, and writes the table to .bench/results.md. Not part of the test run.
 //
 //   npm run bench -- --only rate,stop     only the phases whose names start with these words (cold,
-//                                         cost, rate, fast, stop, detection, soak)
+//                                         cost, rate, fast, stop, detection, soak, adaptive)
 //   npm run bench -- --dist ../old/dist   another build, for a before/after
 //
 // Servers: the cost per poll, the stop rows and the soak run against the embedded simulator
@@ -17,6 +17,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { adaptiveCadence } from "./bench/adaptive.mjs";
 import { bundleSizes, coldStart, filesUnder } from "./bench/cold-start.mjs";
 import { costPerPoll } from "./bench/cost.mjs";
 import { detectionLatency } from "./bench/latency.mjs";
@@ -61,6 +62,12 @@ try {
 const distDigest = createHash("sha256");
 for (const file of filesUnder(DIST).sort()) distDigest.update(relative(DIST, file)).update(readFileSync(file));
 
+// Every phase but `adaptive` measures fixed polling: the limiter, costs and latency at a known
+// demand. A build from before --max-interval polls at a fixed interval anyway and knows no such option.
+const knowsMaxInterval = spawnSync(process.execPath, [join(DIST, "cli.js"), "wait", "--help"], {
+  encoding: "utf8",
+}).stdout.includes("--max-interval");
+
 /** Rows of the table: measure, figure, target, verdict (✓, ✗, or · for a figure without target). */
 const rows = [];
 const notes = [];
@@ -78,6 +85,8 @@ const bench = {
   row: (measure, figure, target = "", ok = undefined) =>
     rows.push({ measure, figure, target, ok: ok === undefined ? "·" : ok ? "✓" : "✗" }),
   note: (text) => notes.push(text),
+  /** The arguments that make `wait` poll every `interval`, as every build did before the cadence. */
+  fixedPolling: (interval) => (knowsMaxInterval ? ["--max-interval", interval] : []),
 };
 
 let pace;
@@ -89,6 +98,7 @@ const phases = [
   ["stop", () => stopWithQueue(bench)],
   ["detection latency", () => detectionLatency(bench)],
   ["soak", () => soak(bench, pace)],
+  ["adaptive", () => adaptiveCadence(bench)],
 ];
 let failed = false;
 try {

@@ -23,7 +23,8 @@ const GATE_JOBS = Array.from({ length: ROUNDS }, (_, round) => costJob(`g${round
 
 /** One job polled back to back with the rate lifted, for `timeoutS` seconds at most. */
 export function backToBack(bench, url, jobId, timeoutS, options = {}) {
-  const args = [jobId, "--endpoint", url, "--interval", BACK_TO_BACK_INTERVAL_S, "--rate", LIFTED_RATE];
+  const interval = ["--interval", BACK_TO_BACK_INTERVAL_S, ...bench.fixedPolling(BACK_TO_BACK_INTERVAL_S)];
+  const args = [jobId, "--endpoint", url, ...interval, "--rate", LIFTED_RATE];
   return waitRun(bench, [...args, "--timeout", String(timeoutS), ...(options.extraArgs ?? [])], options);
 }
 

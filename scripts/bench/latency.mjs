@@ -13,7 +13,8 @@ export async function detectionLatency(bench) {
     const checkMs = new Map(ids.map((id, k) => [id, BASE_MS + ((k + 0.5) / RUNS) * intervalS * 1000]));
     const server = await startRecordingServer({ checkMsOf: (jobId) => checkMs.get(jobId) ?? 0 });
     log(`detection latency: --interval ${intervalS}, ${RUNS} processes in parallel`);
-    const args = (id) => [bench.cli, "wait", id, "--endpoint", server.url, "--interval", String(intervalS)];
+    const interval = ["--interval", String(intervalS), ...bench.fixedPolling(String(intervalS))];
+    const args = (id) => [bench.cli, "wait", id, "--endpoint", server.url, ...interval];
     let results;
     try {
       results = await Promise.all(

@@ -41,7 +41,8 @@ const throughputOf = (times) => (times.length - 1) / (spanOf(times) / 1000);
 /** 500 jobs at --rate 20: two polls each (about 52 s), the second after a full round. */
 export async function rateAt20(bench) {
   log(`rate: ${JOBS} jobs, --rate ${RATE}, --interval ${INTERVAL_S}; about ${(2 * JOBS) / RATE} s`);
-  const args = ["--interval", String(INTERVAL_S), "--rate", String(RATE), "--timeout", "600"];
+  const interval = ["--interval", String(INTERVAL_S), ...bench.fixedPolling(String(INTERVAL_S))];
+  const args = [...interval, "--rate", String(RATE), "--timeout", "600"];
   const { result, times, arrivals } = await recorded(bench, jobIds(JOBS, "r"), 13 * STEP_MS, args, "rate 20");
   const passed = result.doc.jobs.filter((job) => job.outcome === "pass").length;
   if (passed !== JOBS) bench.note(`rate: only ${passed} of ${JOBS} jobs passed (exit ${result.code}).`);
@@ -89,7 +90,8 @@ const jitterNote = (times) => `; in any 0.99 s: ${maxInSlidingSecond(times, 990)
 /** FAST_JOBS jobs that never finish, demand far above `rate`, for FAST_RUN_S seconds. */
 async function fastRate(bench, rate, intervalS, note = "") {
   log(`rate: ${FAST_JOBS} jobs, --rate ${rate}, --interval ${intervalS}, for ${FAST_RUN_S} s`);
-  const args = ["--interval", String(intervalS), "--rate", String(rate), "--timeout", String(FAST_RUN_S)];
+  const interval = ["--interval", String(intervalS), ...bench.fixedPolling(String(intervalS))];
+  const args = [...interval, "--rate", String(rate), "--timeout", String(FAST_RUN_S)];
   const { times } = await recorded(bench, jobIds(FAST_JOBS, "f"), Number.POSITIVE_INFINITY, args, `rate ${rate}`);
   const maxSecond = maxInSlidingSecond(times);
   bench.row(

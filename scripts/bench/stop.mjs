@@ -18,7 +18,8 @@ function outcomeOf(result) {
 
 export async function stopWithQueue(bench) {
   const sim = await startSimulatorChild(bench.node, bench.cli, ["--scenario", "stuck", "--rate", "1000000"]);
-  const args = [bench.cli, "wait", ...jobIds(JOBS, "q"), "--endpoint", sim.url, "--interval", "1", "--rate", "20"];
+  const interval = ["--interval", "1", ...bench.fixedPolling("1")];
+  const args = [bench.cli, "wait", ...jobIds(JOBS, "q"), "--endpoint", sim.url, ...interval, "--rate", "20"];
   try {
     log(`stop: ${JOBS} jobs at --rate 20, --timeout ${DEADLINE_S}`);
     const timedOut = await run(bench.node, [...args, "--timeout", String(DEADLINE_S), "--output", "json"], {

@@ -1,7 +1,7 @@
 import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../app/booleans.js";
 import { DEFAULTS } from "../app/defaults.js";
 import { parseDuration } from "../app/duration.js";
-import { parseEndpoint, parseJobIds, parseMigrationOptions, parseRedisUrl } from "../app/options.js";
+import { parseEndpoint, parseJobIds, parseMaxInterval, parseMigrationOptions, parseRedisUrl } from "../app/options.js";
 import type { RunConfig } from "../app/run.js";
 import { present } from "../tencent/credentials.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
@@ -28,6 +28,7 @@ export const INPUT_NAMES = [
   "region",
   "endpoint",
   "interval",
+  "max-interval",
   "timeout",
   "fail-on-warning",
   "create-check",
@@ -109,6 +110,10 @@ export function readInputs(getInput: GetInput, env: Env): ActionConfig {
   const duration = (name: "interval" | "timeout" | "request-timeout", fallbackSeconds: number, allowZero: boolean) =>
     parseDuration(`input ${name}`, present(getInput(name)) ?? String(fallbackSeconds), { allowZero });
   const intervalMs = duration("interval", DEFAULTS.intervalSeconds, false);
+  const maxIntervalMs = parseMaxInterval(
+    { label: "input max-interval", value: present(getInput("max-interval")) },
+    { label: "input interval", ms: intervalMs },
+  );
   const timeoutMs = duration("timeout", DEFAULTS.timeoutSeconds, true);
   const requestTimeoutMs = duration("request-timeout", DEFAULTS.requestTimeoutSeconds, false);
   const failOnWarning = parseBooleanInput("fail-on-warning", getInput("fail-on-warning"));
@@ -130,6 +135,7 @@ export function readInputs(getInput: GetInput, env: Env): ActionConfig {
     credentials: readCredentialInputs(getInput, env),
     ...(region ? { region } : {}),
     intervalMs,
+    maxIntervalMs,
     timeoutMs,
     failOnWarning,
     createCheck,

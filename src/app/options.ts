@@ -1,3 +1,4 @@
+import { MAX_INTERVAL_FACTOR } from "../core/cadence.js";
 import { DEFAULT_SETTLE_MS } from "../core/phases/migrate.js";
 import { isLoopbackHost } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
@@ -82,6 +83,24 @@ export function parseRedisUrl(label: string, value: string): URL {
     throw new ConfigError(`${label}: the user or password has a bad %-escape; the value is not shown`);
   }
   return url;
+}
+
+/**
+ * The longest time between two polls of a job (a duration): six intervals unless given, never less
+ * than the interval; equal to it is plain fixed polling.
+ */
+export function parseMaxInterval(
+  maxInterval: { readonly label: string; readonly value: string | undefined },
+  interval: { readonly label: string; readonly ms: number },
+): number {
+  if (maxInterval.value === undefined) return MAX_INTERVAL_FACTOR * interval.ms;
+  const ms = parseDuration(maxInterval.label, maxInterval.value, { allowZero: false });
+  if (ms < interval.ms) {
+    throw new ConfigError(
+      `${maxInterval.label} ${JSON.stringify(maxInterval.value)} is shorter than ${interval.label} (${interval.ms / 1000} s): the longest gap between two polls cannot be below the shortest`,
+    );
+  }
+  return ms;
 }
 
 export type Until = "check" | "ready" | "done";

@@ -1,7 +1,14 @@
 import type { Argv } from "yargs";
 import { DEFAULTS } from "../app/defaults.js";
 import { parseDuration } from "../app/duration.js";
-import { parseEndpoint, parseJobIds, parseMigrationOptions, parseRate, parseRedisUrl } from "../app/options.js";
+import {
+  parseEndpoint,
+  parseJobIds,
+  parseMaxInterval,
+  parseMigrationOptions,
+  parseRate,
+  parseRedisUrl,
+} from "../app/options.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import type { WaitConfig } from "./wait.js";
@@ -26,6 +33,11 @@ export function waitOptions<T>(parser: Argv<T>) {
       ...value,
       default: String(DEFAULTS.timeoutSeconds),
       describe: "give up after this long (seconds, or 30m, 1h30m); 0: one look",
+    })
+    .option("max-interval", {
+      ...value,
+      describe:
+        "longest time between two polls of a job; between it and --interval, polls go where the answer is likely to change [default: 6 × --interval; equal to it: fixed polling]",
     })
     .option("rate", { ...value, default: String(DEFAULTS.rate), describe: "most requests per second of this process" })
     .option("fail-fast", {
@@ -96,6 +108,7 @@ const VALUE_OPTIONS = [
   "endpoint",
   "region",
   "interval",
+  "max-interval",
   "timeout",
   "rate",
   "output",
@@ -165,9 +178,14 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
   const profile = optionValue(args, "profile");
   // Every word after `--` is a job id, whatever it looks like.
   const words = [...(args.jobIds ?? []), ...(args["--"] ?? [])].map(String);
+  const report = toReportConfig(args);
   return {
     jobIds: parseJobIds(words),
-    ...toReportConfig(args),
+    ...report,
+    maxIntervalMs: parseMaxInterval(
+      { label: "--max-interval", value: optionValue(args, "max-interval") },
+      { label: "--interval", ms: report.intervalMs },
+    ),
     endpoint: parseEndpoint("--endpoint", required(args, "endpoint")),
     ...(region ? { region } : {}),
     timeoutMs: parseDuration("--timeout", required(args, "timeout"), { allowZero: true }),

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
+import { pollGaps } from "./cadence.js";
 import { NOT_SENT, sendCounted } from "./counted-send.js";
 import { describeUnexpected, JobRecord, jobErrorOf } from "./job-record.js";
 import { ONCE_RULES, type OnceAction } from "./once-actions.js";
@@ -40,6 +41,8 @@ class GateRun implements PollLoop {
   readonly records: JobRecord[];
   readonly startedAt: number;
   readonly deadlineAt: number;
+  readonly intervalMs: number;
+  readonly maxIntervalMs: number;
   /** One signal stops everything still waiting: the deadline, an interruption, fail-fast, a bug. */
   readonly #stop = new AbortController();
   stopCause: StopCause | undefined;
@@ -54,14 +57,11 @@ class GateRun implements PollLoop {
     setMaxListeners(0, this.#stop.signal);
     this.startedAt = deps.clock.now();
     this.deadlineAt = this.startedAt + options.timeoutMs;
+    ({ intervalMs: this.intervalMs, maxIntervalMs: this.maxIntervalMs } = pollGaps(options));
   }
 
   get clock() {
     return this.deps.clock;
-  }
-
-  get intervalMs() {
-    return this.options.intervalMs;
   }
 
   get stop(): AbortSignal {

@@ -1,4 +1,5 @@
 import type { ApiAnswer, DtsAction } from "../tencent/types.js";
+import type { ProgressSignal } from "./cadence.js";
 import type { GateEvent, PhaseName } from "./types.js";
 import type { Outcome } from "./verdict.js";
 
@@ -33,4 +34,6 @@ export interface PolledPhase<View> {
   take(view: View, now: number): PhaseVerdict;
   /** The progress event of this answer. */
   event(view: View, verdict: PhaseVerdict, look: Look): GateEvent;
+  /** How far the job has come by this view (called after `take`): what the cadence forecasts its end from. */
+  progress(view: View): ProgressSignal;
 }

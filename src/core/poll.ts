@@ -1,4 +1,5 @@
 import type { ApiError } from "../tencent/errors.js";
+import { Cadence } from "./cadence.js";
 import type { Clock } from "./clock.js";
 import type { JobRecord } from "./job-record.js";
 import type { PhaseVerdict, PolledPhase } from "./phase.js";
@@ -14,7 +15,9 @@ export type PollEnd =
 /** What the loop needs of the run: time, the deadline, its stop signal, a way to send and to tell. */
 export interface PollLoop {
   readonly clock: Clock;
+  /** The shortest and the longest gap between two polls of one job. */
   readonly intervalMs: number;
+  readonly maxIntervalMs: number;
   readonly startedAt: number;
   /** The last moment a poll may start. */
   readonly deadlineAt: number;
@@ -25,13 +28,17 @@ export interface PollLoop {
 
 /**
  * Polls one job through one phase until the phase's verdict, a failed request, or the end of the
- * wait. Knows nothing of what it polls: the phase reads and judges each answer.
+ * wait. Knows nothing of what it polls: the phase reads and judges each answer, and tells how far
+ * the job has come, from which the cadence decides when to poll next.
  */
 export async function pollPhase<View>(phase: PolledPhase<View>, record: JobRecord, loop: PollLoop): Promise<PollEnd> {
   const { clock } = loop;
   record.phase = phase.name;
   // A stopped run sends no poll.
   if (loop.stop.aborted) return { kind: "stopped" };
+  const { intervalMs, maxIntervalMs, deadlineAt } = loop;
+  const cadence = new Cadence({ intervalMs, maxIntervalMs, deadlineAt });
+  let previous: string | undefined;
   for (;;) {
     const pollStartedAt = clock.now();
     const result = await loop.send(record, {
@@ -48,21 +55,25 @@ export async function pollPhase<View>(phase: PolledPhase<View>, record: JobRecor
     record.elapsedMs = Math.round(clock.now() - loop.startedAt);
     loop.emit(phase.event(view, verdict, { polls: record.polls, elapsedMs: record.elapsedMs }));
     if (verdict.state !== "waiting") return { kind: "verdict", verdict };
-    if (!(await pauseBeforeNextPoll(loop, pollStartedAt))) return { kind: "stopped" };
+    const progress = phase.progress(view);
+    const seen = JSON.stringify(progress);
+    cadence.see({ at: clock.now(), changed: seen !== previous, progress });
+    previous = seen;
+    if (!(await pauseBeforeNextPoll(loop, pollStartedAt, cadence.nextPollAt(pollStartedAt))))
+      return { kind: "stopped" };
   }
 }
 
 /**
- * The pause until the next poll, one interval after the last one started. The last pause is cut
- * short so that one last poll starts at the deadline: a verdict that comes within the timeout is
+ * The pause until the next poll, when the cadence said (never past the deadline). The last pause is
+ * cut short so that one last poll starts at the deadline: a verdict that comes within the timeout is
  * never missed for want of a poll. False when the run must stop waiting (the last poll was the
  * deadline's, or the run was stopped).
  */
-async function pauseBeforeNextPoll(loop: PollLoop, pollStartedAt: number): Promise<boolean> {
+async function pauseBeforeNextPoll(loop: PollLoop, pollStartedAt: number, nextPollAt: number): Promise<boolean> {
   const now = loop.clock.now();
   // No poll starts after the deadline: not once the deadline's poll was made, nor when a poll ran past it.
   if (pollStartedAt >= loop.deadlineAt || now > loop.deadlineAt || loop.stop.aborted) return false;
-  const nextPollAt = Math.min(pollStartedAt + loop.intervalMs, loop.deadlineAt);
   try {
     // A poll that took the whole interval is followed at once: no timer for nothing.
     const pauseMs = nextPollAt - now;

@@ -10,6 +10,11 @@ export type PhaseName = "check" | "start" | "migrate" | "complete";
 export interface GateOptions {
   readonly jobIds: readonly string[];
   readonly intervalMs: number;
+  /**
+   * The longest gap between two polls of one job, at least `intervalMs` (equal: fixed polling).
+   * Absent: MAX_INTERVAL_FACTOR times the interval.
+   */
+  readonly maxIntervalMs?: number;
   /** 0: one look, no waiting. */
   readonly timeoutMs: number;
   readonly failOnWarning: boolean;

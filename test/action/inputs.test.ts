@@ -216,6 +216,23 @@ describe("secretsToMask", () => {
   });
 });
 
+describe("readInputs: max-interval", () => {
+  it("is six times interval when empty, and may equal it", () => {
+    expect(read({ "job-id": "dts-1ewjspuw" })).toMatchObject({ intervalMs: 5_000, maxIntervalMs: 30_000 });
+    expect(read({ "job-id": "dts-1ewjspuw", interval: "10", "max-interval": "" }).maxIntervalMs).toBe(60_000);
+    expect(read({ "job-id": "dts-1ewjspuw", interval: "10", "max-interval": "10s" }).maxIntervalMs).toBe(10_000);
+  });
+
+  it("refuses one shorter than interval, naming the input", () => {
+    const message = configError(() => read({ "job-id": "dts-1ewjspuw", "max-interval": "2" }));
+    expect(message).toContain("input max-interval");
+    expect(message).toContain("shorter than input interval");
+    expect(configError(() => read({ "job-id": "dts-1ewjspuw", "max-interval": "later" }))).toContain(
+      "input max-interval",
+    );
+  });
+});
+
 describe("readInputs: the phases after the check", () => {
   it("reads until, max-lag, max-gap, settle and complete; empty means the default", () => {
     expect(read({ "job-id": "dts-1ewjspuw" })).toMatchObject({

@@ -53,6 +53,7 @@ const VALUE_OPTIONS = [
   "--endpoint",
   "--region",
   "--interval",
+  "--max-interval",
   "--timeout",
   "--rate",
   "--output",
@@ -480,6 +481,32 @@ describe("a failure runCli could not turn into a result", () => {
     expect(reportUnexpected(bug, ["wait", ID], io)).toBe(4);
     expect(captured.stdout()).toBe("");
     expect(captured.stderr()).toContain("unexpected error");
+  });
+});
+
+describe("wait: --max-interval", () => {
+  it("is six times --interval unless given, and may equal it (fixed polling)", async () => {
+    expect((await parse(["wait", ID])).config).toMatchObject({ intervalMs: 5_000, maxIntervalMs: 30_000 });
+    expect((await parse(["wait", ID, "--interval", "2"])).config?.maxIntervalMs).toBe(12_000);
+    expect((await parse(["wait", ID, "--max-interval", "1m"])).config?.maxIntervalMs).toBe(60_000);
+    expect((await parse(["wait", ID, "--interval", "3", "--max-interval", "3s"])).config).toMatchObject({
+      intervalMs: 3_000,
+      maxIntervalMs: 3_000,
+    });
+  });
+
+  it("refuses one shorter than --interval, or not a duration, with exit 2, quoting it", async () => {
+    for (const words of [
+      ["--max-interval", "4"],
+      ["--interval", "10", "--max-interval", "9.5"],
+      ["--max-interval", "soon"],
+      ["--max-interval", "0"],
+    ]) {
+      const run = await parse(["wait", ID, ...words]);
+      expectUsageError(run, false);
+      expect(run.stderr).toContain(JSON.stringify(words.at(-1)));
+    }
+    expect((await parse(["wait", ID, "--max-interval", "4"])).stderr).toContain("shorter than --interval");
   });
 });
 

@@ -112,7 +112,19 @@ describe("dts-gate wait: rate, fairness and latency", () => {
   it("60 jobs at --interval 0.05 stay within 20 per sliding second and use the budget", async () => {
     const sim = await simulator({ scenario: "pass", stepMs: 150 });
     const ids = jobIds(60);
-    const run = await runCaptured(["wait", ...ids, "--endpoint", sim.url, "--interval", "0.05", "--output", "json"]);
+    // Fixed polling (--max-interval equal to --interval): a demand far above the budget throughout.
+    const run = await runCaptured([
+      "wait",
+      ...ids,
+      "--endpoint",
+      sim.url,
+      "--interval",
+      "0.05",
+      "--max-interval",
+      "0.05",
+      "--output",
+      "json",
+    ]);
     expect(run.code).toBe(0);
     const times = sim.arrivals.map((arrival) => arrival.atMs);
     expect(maxInSlidingWindow(times)).toBeLessThanOrEqual(20);

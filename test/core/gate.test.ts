@@ -74,7 +74,8 @@ describe("runGate: waiting for one check", () => {
   });
 
   it("looks at the last stretch of a long wait too (--interval 5m --timeout 30m)", async () => {
-    const { client, run, clock } = setup({ intervalMs: 300_000, timeoutMs: 1_800_000 });
+    // Fixed polling (the longest gap is the interval): the script's answers come one per interval.
+    const { client, run, clock } = setup({ intervalMs: 300_000, maxIntervalMs: 300_000, timeoutMs: 1_800_000 });
     const startedAt = clock.now();
     client.script("DescribeMigrationCheckJob", JOB, [
       ...Array.from({ length: 6 }, () => checkAnswer("running")),

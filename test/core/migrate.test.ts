@@ -45,7 +45,8 @@ describe("the migrate phase: watching a migration already under way", () => {
 
 describe("ready: readyComplete, complete allowed, lag and gap known and within bounds, for the settle", () => {
   it("is ready only once every answer showed it for the settle, the last answer ending it", async () => {
-    const { client, clock, run } = gateHarness({ ...watch, settleMs: 12_000 });
+    // Fixed polling (the longest gap is the interval): the script's answers come one per interval.
+    const { client, clock, run } = gateHarness({ ...watch, settleMs: 12_000, maxIntervalMs: 5_000 });
     const startedAt = clock.now();
     client.script(DETAIL, JOB, [
       ready(),

@@ -1,4 +1,5 @@
 import type { DescribeMigrationCheckJobResponse } from "../../tencent/types.js";
+import type { ProgressSignal } from "../cadence.js";
 import type { JobRecord } from "../job-record.js";
 import type { PhaseVerdict, PolledPhase } from "../phase.js";
 import { readCheckAnswer } from "./check-answer.js";
@@ -58,5 +59,13 @@ export function checkPhase(
         ...(note ? { note } : {}),
       };
     },
+    progress: checkProgress,
   };
+}
+
+/** A step with a result (anything but not started or running) is done; the check has every step listed. */
+function checkProgress(response: DescribeMigrationCheckJobResponse): ProgressSignal {
+  const steps = response.StepInfo ?? [];
+  const pending = new Set([null, "notStarted", "running"]);
+  return { stepsDone: steps.filter((step) => !pending.has(step.StepStatus)).length, stepsAll: steps.length };
 }

@@ -1,3 +1,4 @@
+import type { ProgressSignal } from "../cadence.js";
 import type { JobRecord } from "../job-record.js";
 import type { PhaseVerdict, PolledPhase } from "../phase.js";
 import { type MigrationView, readMigrationAnswer } from "./migration-answer.js";
@@ -9,6 +10,9 @@ import {
   type ReadyLimits,
   SELF_HEALING_STATUSES,
 } from "./migration-verdict.js";
+
+/** Step statuses of a finished step (`finished` and `skipped` are in Tencent's own examples). */
+const DONE_STEP_STATUSES = new Set(["success", "finished", "skipped"]);
 
 /** Tencent's cut-over advice: at least a minute at zero lag and zero gap. */
 export const DEFAULT_SETTLE_MS = 60_000;
@@ -68,5 +72,23 @@ export function migratePhase(record: JobRecord, options: MigratePhaseOptions): P
         ...(verdict.state === "waiting" && verdict.note ? { note: verdict.note } : {}),
       };
     },
+    progress(view) {
+      const settled = readySince === undefined ? {} : { endsAt: readySince + options.settleMs };
+      return { ...migrationProgress(view), ...settled };
+    },
+  };
+}
+
+/** The steps done and the percent of the one under way, and the lag once it is valid. */
+function migrationProgress(view: MigrationView): ProgressSignal {
+  const lag = view.lagSeconds !== null && view.lagSeconds >= 0 ? { lagSeconds: view.lagSeconds } : {};
+  const steps = view.steps ?? [];
+  const done = steps.filter((step) => step.status !== null && DONE_STEP_STATUSES.has(step.status)).length;
+  const percent = steps[done]?.percent;
+  return {
+    stepsDone: done,
+    stepsAll: steps.length,
+    ...(percent === null || percent === undefined ? {} : { stepPercent: percent }),
+    ...lag,
   };
 }
