@@ -2,6 +2,7 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
 import { keepAtMost } from "../output/cap.js";
+import { compareMarkdown } from "../output/compare-lines.js";
 import { helpLinks, itemsToReview, outcomeLabel, stepView } from "../output/report.js";
 import { CUT_MARK } from "../output/safe-output.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
@@ -49,6 +50,7 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
   cancelled: "⏹️",
   ready: "✅",
   done: "✅",
+  different: "❌",
 };
 
 function seconds(ms: number): string {
@@ -136,6 +138,7 @@ function jobBlock(job: JobReport, failOnWarning: boolean, compact = false): stri
   if (compact) lines.push("_Steps and items not shown (the summary has a size limit): see the `result` output._", "");
   else lines.push(...stepsTable(steps), ...itemBlocks(steps));
   if (job.started) lines.push(`🚀 Migration started (RequestId ${escapeText(job.started.requestId)}).`, "");
+  lines.push(...compareMarkdown(job, escapeText));
   return lines;
 }
 

@@ -3,6 +3,7 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
 import { keepAtMost } from "./cap.js";
+import { compareCase } from "./compare-lines.js";
 import { helpLinks, type ItemView, itemsToReview, stepView } from "./report.js";
 
 /*
@@ -145,9 +146,15 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarni
     case "done":
       return stepCases.length > 0 ? undefined : { name: "verdict", result: { kind: "passed" } };
     case "notPass":
-    case "failed": {
+    case "failed":
+    case "different": {
       if (stepCases.some((testCase) => testCase.result.kind === "failure")) return undefined;
-      const what = outcome === "notPass" ? "the check did not pass" : "the check task failed";
+      const what =
+        outcome === "notPass"
+          ? "the check did not pass"
+          : outcome === "different"
+            ? "the data differs"
+            : "the check task failed";
       return failure(job.briefMsg ? `${what}: ${clean(job.briefMsg)}` : what);
     }
     case "timeout":
@@ -185,6 +192,8 @@ function stepCases(steps: readonly CheckStep[]): TestCase[] {
 
 function jobCases(job: JobReport, failOnWarning: boolean): TestCase[] {
   const cases = stepCases(job.stepInfo ?? []);
+  const compared = compareCase(job);
+  if (compared) cases.push(compared);
   const verdict = verdictCase(job, cases, failOnWarning);
   if (verdict) cases.push(verdict);
   return cases;

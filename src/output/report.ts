@@ -3,6 +3,7 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
+import { compareLines } from "./compare-lines.js";
 
 /** The contract's `--output json` document (and the Action's `result` output). */
 export function toJsonDocument(result: GateResult) {
@@ -29,6 +30,7 @@ export function toJsonDocument(result: GateResult) {
       ...(job.phase ? { phase: job.phase } : {}),
       ...(job.migration ? { migration: job.migration } : {}),
       ...(job.complete ? { complete: job.complete } : {}),
+      ...(job.compare ? { compare: job.compare } : {}),
       ...(job.error ? { error: job.error } : {}),
     })),
   };
@@ -67,6 +69,7 @@ export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }
   cancelled: { label: "CANCELLED", color: "dim" },
   ready: { label: "READY", color: "green" },
   done: { label: "DONE", color: "green" },
+  different: { label: "DATA DIFFERENT", color: "red" },
 };
 
 /** A pass that closes the gate: its warnings decided it, under --fail-on-warning. */
@@ -184,6 +187,7 @@ function renderJob(job: JobReport, style: Style, failOnWarning: boolean): string
     lines.push(`  ${plural(job.warnings.length, "warning")}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`);
   }
   if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
+  lines.push(...compareLines(job));
   return lines;
 }
 
@@ -224,7 +228,7 @@ export function renderFailures(result: GateResult, style: Style): string {
     const items = itemsToReview(job.stepInfo ?? []).filter(
       ({ skipped, item }) => !skipped && item.CheckResult === wanted,
     );
-    lines.push(...itemLines(items));
+    lines.push(...itemLines(items), ...compareLines(job));
     blocks.push(lines.join("\n"));
   }
   const verdict = paint(style, result.passed ? "green" : "red", result.reason);
