@@ -1,13 +1,7 @@
 import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../app/booleans.js";
 import { DEFAULTS } from "../app/defaults.js";
 import { parseDuration } from "../app/duration.js";
-import {
-  checkOptionsApply,
-  parseEndpoint,
-  parseJobIds,
-  parseMigrationOptions,
-  parseRedisUrl,
-} from "../app/options.js";
+import { checkOptionsApply, parseEndpoint, parseJobIds, parseMigrationOptions, parseRedisUrl } from "../app/options.js";
 import type { RunConfig } from "../app/run.js";
 import { present } from "../tencent/credentials.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";

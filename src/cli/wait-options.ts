@@ -64,7 +64,8 @@ export function waitOptions<T>(parser: Argv<T>) {
     .option("compare", {
       type: "boolean",
       default: false,
-      describe: "a consistency check of every job once all are ready; open only on the same data (implies --until ready)",
+      describe:
+        "a consistency check of every job once all are ready; open only on the same data (implies --until ready)",
     })
     .option("redis-url", { ...value, describe: "share the --rate budget through this Redis" })
     .option("request-timeout", {

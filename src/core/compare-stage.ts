@@ -6,6 +6,9 @@ import type { StageRun } from "./stage-run.js";
 import { clean, plural } from "./text.js";
 import type { Outcome } from "./verdict.js";
 
+/** How a wait ends that did not see the task end. */
+const UNJUDGED: ReadonlySet<Outcome> = new Set(["timeout", "cancelled", "error"]);
+
 /** Differing tables a reason names at most: the report lists more. */
 const TABLES_IN_REASON = 3;
 
@@ -57,7 +60,11 @@ export async function judgeCompareTask(
   passOutcome: Outcome,
 ): Promise<void> {
   await run.waitThrough(record, comparePhase(record, target, passOutcome));
-  if (record.compare?.status === "success") await readCompareReport((...args) => run.send(...args), record, target);
+  // Only a task the wait saw end has a report: a wait stopped before (deadline, signal) reads none.
+  const judged = record.outcome !== undefined && !UNJUDGED.has(record.outcome);
+  if (judged && record.compare?.status === "success") {
+    await readCompareReport((...args) => run.send(...args), record, target);
+  }
   if (record.outcome === "different") record.closedReason = differentReason(record);
   run.concluded(record);
 }

@@ -100,6 +100,7 @@ export function reasonFor(
 /** "the migration is ready to cut over", "the sync job is ready", "all 3 jobs are ready". */
 function readyWords(jobs: readonly JobReport[]): string {
   const migrations = jobs.every((job) => (job.kind ?? "migration") === "migration");
-  if (jobs.length > 1) return `all ${jobs.length} ${migrations ? "migrations are ready to cut over" : "jobs are ready"}`;
+  if (jobs.length > 1)
+    return `all ${jobs.length} ${migrations ? "migrations are ready to cut over" : "jobs are ready"}`;
   return migrations ? "the migration is ready to cut over" : "the sync job is ready";
 }
