@@ -61,4 +61,24 @@ describe("every DTS check behind one gate, against the simulator", () => {
     expect(job).toMatchObject({ kind: "compare", outcome: "different" });
     expect(job.compare.taskId).toBe("dts-1ewjspuw-cmp-37skmii9");
   });
+
+  const TASK = "dts-1ewjspuw-cmp-37skmii9";
+  it.each([
+    [["sync-1ewjspuw", "--complete"], /--complete cannot apply to the data sync job sync-1ewjspuw/],
+    [["sync-1ewjspuw", "--until", "done"], /--until done cannot apply to the data sync job/],
+    [["dts-1ewjspuw", "sync-1ewjspuw", "--complete"], /cannot apply to the data sync job sync-1ewjspuw/],
+    [[TASK, "--create-check"], /--create-check cannot apply to the consistency check dts-1ewjspuw-cmp-37skmii9/],
+    [[TASK, "--start"], /--start cannot apply to the consistency check/],
+    [[TASK, "--until", "ready"], /--until cannot apply to the consistency check/],
+    [[TASK, "--until", "check"], /--until cannot apply to the consistency check/],
+    [[TASK, "--compare"], /--compare cannot apply to the consistency check/],
+    [[TASK, "dts-abcdefgh", "--complete"], /--complete cannot apply to the consistency check/],
+    [["dts-1ewjspuw-cmp-37SKMII9"], /invalid job id "dts-1ewjspuw-cmp-37SKMII9"/],
+  ])("%j exits 2 before any request", async (args, message) => {
+    const sim = await startSim();
+    const run = await runCaptured(["wait", ...args, "--endpoint", sim.url, "--output", "json"]);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).error.message).toMatch(message);
+    expect(sim.arrivals).toHaveLength(0);
+  });
 });
