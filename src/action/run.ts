@@ -1,17 +1,20 @@
 import { type RunConfig, type RunHooks, runWithRealClock } from "../app/run.js";
 import { findRunCredentials } from "../app/run-credentials.js";
+import { RunScope } from "../app/run-scope.js";
 import type { StopSignal } from "../app/signals.js";
+import type { OutputFile } from "../app/wait-run.js";
+import { runWaitInScope } from "../app/wait-run.js";
 import { systemClock } from "../core/clock.js";
-import { describeUnexpected, failedRun, jobErrorOf, unexpectedFailure } from "../core/job-record.js";
+import { describeUnexpected } from "../core/job-record.js";
 import { clean } from "../core/text.js";
-import type { GateResult } from "../core/types.js";
-import { EXIT_CODES, exitCodeOfSignal } from "../core/verdict.js";
+import type { GateResult, JobReport } from "../core/types.js";
+import { EXIT_CODES, exitCodeOf } from "../core/verdict.js";
 import { createProgress } from "../output/progress.js";
 import { renderReport, toJsonDocument, usageErrorDocument } from "../output/report.js";
 import { redactDeep, redact as redactSecrets } from "../output/safe-output.js";
 import { logSafeJson } from "../output/safe-text.js";
 import type { CredentialSource } from "../tencent/credentials.js";
-import { ApiError, ConfigError } from "../tencent/errors.js";
+import { ConfigError } from "../tencent/errors.js";
 import { buildAnnotations } from "./annotations.js";
 import { chainOptions, type Env, type GetInput } from "./credentials.js";
 import { type ActionConfig, readInputs, secretsToMask } from "./inputs.js";
@@ -76,13 +79,13 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   const fail = (message: string) => core.setFailed(annotationText(message));
 
   /** A configuration error (bad input, unreachable --redis-url): no request was sent. */
-  const configFailure = (error: ConfigError) => {
+  const configFailure = (message: string) => {
     core.setOutput("passed", "false");
     core.setOutput("status", "");
     core.setOutput("check-flag", "");
     core.setOutput("brief-msg", "");
-    core.setOutput("result", redact(logSafeJson(usageErrorDocument(error.message))));
-    fail(`dts-gate: ${clean(error.message)}`);
+    core.setOutput("result", redact(logSafeJson(usageErrorDocument(message))));
+    fail(`dts-gate: ${clean(message)}`);
     return EXIT_CODES.usage;
   };
 
@@ -90,58 +93,52 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   try {
     inputs = readInputs(getInput, env);
   } catch (error) {
-    if (error instanceof ConfigError) return configFailure(error);
+    if (error instanceof ConfigError) return configFailure(error.message);
     throw error;
   }
 
-  let config: RunConfig;
-  let stopCredentials = async () => {};
+  // Armed before anything else: a signal or the deadline at any moment still ends with every output.
+  const scope = new RunScope({ timeoutMs: inputs.timeoutMs, onSignal: deps.onSignal });
   try {
-    const found = await findRunCredentials(
-      chainOptions(inputs.credentials, env, (audience) => core.getIDToken(audience)),
+    const ended = await runWaitInScope(
+      {
+        jobIds: inputs.jobIds,
+        outputFiles: actionFiles(env),
+        findCredentials: (signal) =>
+          findRunCredentials({
+            ...chainOptions(inputs.credentials, env, (audience) => core.getIDToken(audience)),
+            signal,
+          }),
+        onCredentials(found) {
+          masks.follow(found.credentials);
+          log.text(`credentials from ${found.credentialSource}`);
+        },
+        configOf: (found) => ({ ...inputs, ...found, proxyEnv: env }),
+        run: (config, hooks) => runGateLogged(deps, config, hooks, log),
+        hooks: { onNotice: (text) => log.text(text) },
+      },
+      scope,
     );
-    masks.follow(found.credentials);
-    stopCredentials = found.stop;
-    config = { ...inputs, ...found };
-  } catch (error) {
-    if (error instanceof ConfigError) return configFailure(error);
-    if (!(error instanceof ApiError)) throw error;
-    // STS refused or could not be reached: the gate cannot run; every output says why (exit 4).
-    const result = redactDeep(failedRun(inputs.jobIds, jobErrorOf(error)), redact);
+    if (ended.kind === "usage") return configFailure(ended.message);
+    // API text was cleaned when it was read, so secrets are found as they are shown; they go before
+    // any escaping, as an escaped secret (`-` → `&#45;`) would not be found later.
+    const result = redactDeep(ended.result, redact);
     await writeOutputs(core, result, { redact, log, annotationText });
-    fail(result.reason);
-    return result.exitCode;
-  }
-  log.text(`credentials from ${config.credentialSource}`);
-
-  const interrupt = new AbortController();
-  let stopSignal: StopSignal | undefined;
-  const unsubscribe = deps.onSignal((signal) => {
-    stopSignal ??= signal;
-    interrupt.abort();
-  });
-
-  let raw: GateResult;
-  try {
-    raw = await runGateLogged(deps, config, interrupt.signal, log);
-  } catch (error) {
-    if (error instanceof ConfigError) return configFailure(error);
-    // The last line of defence: whatever failed, every output is still written (exit 4).
-    raw = unexpectedFailure(config.jobIds, error);
+    if (ended.stopSignal) fail(`${result.reason} (${ended.stopSignal})`);
+    // The report ends with the reason; a closed gate also fails the step with it.
+    else if (ended.exitCode !== EXIT_CODES.open) fail(result.reason);
+    return ended.exitCode;
   } finally {
-    unsubscribe();
-    await stopCredentials();
+    scope.close();
   }
+}
 
-  // API text was cleaned when it was read, so secrets are found as they are shown; they go before
-  // any escaping, as an escaped secret (`-` → `&#45;`) would not be found later.
-  const result = redactDeep(raw, redact);
-  const exitCode = stopSignal ? exitCodeOfSignal(stopSignal) : result.exitCode;
-  await writeOutputs(core, result, { redact, log, annotationText });
-  if (stopSignal) fail(`${result.reason} (${stopSignal})`);
-  // The report ends with the reason; a closed gate also fails the step with it.
-  else if (exitCode !== EXIT_CODES.open) fail(result.reason);
-  return exitCode;
+/** The runner's files the Action writes at its end (outputs, summary): checked before any request. */
+function actionFiles(env: Env): OutputFile[] {
+  const files: OutputFile[] = [];
+  if (env.GITHUB_OUTPUT) files.push({ path: env.GITHUB_OUTPUT, what: "GITHUB_OUTPUT" });
+  if (env.GITHUB_STEP_SUMMARY) files.push({ path: env.GITHUB_STEP_SUMMARY, what: "GITHUB_STEP_SUMMARY" });
+  return files;
 }
 
 /**
@@ -175,29 +172,19 @@ class Masks {
 }
 
 /** The gate, its progress in the log, inside a group and with workflow commands off. */
-async function runGateLogged(
-  deps: ActionDeps,
-  config: RunConfig,
-  interrupt: AbortSignal,
-  log: SafeLog,
-): Promise<GateResult> {
+async function runGateLogged(deps: ActionDeps, config: RunConfig, hooks: RunHooks, log: SafeLog): Promise<GateResult> {
   const progress = createProgress({
     write: (text) => log.text(text),
     live: false,
-    failOnWarning: config.failOnWarning,
     style: { color: false },
     now: systemClock.now,
     verbose: false,
+    failOnWarning: config.failOnWarning,
   });
   const run = deps.run ?? runWithRealClock;
   deps.core.startGroup(groupTitle(config.jobIds));
   try {
-    return await log.fenced(() =>
-      run(
-        { ...config, proxyEnv: deps.env },
-        { interrupt, onEvent: progress.onEvent, onNotice: (text) => log.text(text) },
-      ),
-    );
+    return await log.fenced(() => run(config, { ...hooks, onEvent: progress.onEvent }));
   } finally {
     deps.core.endGroup();
     progress.finish();
@@ -223,11 +210,12 @@ async function writeOutputs(core: ActionCore, result: GateResult, tools: OutputT
       core.warning(annotationText(`dts-gate: could not write the ${what}: ${describeUnexpected(error)}`));
     }
   };
-  const first = result.jobs[0];
+  const decider = decidingJob(result);
   core.setOutput("passed", String(result.passed));
-  core.setOutput("status", redact(first?.status ?? ""));
-  core.setOutput("check-flag", redact(first?.checkFlag ?? ""));
-  core.setOutput("brief-msg", redact(first?.briefMsg ?? ""));
+  core.setOutput("status", redact(decider?.status ?? ""));
+  core.setOutput("check-flag", redact(decider?.checkFlag ?? ""));
+  core.setOutput("brief-msg", redact(decider?.briefMsg ?? ""));
+  core.setOutput("compare-conclusion", redact(decider?.compare?.conclusion ?? ""));
   await attempt("result output", () => core.setOutput("result", redact(logSafeJson(toJsonDocument(result)))));
   await attempt("report", () => log.fenced(async () => log.text(renderReport(result, { color: false }))));
   try {
@@ -240,4 +228,13 @@ async function writeOutputs(core: ActionCore, result: GateResult, tools: OutputT
       core[annotation.level](annotationText(annotation.message), { title: annotationText(annotation.title) });
     }
   });
+}
+
+/** The job that decided the gate: the worst outcome (4 > 3 > 1 > 0), the first of equals. */
+export function decidingJob(result: GateResult): JobReport | undefined {
+  const codeOf = (job: JobReport) => exitCodeOf(job.outcome, result.failOnWarning && job.warnings.length > 0);
+  return result.jobs.reduce<JobReport | undefined>(
+    (worst, job) => (worst === undefined || codeOf(job) > codeOf(worst) ? job : worst),
+    undefined,
+  );
 }

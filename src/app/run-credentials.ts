@@ -15,7 +15,7 @@ export interface RunCredentials {
   readonly stop: () => Promise<void>;
 }
 
-/** STS has a budget of its own, 20 requests a second, apart from DTS's (contract, issue 15). */
+/** STS has a request budget of its own, 20 a second, apart from DTS's. */
 const STS_RATE = 20;
 
 /**

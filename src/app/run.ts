@@ -3,7 +3,7 @@ import { runGate } from "../core/gate.js";
 import type { SendPort } from "../core/send.js";
 import type { GateEvent, GateOptions, GateResult } from "../core/types.js";
 import { createRateLimiter, type RequestLimiter } from "../pacing/limiter.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, sendWithRetry } from "../pacing/retry.js";
+import { type RetryPolicy, retryPolicyFor, sendWithRetry } from "../pacing/retry.js";
 import type { DtsClient, TraceEvent } from "../tencent/client.js";
 import { createDtsClient } from "../tencent/client.js";
 import type { CredentialSource, Credentials } from "../tencent/credentials.js";
@@ -26,7 +26,10 @@ export interface RunConfig extends GateOptions {
 }
 
 export interface RunHooks {
+  /** SIGINT/SIGTERM: the gate ends every job as interrupted. */
   readonly interrupt?: AbortSignal;
+  /** Aborts at the run's deadline or on a signal: bounds the waits outside the gate (joining Redis). */
+  readonly ended?: AbortSignal;
   readonly onEvent?: (event: GateEvent) => void;
   readonly onTrace?: (event: TraceEvent) => void;
   /** Tells the user something about the run itself (a fallback, a shared budget). */
@@ -42,6 +45,7 @@ async function limiterFor(config: RunConfig, hooks: RunHooks): Promise<RequestLi
       rate: config.rate,
       secretId: config.budgetKey,
       clock: systemClock,
+      ...(hooks.ended ? { signal: hooks.ended } : {}),
       ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
     });
   }
@@ -113,7 +117,7 @@ export async function runWithRealClock(config: RunConfig, hooks: RunHooks): Prom
           limiter,
           clock: systemClock,
           random: Math.random,
-          policy: DEFAULT_RETRY_POLICY,
+          policy: retryPolicyFor(config.timeoutMs),
         }),
         clock: systemClock,
         ...(hooks.interrupt ? { interrupt: hooks.interrupt } : {}),

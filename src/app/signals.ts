@@ -11,3 +11,34 @@ export function onProcessSignal(handler: (signal: StopSignal) => void): () => vo
     process.off("SIGTERM", onTerm);
   };
 }
+
+export interface ProcessSignals {
+  /** As onProcessSignal; a signal that came before anyone listened is told to the first listener. */
+  readonly onSignal: (handler: (signal: StopSignal) => void) => () => void;
+  /** Stops listening: from then on SIGINT/SIGTERM have their default effect again. */
+  readonly stop: () => void;
+}
+
+/**
+ * Listens to SIGINT/SIGTERM from the very start of the process, before the commands are loaded, so
+ * that a signal while they load still ends the run with its exit code and outputs (the default
+ * effect would kill the process with nothing written). The first signal is kept for the first listener.
+ */
+export function listenForSignalsEarly(): ProcessSignals {
+  const listeners = new Set<(signal: StopSignal) => void>();
+  let early: StopSignal | undefined;
+  const stop = onProcessSignal((signal) => {
+    if (listeners.size === 0) early ??= signal;
+    for (const listener of listeners) listener(signal);
+  });
+  return {
+    onSignal(handler) {
+      listeners.add(handler);
+      const missed = early;
+      early = undefined;
+      if (missed) queueMicrotask(() => handler(missed));
+      return () => listeners.delete(handler);
+    },
+    stop,
+  };
+}

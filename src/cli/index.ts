@@ -1,19 +1,27 @@
 #!/usr/bin/env node
+import { listenForSignalsEarly } from "../app/signals.js";
 import { unsupportedNode } from "./node-version.js";
 
 // First the Node version, before loading anything that an older Node could fail to load (and
 // without top-level await, which older Nodes cannot even parse).
 const tooOld = unsupportedNode(process.versions.node);
 if (tooOld === undefined) {
+  // Signals are heard from here on: one that comes while the commands load is kept for the run.
+  const signals = listenForSignalsEarly();
   import("./main.js").then(({ processIO, reportUnexpected, runCli }) => {
     const argv = process.argv.slice(2);
     // The commands (undici, bottleneck, p-retry, the simulator) are a chunk of their own, loaded
     // only once a command runs: --help and usage errors never read it.
-    runCli(argv, processIO, () => import("./commands.js")).then(
+    runCli(argv, { ...processIO, onSignal: signals.onSignal }, () => import("./commands.js")).then(
       (code) => {
+        signals.stop();
         process.exitCode = code;
+        // A wait the run gave up on at its deadline or a signal (a credential file that never
+        // opens, a socket that never answers) must not hold the exit: output gets a moment to drain.
+        setTimeout(() => process.exit(), 500).unref();
       },
       (error: unknown) => {
+        signals.stop();
         process.exitCode = reportUnexpected(error, argv, processIO);
       },
     );

@@ -1,10 +1,12 @@
 import { type RunConfig, runWithRealClock } from "../app/run.js";
-import { findRunCredentials, type RunCredentials } from "../app/run-credentials.js";
+import { findRunCredentials } from "../app/run-credentials.js";
+import { RunScope } from "../app/run-scope.js";
+import { runWaitInScope } from "../app/wait-run.js";
 import { systemClock } from "../core/clock.js";
-import { describeUnexpected, failedRun, jobErrorOf, unexpectedFailure } from "../core/job-record.js";
+import { describeUnexpected } from "../core/job-record.js";
 import { clean } from "../core/text.js";
 import type { GateResult } from "../core/types.js";
-import { EXIT_CODES, exitCodeOfSignal } from "../core/verdict.js";
+import { EXIT_CODES } from "../core/verdict.js";
 import { renderJunit } from "../output/junit.js";
 import { createProgress } from "../output/progress.js";
 import { renderFailures, renderReport, toJsonDocument, usageErrorDocument } from "../output/report.js";
@@ -13,20 +15,19 @@ import { logSafeJson } from "../output/safe-text.js";
 import { writeFileSafely } from "../output/write-file.js";
 import { resolveRegion } from "../tencent/credential-chain.js";
 import type { Credentials } from "../tencent/credentials.js";
-import { ApiError, ConfigError } from "../tencent/errors.js";
-import type { CliIO, StopSignal } from "./io.js";
+import type { CliIO } from "./io.js";
 
 export interface WaitConfig extends Omit<RunConfig, "credentials" | "budgetKey" | "credentialSource"> {
   readonly output: "text" | "json";
   readonly verbose: boolean;
-  /** `--quiet`: only the verdict line and the failures. */
-  readonly quiet?: boolean;
   /** `--profile NAME` of the profile files (else TCCLI_PROFILE, else default). */
   readonly profile?: string;
   /** `--junit FILE`: written whenever the gate ran (any exit but 2). */
   readonly junitPath?: string;
   /** Set by `demo`; `wait` resolves them from the environment and profiles. */
   readonly credentials?: Credentials;
+  /** `--quiet`: only the verdict line and the failures. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -47,37 +48,11 @@ export function useLiveLines(env: CliIO["env"], stream: { readonly isTTY?: boole
 
 /** `dts-gate wait`: the gate. Returns the exit code; never calls process.exit. */
 export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
-  let found: RunCredentials;
-  let region = config.region;
-  try {
-    const sources = {
-      env: io.env,
-      proxyEnv: io.env,
-      ...(io.homeDir ? { homeDir: io.homeDir } : {}),
-      ...(config.profile ? { profile: config.profile } : {}),
-    };
-    region ??= await resolveRegion(sources);
-    const demo = config.credentials ? { credentials: config.credentials, source: "the demo pair" } : undefined;
-    found = await findRunCredentials({ ...sources, ...(region ? { region } : {}) }, demo);
-  } catch (error) {
-    const known = environmentSecrets(io.env);
-    if (error instanceof ConfigError) return usageFailure(config, io, error.message, known);
-    // STS refused or could not be reached: nothing was asked of DTS, but the run cannot go on.
-    if (!(error instanceof ApiError)) throw error;
-    return finish(config, io, failedRun(config.jobIds, jobErrorOf(error)), () => known);
-  }
+  // Armed before anything else: a signal or the deadline at any moment still ends with every output.
+  const scope = new RunScope({ timeoutMs: config.timeoutMs, onSignal: (handler) => io.onSignal(handler) });
+  let secrets: () => readonly string[] = () => environmentSecrets(io.env);
   // Temporary credentials change as they are renewed: every line is redacted of all seen so far.
-  const secrets = () => found.credentials.secrets();
-  const { stderr } = writersFor(io, secrets);
-
-  const interrupt = new AbortController();
-  let stopSignal: StopSignal | undefined;
-  const unsubscribe = io.onSignal((signal) => {
-    stopSignal ??= signal;
-    interrupt.abort();
-  });
-
-  if (!config.quiet) stderr(`credentials from ${found.credentialSource}\n`);
+  const stderr = (text: string) => writersFor(io, secrets()).stderr(text);
   const live = !config.quiet && useLiveLines(io.env, io.stderr, config.output);
   const progress = createProgress({
     write: config.quiet ? () => {} : stderr,
@@ -91,53 +66,71 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
   // On a terminal the live lines keep time between polls.
   const ticker = live ? setInterval(() => progress.tick(), 1000) : undefined;
   ticker?.unref();
-  let result: GateResult;
   try {
-    result = await runWithRealClock(
-      { ...config, ...found, ...(region ? { region } : {}), proxyEnv: io.env },
+    const sources = {
+      env: io.env,
+      proxyEnv: io.env,
+      ...(io.homeDir ? { homeDir: io.homeDir } : {}),
+      ...(config.profile ? { profile: config.profile } : {}),
+    };
+    let region = config.region;
+    const ended = await runWaitInScope(
       {
-        interrupt: interrupt.signal,
-        onEvent: progress.onEvent,
-        // The client builds a redacted copy of every exchange only for --verbose.
-        ...(config.verbose ? { onTrace: progress.onTrace } : {}),
-        onNotice: (text) => stderr(`${clean(text)}\n`),
+        jobIds: config.jobIds,
+        outputFiles: config.junitPath === undefined ? [] : [{ path: config.junitPath, what: "--junit" }],
+        async findCredentials(signal) {
+          region ??= await resolveRegion(sources);
+          const demo = config.credentials ? { credentials: config.credentials, source: "the demo pair" } : undefined;
+          return findRunCredentials({ ...sources, ...(region ? { region } : {}), signal }, demo);
+        },
+        onCredentials(found) {
+          secrets = () => found.credentials.secrets();
+          if (!config.quiet) stderr(`credentials from ${found.credentialSource}\n`);
+        },
+        configOf: (found) => ({ ...config, ...found, ...(region ? { region } : {}), proxyEnv: io.env }),
+        run: runWithRealClock,
+        hooks: {
+          onEvent: progress.onEvent,
+          // The client builds a redacted copy of every exchange only for --verbose.
+          ...(config.verbose ? { onTrace: progress.onTrace } : {}),
+          onNotice: (text) => stderr(`${clean(text)}\n`),
+        },
+        writeFiles: async (result) => {
+          clearInterval(ticker);
+          progress.finish();
+          if (config.junitPath === undefined) return undefined;
+          return writeJunit(config.junitPath, redactResult(result, secrets), stderr);
+        },
       },
+      scope,
     );
-  } catch (error) {
-    // Found only as the run starts (an unreachable --redis-url): still before any request.
-    if (error instanceof ConfigError) {
-      progress.finish();
-      return usageFailure(config, io, error.message, secrets);
-    }
-    // The last line of defence: whatever failed, the report is still written (exit 4).
-    result = unexpectedFailure(config.jobIds, error);
+    clearInterval(ticker);
+    progress.finish();
+    if (ended.kind === "usage") return usageFailure(config, io, ended.message, secrets());
+    writeReport(config, io, redactResult(ended.result, secrets), writersFor(io, secrets()));
+    return ended.exitCode;
   } finally {
     clearInterval(ticker);
-    unsubscribe();
-    await found.stop();
+    scope.close();
   }
-  progress.finish();
-  const code = await finish(config, io, result, secrets);
-  return stopSignal ? exitCodeOfSignal(stopSignal) : code;
 }
 
-/** The JUnit file (when asked for) and the report of a run that ran; its exit code. */
-async function finish(config: WaitConfig, io: CliIO, result: GateResult, secrets: () => readonly string[]) {
-  const writers = writersFor(io, secrets);
-  // API text was cleaned when it was read: secrets are redacted from it as it will be shown.
-  const shown = redactDeep(result, (text) => redact(text, secrets()));
-  const written = config.junitPath === undefined || (await writeJunit(config.junitPath, shown, writers.stderr));
-  writeReport(config, io, shown, writers);
-  // A report the pipeline expects and cannot find must not pass silently.
-  return !written && result.exitCode === EXIT_CODES.open ? EXIT_CODES.error : result.exitCode;
+/** API text was cleaned when it was read: secrets are redacted from it as it will be shown. */
+function redactResult(result: GateResult, secrets: () => readonly string[]): GateResult {
+  return redactDeep(result, (text) => redact(text, secrets()));
 }
 
-/** Writes the JUnit report whole, or says why not; true when written. */
-async function writeJunit(path: string, result: GateResult, stderr: (text: string) => void): Promise<boolean> {
+/** Writes the JUnit report whole; resolves to why not, or undefined. */
+async function writeJunit(
+  path: string,
+  result: GateResult,
+  stderr: (text: string) => void,
+): Promise<string | undefined> {
   const outcome = await writeFileSafely(path, () => renderJunit(result));
-  if (!outcome.written)
-    stderr(`dts-gate: cannot write the JUnit report ${path}: ${describeUnexpected(outcome.error)}\n`);
-  return outcome.written;
+  if (outcome.written) return undefined;
+  const why = `cannot write the JUnit report ${path}: ${describeUnexpected(outcome.error)}`;
+  stderr(`dts-gate: ${why}\n`);
+  return why;
 }
 
 /** Exit 2: the message on stderr and, for --output json, the contract's one document on stdout. */
@@ -160,8 +153,8 @@ function writersFor(io: CliIO, secrets: Secrets): Writers {
   };
 }
 
-/** The report (or the JSON document) on stdout, the reason on stderr after JSON; the exit code. */
-function writeReport(config: WaitConfig, io: CliIO, result: GateResult, writers: Writers): number {
+/** The report (or the JSON document) on stdout, the reason on stderr after JSON. */
+function writeReport(config: WaitConfig, io: CliIO, result: GateResult, writers: Writers): void {
   const { stdout, stderr } = writers;
   if (config.output === "json") {
     stdout(`${logSafeJson(toJsonDocument(result), 2)}\n`);
@@ -170,5 +163,4 @@ function writeReport(config: WaitConfig, io: CliIO, result: GateResult, writers:
     const style = { color: useColor(io.env, io.stdout) };
     stdout(config.quiet ? renderFailures(result, style) : `\n${renderReport(result, style)}`);
   }
-  return result.exitCode;
 }

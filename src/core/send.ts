@@ -14,8 +14,8 @@ export interface SendRequest {
 
 export interface RetryNotice {
   readonly attempt: number;
-  /** Attempts this request may make in all (retries included): "attempt 2 of 7". */
-  readonly maxAttempts: number;
+  /** Attempts this request may make in all (retries included): "attempt 2 of 7"; absent: until the deadline. */
+  readonly maxAttempts?: number;
   readonly error: ApiError;
   /** Pause before the next attempt; undefined when this was the last one. */
   readonly delayMs?: number;

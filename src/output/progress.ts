@@ -96,7 +96,8 @@ function seconds(ms: number): string {
 function retryText(notice: RetryNotice): string {
   const { attempt, maxAttempts, error, delayMs } = notice;
   const next = delayMs === undefined ? "giving up" : `next try in ${seconds(delayMs)}`;
-  return `${clean(error.code)} (${error.kind}): attempt ${attempt} of ${maxAttempts}, ${next}`;
+  const of = maxAttempts === undefined ? "" : ` of ${maxAttempts}`;
+  return `${clean(error.code)} (${error.kind}): attempt ${attempt}${of}, ${next}`;
 }
 
 /** Turns gate events (and, with --verbose, every exchange) into progress on stderr. */

@@ -9,7 +9,7 @@ import type { RequestLimiter } from "./limiter.js";
 export type { RetryNotice };
 
 export interface RetryPolicy {
-  /** Retries after the first attempt of one request. */
+  /** Retries after the first attempt of one request; Infinity: for as long as the run's stop signal allows. */
   readonly retries: number;
   /** Backoff ceiling of the n-th retry is min(capMs, base × 2^(n-1)); the delay is uniform below it. */
   readonly transientBaseMs: number;
@@ -24,6 +24,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   throttledBaseMs: 1_000,
   capMs: 15_000,
 };
+
+/**
+ * The policy of a run with this timeout: with a deadline, transient failures are retried until
+ * it (the backoff stays capped and jittered, and the deadline's signal ends the last pause); with
+ * none (one look), a short outage is still ridden out, within the default's attempts.
+ */
+export function retryPolicyFor(timeoutMs: number): RetryPolicy {
+  return timeoutMs > 0 ? { ...DEFAULT_RETRY_POLICY, retries: Number.POSITIVE_INFINITY } : DEFAULT_RETRY_POLICY;
+}
 
 export interface RetryDeps {
   readonly limiter: RequestLimiter;
@@ -125,7 +134,7 @@ export async function sendWithRetry<A extends DtsAction>(
           }
           deps.onRetry?.({
             attempt: attemptNumber,
-            maxAttempts,
+            ...(Number.isFinite(maxAttempts) ? { maxAttempts } : {}),
             error: apiError,
             ...(retrying ? { delayMs: pendingDelayMs } : {}),
           });

@@ -27,8 +27,8 @@ const KEY_TTL_MS = 60_000;
 const CLIENT_TIMEOUT_MS = 5_000;
 /** How often the participants are counted, the settings bounded and the subscriber checked. */
 const WATCH_INTERVAL_MS = 1_000;
-/** How long a clean shutdown may wait for Redis before it cuts the sockets. */
-const CLOSE_TIMEOUT_MS = 1_000;
+/** How long a clean shutdown may wait for Redis (setting the keys' TTL) before it cuts the sockets. */
+const CLOSE_TIMEOUT_MS = 300;
 
 export interface SharedLimiterOptions {
   readonly redisUrl: URL;
@@ -39,6 +39,8 @@ export interface SharedLimiterOptions {
   readonly clock: Clock;
   /** Told once when the budget is shared, once if Redis held settings it reset, once when it falls back. */
   readonly onNotice?: (text: string) => void;
+  /** The run's deadline or interrupt: joining stops waiting for Redis at once, rejecting with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 interface Joined {
@@ -98,9 +100,14 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
       );
     }
   };
+  const { signal } = options;
+  const onAbort = { handler: () => {} };
   try {
     const ended = new Promise<never>((_, reject) => {
       client.once("end", () => reject(lastError ?? new Error("connection closed")));
+      onAbort.handler = () => reject(signal?.reason);
+      if (signal?.aborted) onAbort.handler();
+      signal?.addEventListener("abort", onAbort.handler, { once: true });
     });
     ended.catch(() => {});
     const joining = async () => {
@@ -123,8 +130,12 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
     await Promise.resolve()
       .then(() => shared.disconnect(false))
       .catch(() => {});
+    // Stopped by the run (a signal, the deadline): no configuration error, the run says why.
+    if (signal?.aborted) throw signal.reason;
     const reason = lastError === undefined ? reasonOf(error) : reasonOf(lastError);
     throw new ConfigError(`cannot use Redis at ${shown} for --redis-url: ${reason}`);
+  } finally {
+    signal?.removeEventListener("abort", onAbort.handler);
   }
 }
 
@@ -138,14 +149,9 @@ function closerOf({ shared, connection }: Joined): (graceful: boolean) => Promis
         await within(shared.incrementReservoir(0), CLOSE_TIMEOUT_MS, "closing").catch(() => {});
       }
       void shared.stop({ dropWaitingJobs: true }).catch(() => {});
-      // The connection first: once it is terminated, bottleneck no longer unsubscribes on a dead socket.
-      if (graceful) {
-        await within(connection.disconnect(true), CLOSE_TIMEOUT_MS, "closing").catch(() =>
-          connection.disconnect(false),
-        );
-      } else {
-        await connection.disconnect(false);
-      }
+      // The connection first: once it is terminated, bottleneck no longer unsubscribes on a dead
+      // socket. Cut, not QUIT: a frozen Redis would hold the exit for QUIT's answer.
+      await connection.disconnect(false);
       // Only forgets the limiter (the connection is ours), and returns nothing.
       await Promise.resolve()
         .then(() => shared.disconnect(false))

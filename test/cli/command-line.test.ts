@@ -328,6 +328,7 @@ describe("demo's command line", () => {
       failOnWarning: true,
       intervalMs: 250,
       verbose: true,
+      quiet: false,
       timeoutMs: 60_000,
       keyless: false,
     });
@@ -338,6 +339,7 @@ describe("demo's command line", () => {
       failOnWarning: false,
       intervalMs: 500,
       verbose: false,
+      quiet: false,
       timeoutMs: 15_000,
       keyless: false,
     });
