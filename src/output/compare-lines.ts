@@ -36,6 +36,19 @@ export function compareHeadline(compare: CompareReport): string {
   return `consistency check ${clean(compare.taskId)}: ${state.join(", ") || "no answer"}${counts ? ` (${counts})` : ""}`;
 }
 
+/** A consistency check's state in the progress line: "consistency check running · 66 %". */
+export function compareProgress(view: {
+  readonly status: string | null;
+  readonly conclusion: string | null;
+  readonly percent: number | null;
+  readonly found: boolean;
+}): string {
+  if (!view.found) return "consistency check not listed yet";
+  const state = [view.status, view.conclusion].filter((word) => word).map((word) => clean(word));
+  const percent = view.percent !== null && view.status === "running" ? ` · ${view.percent} %` : "";
+  return `consistency check ${state.join(", ") || "—"}${percent}`;
+}
+
 /** The differing tables as lines: the first MAX_TABLES_SHOWN and a count of the rest. */
 export function differingTableLines(compare: CompareReport): string[] {
   const { names, more } = differingTables(compare);

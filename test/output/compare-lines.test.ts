@@ -4,6 +4,7 @@ import { renderSummary } from "../../src/action/summary.js";
 import type { CompareReport } from "../../src/core/types.js";
 import { MAX_TABLES_SHOWN } from "../../src/output/compare-lines.js";
 import { renderJunit } from "../../src/output/junit.js";
+import { createProgress } from "../../src/output/progress.js";
 import { renderReport, toJsonDocument } from "../../src/output/report.js";
 import { gateResult, job } from "./junit-fixtures.js";
 
@@ -84,5 +85,43 @@ describe("a consistency check in every output", () => {
     expect(markdown).toContain("| # | Differing table |");
     expect(markdown).toContain("| 1 | shop&#124;x.&#60;b&#62;t&#60;/b&#62; |");
     expect(renderSummary(different)).toContain(`and ${24 - MAX_TABLES_SHOWN} more differing tables`);
+  });
+});
+
+describe("a consistency check in the progress", () => {
+  it("each answer shows the task's state and percent on the job's line", () => {
+    let written = "";
+    const progress = createProgress({
+      write: (text) => {
+        written += text;
+      },
+      live: false,
+      style: { color: false },
+      now: () => 1_000,
+      verbose: false,
+      size: () => ({ columns: 200 }),
+      failOnWarning: false,
+    });
+    const view = {
+      taskId: TASK,
+      found: true,
+      status: "running",
+      conclusion: "",
+      message: null,
+      percent: 66,
+      requestId: "r",
+    };
+    progress.onEvent({ type: "comparePoll", jobId: TASK, state: "waiting", compare: view, polls: 1, elapsedMs: 1_000 });
+    const done = { ...view, status: "success", conclusion: "different", percent: 100 };
+    progress.onEvent({
+      type: "comparePoll",
+      jobId: TASK,
+      state: "different",
+      compare: done,
+      polls: 2,
+      elapsedMs: 1_000,
+    });
+    expect(written).toContain(`${TASK} consistency check running · 66 %`);
+    expect(written).toContain(`${TASK} consistency check success, different`);
   });
 });
