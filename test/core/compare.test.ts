@@ -157,6 +157,28 @@ describe("--compare", () => {
   });
 });
 
+describe("--compare and the migration's end", () => {
+  it("with --until done and no --complete: compared when ready, then waited for until done", async () => {
+    const { client, run } = gateHarness({ ...compared, until: "done" });
+    scriptCompare(client, JOB, TASK, "success", "same");
+    client.script(DETAIL, JOB, [ready(), migrationAnswer("completing"), migrationAnswer("success")]);
+    const result = await run();
+    expect(result.exitCode).toBe(0);
+    expect(result.jobs[0]?.outcome).toBe("done");
+    const actions = client.calls.map((call) => call.action);
+    expect(actions.indexOf("StartCompare")).toBeLessThan(actions.lastIndexOf(DETAIL));
+  });
+
+  it("a migration that ended before it could be compared closes the gate: its data was not compared", async () => {
+    const { client, run } = gateHarness(compared);
+    client.script(DETAIL, JOB, [migrationAnswer("success")]);
+    const result = await run();
+    expect(result.exitCode).toBe(1);
+    expect(client.count("CreateCompareTask")).toBe(0);
+    expect(result.reason).toContain("its data was not compared");
+  });
+});
+
 describe("a consistency check given by its id", () => {
   it("is polled with its job's id and its own, and judged as --compare judges it", async () => {
     const { client, run } = gateHarness({ jobIds: [TASK] });
