@@ -25,8 +25,12 @@ export function reasonFor(
   interrupted: boolean,
 ): string {
   // An action that changes the job and was sent is told first, whatever else happened: someone must look at that job.
-  const started = jobs.filter((job) => job.started !== null).map((job) => job.jobId);
-  const alsoStarted = started.length > 0 ? `; the migration was started for ${some(started)}` : "";
+  const startedJobs = jobs.filter((job) => job.started !== null);
+  const started = startedJobs.map((job) => job.jobId);
+  // A data sync job is started too, but it is no migration: "migration", "sync", or both unnamed.
+  const syncs = startedJobs.filter((job) => job.kind === "sync").length;
+  const what = syncs === 0 ? "migration " : syncs === startedJobs.length ? "sync " : "";
+  const alsoStarted = started.length > 0 ? `; the ${what || "job "}was started for ${some(started)}` : "";
   for (const action of UNKNOWN_FIRST) {
     const { unknownCode, unknownReason, kind } = ONCE_RULES[action];
     // A migration's and a sync job's start share their code: the job's kind tells which was sent.
@@ -93,7 +97,7 @@ export function reasonFor(
   const compared = jobs.filter((job) => job.compare?.conclusion === "same").length;
   const same = compared > 0 ? `; the data is the same (${plural(compared, "consistency check")})` : "";
   return `gate open: ${reached}${same}${warningNote}${
-    started.length > 0 ? `; migration started for ${plural(started.length, "job")}` : ""
+    started.length > 0 ? `; ${what}started for ${plural(started.length, "job")}` : ""
   }`;
 }
 

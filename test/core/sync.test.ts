@@ -79,7 +79,7 @@ describe("a data sync job started and waited for until ready", () => {
     expect(result.exitCode).toBe(0);
     expect(result.jobs[0]).toMatchObject({ outcome: "ready", started: { requestId: "started" }, startRequests: 1 });
     expect(client.count(JOBS)).toBe(4);
-    expect(result.reason).toBe("gate open: the sync job is ready; migration started for 1 job");
+    expect(result.reason).toBe("gate open: the sync job is ready; sync started for 1 job");
   });
 
   it("StartSyncJob is never sent twice: a lost answer is StartOutcomeUnknown, told as StartSyncJob", async () => {
