@@ -1,7 +1,14 @@
 import { ACTION_BOOLEAN_WORDS, parseBooleanWord } from "../app/booleans.js";
 import { DEFAULTS } from "../app/defaults.js";
 import { parseDuration } from "../app/duration.js";
-import { parseEndpoint, parseJobIds, parseMaxInterval, parseMigrationOptions, parseRedisUrl } from "../app/options.js";
+import {
+  checkOptionsApply,
+  parseEndpoint,
+  parseJobIds,
+  parseMaxInterval,
+  parseMigrationOptions,
+  parseRedisUrl,
+} from "../app/options.js";
 import type { RunConfig } from "../app/run.js";
 import { present } from "../tencent/credentials.js";
 import { DEFAULT_ENDPOINT } from "../tencent/endpoints.js";
@@ -38,6 +45,7 @@ export const INPUT_NAMES = [
   "max-gap",
   "settle",
   "complete",
+  "compare",
   "redis-url",
   "request-timeout",
   "role-arn",
@@ -119,12 +127,21 @@ export function readInputs(getInput: GetInput, env: Env): ActionConfig {
   const failOnWarning = parseBooleanInput("fail-on-warning", getInput("fail-on-warning"));
   const createCheck = parseBooleanInput("create-check", getInput("create-check"));
   const start = parseBooleanInput("start-migration", getInput("start-migration"));
-  const migration = parseMigrationOptions({
-    until: { label: "input until", value: present(getInput("until")) },
+  const until = present(getInput("until"));
+  const phases = {
+    // action.yml gives `check` by default: only another value was asked for.
+    until: { label: "input until", value: until === "check" ? undefined : until },
     maxLag: { label: "input max-lag", value: present(getInput("max-lag")) },
     maxGap: { label: "input max-gap", value: present(getInput("max-gap")) },
     settle: { label: "input settle", value: present(getInput("settle")) },
     complete: { label: "input complete", value: parseBooleanInput("complete", getInput("complete")) },
+    compare: { label: "input compare", value: parseBooleanInput("compare", getInput("compare")) },
+  };
+  const migration = parseMigrationOptions(phases);
+  checkOptionsApply(jobIds, {
+    ...phases,
+    createCheck: { label: "input create-check", value: createCheck },
+    start: { label: "input start-migration", value: start },
   });
   const redisInput = present(getInput("redis-url"));
   const redisUrl = redisInput === undefined ? undefined : parseRedisUrl("input redis-url", redisInput);

@@ -232,6 +232,7 @@ async function writeOutputs(core: ActionCore, result: GateResult, tools: OutputT
   core.setOutput("check-flag", redact(decider?.checkFlag ?? ""));
   core.setOutput("brief-msg", redact(decider?.briefMsg ?? ""));
   for (const [name, value] of Object.entries(migrationOutputs(result))) core.setOutput(name, value);
+  core.setOutput("compare-conclusion", redact(decider?.compare?.conclusion ?? ""));
   await attempt("result output", () => core.setOutput("result", redact(logSafeJson(toJsonDocument(result)))));
   await attempt("report", () => log.fenced(async () => log.text(renderReport(result, { color: false }))));
   try {

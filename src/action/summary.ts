@@ -2,6 +2,7 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
 import { keepAtMost } from "../output/cap.js";
+import { compareMarkdown } from "../output/compare-lines.js";
 import { type LagPoint, lagChart } from "../output/lag-chart.js";
 import { gapText, lagText, percentText } from "../output/migration-text.js";
 import { helpLinks, itemsToReview, outcomeLabel, stepView } from "../output/report.js";
@@ -51,6 +52,7 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
   cancelled: "⏹️",
   ready: "✅",
   done: "✅",
+  different: "❌",
 };
 
 function seconds(ms: number): string {
@@ -178,6 +180,7 @@ function jobBlock(job: JobReport, failOnWarning: boolean, lag: readonly LagPoint
   else lines.push(...stepsTable(steps), ...itemBlocks(steps));
   if (job.started) lines.push(`🚀 Migration started (RequestId ${escapeText(job.started.requestId)}).`, "");
   lines.push(...migrationBlock(job, lag, compact));
+  lines.push(...compareMarkdown(job, escapeText));
   return lines;
 }
 

@@ -1,8 +1,8 @@
 import { MAX_INTERVAL_FACTOR } from "../core/cadence.js";
+import { kindOfId } from "../core/job-kind.js";
 import { DEFAULT_SETTLE_MS } from "../core/phases/migrate.js";
 import { isLoopbackHost } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
-import { JOB_ID_PATTERN } from "../tencent/types.js";
 import { parseDuration } from "./duration.js";
 
 /*
@@ -43,10 +43,10 @@ export function parseJobIds(values: readonly string[], label?: string): string[]
   const prefix = label === undefined ? "" : `${label}: `;
   const ids = values.flatMap((value) => value.split(/[\s,]+/)).filter((id) => id !== "");
   if (ids.length === 0) throw new ConfigError(`${prefix}give at least one job id (as dts-1ewjspuw)`);
-  const bad = ids.filter((id) => !JOB_ID_PATTERN.test(id));
+  const bad = ids.filter((id) => kindOfId(id) === undefined);
   if (bad.length > 0) {
     throw new ConfigError(
-      `${prefix}invalid job id${bad.length > 1 ? "s" : ""} ${bad.map((id) => JSON.stringify(id)).join(", ")}: expected dts- and 8 lowercase letters or digits (as dts-1ewjspuw)`,
+      `${prefix}invalid job id${bad.length > 1 ? "s" : ""} ${bad.map((id) => JSON.stringify(id)).join(", ")}: expected dts- or sync- and 8 lowercase letters or digits (as dts-1ewjspuw, sync-1ewjspuw), or a consistency check's id (as dts-1ewjspuw-cmp-37skmii9)`,
     );
   }
   return [...new Set(ids)];
@@ -112,6 +112,7 @@ export interface MigrationOptions {
   readonly maxGapMB: number;
   readonly settleMs: number;
   readonly complete: boolean;
+  readonly compare: boolean;
 }
 
 /** Each value as typed (undefined: not given) and the label its user knows it by. */
@@ -121,6 +122,7 @@ export interface MigrationInputs {
   readonly maxGap: { readonly label: string; readonly value: string | undefined };
   readonly settle: { readonly label: string; readonly value: string | undefined };
   readonly complete: { readonly label: string; readonly value: boolean };
+  readonly compare: { readonly label: string; readonly value: boolean };
 }
 
 function parseUntil(label: string, value: string): Until {
@@ -139,7 +141,7 @@ export function parseGapMB(label: string, value: string): number {
 
 /** `complete` implies `until done`, whatever `until` says: completing is waiting for success. */
 export function parseMigrationOptions(inputs: MigrationInputs): MigrationOptions {
-  const { until, maxLag, maxGap, settle, complete } = inputs;
+  const { until, maxLag, maxGap, settle, complete, compare } = inputs;
   const asked = until.value === undefined ? undefined : parseUntil(until.label, until.value);
   return {
     until: complete.value ? "done" : (asked ?? "check"),
@@ -148,5 +150,47 @@ export function parseMigrationOptions(inputs: MigrationInputs): MigrationOptions
     settleMs:
       settle.value === undefined ? DEFAULT_SETTLE_MS : parseDuration(settle.label, settle.value, { allowZero: true }),
     complete: complete.value,
+    compare: compare.value,
   };
+}
+
+/** The options that act on a job, as typed (`until` undefined: not given), with their labels. */
+export interface JobOptionInputs extends Pick<MigrationInputs, "until" | "complete" | "compare"> {
+  readonly createCheck: { readonly label: string; readonly value: boolean };
+  readonly start: { readonly label: string; readonly value: boolean };
+}
+
+/**
+ * An option that does not apply to a kind of job given is an error before any request: a data sync
+ * job has no cut-over and never ends; a consistency check given by its id is judged as it is.
+ */
+export function checkOptionsApply(jobIds: readonly string[], inputs: JobOptionInputs): void {
+  const { until, complete, compare, createCheck, start } = inputs;
+  const sync = jobIds.find((id) => kindOfId(id) === "sync");
+  if (sync !== undefined) {
+    const given = [
+      ...(complete.value ? [complete.label] : []),
+      ...(until.value === "done" ? [`${until.label} done`] : []),
+    ];
+    if (given.length > 0) {
+      throw new ConfigError(
+        `${given.join(" and ")} cannot apply to the data sync job ${sync}: a sync job has no cut-over and runs until stopped (wait for it with --until ready)`,
+      );
+    }
+  }
+  const task = jobIds.find((id) => kindOfId(id) === "compare");
+  if (task !== undefined) {
+    const given = [
+      ...(createCheck.value ? [createCheck.label] : []),
+      ...(start.value ? [start.label] : []),
+      ...(until.value !== undefined ? [until.label] : []),
+      ...(compare.value ? [compare.label] : []),
+      ...(complete.value ? [complete.label] : []),
+    ];
+    if (given.length > 0) {
+      throw new ConfigError(
+        `${given.join(", ")} cannot apply to the consistency check ${task}: a consistency check given by its id is waited for and judged as it is`,
+      );
+    }
+  }
 }

@@ -25,24 +25,38 @@ export interface DemoPlan {
   readonly start: boolean;
   readonly until: "check" | "ready" | "done";
   readonly complete: boolean;
+  /** A consistency check once the job is ready. */
+  readonly compare: boolean;
   readonly settleMs: number;
   /** When --timeout is not given. */
   readonly timeoutMs: number;
 }
 
 export function demoPlan(scenario: DemoScenario): DemoPlan {
-  const base = { migrateMs: DEMO_MIGRATE_MS, settleMs: DEMO_SETTLE_MS, createCheck: false, complete: false };
+  const base = {
+    migrateMs: DEMO_MIGRATE_MS,
+    settleMs: DEMO_SETTLE_MS,
+    createCheck: false,
+    complete: false,
+    compare: false,
+  };
   if (scenario === "cutover") {
-    // The check re-run, the start, the wait for ready, the cut-over and the wait for success.
+    // The check re-run, the start, the wait for ready, the consistency check, the cut-over and the
+    // wait for success.
     return {
       ...base,
       simulatorScenario: "migrate",
       createCheck: true,
       start: true,
       until: "done",
+      compare: true,
       complete: true,
       timeoutMs: 30_000,
     };
+  }
+  if (scenario === "different") {
+    // The migration gets ready; its consistency check finds tables that differ.
+    return { ...base, simulatorScenario: scenario, start: true, until: "ready", compare: true, timeoutMs: 15_000 };
   }
   if (MIGRATING.has(scenario)) {
     return { ...base, simulatorScenario: scenario, start: true, until: "ready", timeoutMs: 15_000 };

@@ -34,6 +34,7 @@ function commandLine(options: DemoOptions, plan: DemoPlan, endpoint: string): st
   if (plan.createCheck) words.push("--create-check");
   if (plan.start) words.push("--start");
   if (plan.until !== "check") words.push("--until", plan.until, "--settle", `${plan.settleMs / 1000}s`);
+  if (plan.compare) words.push("--compare");
   if (plan.complete) words.push("--complete");
   if (options.output !== "text") words.push("--output", options.output);
   if (options.failOnWarning) words.push("--fail-on-warning");
@@ -67,6 +68,7 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
       start: plan.start,
       until: plan.until,
       complete: plan.complete,
+      compare: plan.compare,
       settleMs: plan.settleMs,
       verbose: options.verbose,
       ...(options.junitPath === undefined ? {} : { junitPath: options.junitPath }),

@@ -2,6 +2,7 @@ import type { Argv } from "yargs";
 import { DEFAULTS } from "../app/defaults.js";
 import { parseDuration } from "../app/duration.js";
 import {
+  checkOptionsApply,
   parseEndpoint,
   parseJobIds,
   parseMaxInterval,
@@ -65,6 +66,12 @@ export function waitOptions<T>(parser: Argv<T>) {
       type: "boolean",
       default: false,
       describe: "CompleteMigrateJob once every job is ready, then wait until done (implies --until done)",
+    })
+    .option("compare", {
+      type: "boolean",
+      default: false,
+      describe:
+        "a consistency check of every job once all are ready; open only on the same data (implies --until ready)",
     })
     .option("redis-url", { ...value, describe: "share the --rate budget through this Redis" })
     .option("request-timeout", {
@@ -178,9 +185,24 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
   const profile = optionValue(args, "profile");
   // Every word after `--` is a job id, whatever it looks like.
   const words = [...(args.jobIds ?? []), ...(args["--"] ?? [])].map(String);
+  const jobIds = parseJobIds(words);
+  const phases = {
+    until: { label: "--until", value: optionValue(args, "until") },
+    maxLag: { label: "--max-lag", value: optionValue(args, "max-lag") },
+    maxGap: { label: "--max-gap", value: optionValue(args, "max-gap") },
+    settle: { label: "--settle", value: optionValue(args, "settle") },
+    complete: { label: "--complete", value: flag(args, "complete") },
+    compare: { label: "--compare", value: flag(args, "compare") },
+  };
+  const migration = parseMigrationOptions(phases);
+  checkOptionsApply(jobIds, {
+    ...phases,
+    createCheck: { label: "--create-check", value: flag(args, "create-check") },
+    start: { label: "--start", value: flag(args, "start") },
+  });
   const report = toReportConfig(args);
   return {
-    jobIds: parseJobIds(words),
+    jobIds,
     ...report,
     maxIntervalMs: parseMaxInterval(
       { label: "--max-interval", value: optionValue(args, "max-interval") },
@@ -196,13 +218,7 @@ export function toWaitConfig(args: WaitArgs, env: Readonly<Record<string, string
     ...(profile === undefined ? {} : { profile }),
     createCheck: flag(args, "create-check"),
     start: flag(args, "start"),
-    ...parseMigrationOptions({
-      until: { label: "--until", value: optionValue(args, "until") },
-      maxLag: { label: "--max-lag", value: optionValue(args, "max-lag") },
-      maxGap: { label: "--max-gap", value: optionValue(args, "max-gap") },
-      settle: { label: "--settle", value: optionValue(args, "settle") },
-      complete: { label: "--complete", value: flag(args, "complete") },
-    }),
+    ...migration,
     ...(redisUrl ? { redisUrl } : {}),
   };
 }

@@ -1,15 +1,16 @@
 import { setMaxListeners } from "node:events";
 import { type ApiError, LOCAL_CODES } from "../tencent/errors.js";
+import type { ApiAnswer } from "../tencent/types.js";
 import { pollGaps } from "./cadence.js";
 import { NOT_SENT, sendCounted } from "./counted-send.js";
 import { describeUnexpected, JobRecord, jobErrorOf } from "./job-record.js";
 import { ONCE_RULES, type OnceAction } from "./once-actions.js";
 import type { PolledPhase } from "./phase.js";
-import { checkPhase } from "./phases/check.js";
-import { DEFAULT_SETTLE_MS, migratePhase } from "./phases/migrate.js";
 import { type PollLoop, pollPhase } from "./poll.js";
 import { reasonFor } from "./reason.js";
 import type { SendRequest, SendResult } from "./send.js";
+import type { StageRun } from "./stage-run.js";
+import { runStages } from "./stages.js";
 import { clean } from "./text.js";
 import type { GateDeps, GateEvent, GateOptions, GateResult, JobError, JobReport } from "./types.js";
 import { EXIT_CODES, exitCodeOf } from "./verdict.js";
@@ -36,8 +37,8 @@ export function runGate(options: GateOptions, deps: GateDeps): Promise<GateResul
   return new GateRun(options, deps).run();
 }
 
-/** One run of the gate: its jobs' records, one stop signal, and the phases of each job. */
-class GateRun implements PollLoop {
+/** One run of the gate: its jobs' records, one stop signal; the stages of each job are in stages.ts. */
+class GateRun implements PollLoop, StageRun {
   readonly records: JobRecord[];
   readonly startedAt: number;
   readonly deadlineAt: number;
@@ -92,37 +93,6 @@ class GateRun implements PollLoop {
     );
   }
 
-  /**
-   * The migration of every job, to ready or done. With --complete: to ready, then CompleteMigrateJob
-   * for each job once every job is ready (never after any closed the gate), then on to done.
-   */
-  async migrate(until: "ready" | "done", startedByGate: boolean) {
-    const { complete } = this.options;
-    await this.eachJob((record) => this.migrateJob(record, complete ? "ready" : until, startedByGate));
-    if (!complete) return;
-    for (const record of this.records) record.completeAsked = true;
-    if (!this.allOpen()) return;
-    await this.eachJob(async (record) => {
-      // A migration without an incremental phase is done without a cut-over.
-      if (record.outcome !== "ready") return;
-      if (await this.sendOnce(record, "CompleteMigrateJob")) await this.migrateJob(record, "done", true);
-    });
-  }
-
-  async migrateJob(record: JobRecord, target: "ready" | "done", startedByGate: boolean) {
-    const { options } = this;
-    const phase = migratePhase(record, {
-      name: record.sent("CompleteMigrateJob").receipt ? "complete" : "migrate",
-      target,
-      startedByGate,
-      maxLagSeconds: (options.maxLagMs ?? 0) / 1000,
-      maxGapMB: options.maxGapMB ?? 0,
-      settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
-    });
-    await this.waitThrough(record, phase);
-    this.concluded(record);
-  }
-
   async run(): Promise<GateResult> {
     const { options, deps } = this;
     const finished = new AbortController();
@@ -137,14 +107,7 @@ class GateRun implements PollLoop {
     if (deps.interrupt?.aborted) onInterrupt();
     deps.interrupt?.addEventListener("abort", onInterrupt, { once: true });
     try {
-      const until = options.complete ? "done" : (options.until ?? "check");
-      // Without --start (or --create-check), a later phase only watches a migration already under way.
-      if (until === "check" || options.start || options.createCheck) {
-        await this.eachJob((record) => this.checkJob(record));
-        // Starting is not idempotent: each job once, and only when every job passed.
-        if (options.start && this.allOpen()) await this.eachJob((record) => this.sendOnce(record, "StartMigrateJob"));
-      }
-      if (until !== "check" && this.allOpen()) await this.migrate(until, options.start);
+      await runStages(this);
     } finally {
       finished.abort();
       deps.interrupt?.removeEventListener("abort", onInterrupt);
@@ -152,8 +115,8 @@ class GateRun implements PollLoop {
     return this.result();
   }
 
-  async eachJob(task: (record: JobRecord) => Promise<unknown>) {
-    await Promise.all(this.records.map((record) => this.guarded(record, () => task(record))));
+  async eachJob(task: (record: JobRecord) => Promise<unknown>, records: readonly JobRecord[] = this.records) {
+    await Promise.all(records.map((record) => this.guarded(record, () => task(record))));
   }
 
   /** Any failure that is not a result (a bug, a broken dependency) stops the run instead of crashing it. */
@@ -237,23 +200,6 @@ class GateRun implements PollLoop {
     if ((this.options.failFast ?? true) && this.jobExitCode(report) !== EXIT_CODES.open) this.stopRun("failFast");
   }
 
-  /** One job's check: (re)created when asked, then polled to a verdict. */
-  async checkJob(record: JobRecord) {
-    const { options, deps } = this;
-    if (!options.createCheck || (await this.sendOnce(record, "CreateMigrateCheckJob"))) {
-      const phase = checkPhase(
-        record,
-        {
-          newCheck: options.createCheck,
-          ...(options.staleGraceMs === undefined ? {} : { staleGraceMs: options.staleGraceMs }),
-        },
-        deps.clock.now(),
-      );
-      await this.waitThrough(record, phase);
-    }
-    this.concluded(record);
-  }
-
   /** Why the run stopped, in words, or undefined while it runs. */
   stoppedBy(): string | undefined {
     if (this.interrupted()) return "the run was interrupted";
@@ -266,7 +212,11 @@ class GateRun implements PollLoop {
    * Sends an action that changes the job, by its rule: one that must not run twice is never sent
    * again after a failure that may have been applied, and none is sent after the deadline.
    */
-  async sendOnce(record: JobRecord, action: OnceAction): Promise<boolean> {
+  async sendOnce(
+    record: JobRecord,
+    action: OnceAction,
+    params: SendRequest["params"] = { JobId: record.jobId },
+  ): Promise<ApiAnswer | undefined> {
     const sent = record.sent(action);
     const { rule } = sent;
     record.phase = rule.phase;
@@ -275,7 +225,7 @@ class GateRun implements PollLoop {
       ? { ok: false, error: NOT_SENT, attempts: 0 }
       : await this.send(record, {
           action,
-          params: { JobId: record.jobId },
+          params,
           repeatable: rule.repeatable,
           ...(rule.maxSends === undefined ? {} : { maxSends: rule.maxSends }),
         });
@@ -288,10 +238,10 @@ class GateRun implements PollLoop {
       const requestId = clean(result.value.RequestId);
       sent.receipt = { requestId };
       this.emit(rule.receipt(record.jobId, requestId));
-      return true;
+      return result.value;
     }
     if (rule.repeatable) this.failRequest(record, result.error);
     else record.failSend(sent, result.error, this.stoppedBy(), this.options.context);
-    return false;
+    return undefined;
   }
 }

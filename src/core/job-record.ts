@@ -1,9 +1,19 @@
 import type { ApiError } from "../tencent/errors.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+import { actionsOf, type JobActions, type JobKind, kindOfId } from "./job-kind.js";
 import { type OnceAction, SentRecord } from "./once-actions.js";
+import type { CompareView } from "./phases/compare-answer.js";
 import type { MigrationView } from "./phases/migration-answer.js";
 import { clean } from "./text.js";
-import type { GateResult, JobError, JobReport, MigrationReport, PhaseName, RunContext } from "./types.js";
+import type {
+  CompareReport,
+  GateResult,
+  JobError,
+  JobReport,
+  MigrationReport,
+  PhaseName,
+  RunContext,
+} from "./types.js";
 import { EXIT_CODES, type Outcome, warningsOf } from "./verdict.js";
 
 /** Notes kept per job at most: a misbehaving API must not grow the report without bound. */
@@ -30,8 +40,32 @@ export class JobRecord {
   error: JobError | undefined;
   /** The last request that failed and was retried: what a timeout report should explain. */
   lastRetried: ApiError | undefined;
+  /** The consistency check as last seen and read, once one was created or polled. */
+  compare: CompareReport | undefined;
+  readonly kind: JobKind;
+  /** The actions of this kind of job (a compare task's are those of its job). */
+  readonly actions: JobActions;
 
-  constructor(readonly jobId: string) {}
+  constructor(readonly jobId: string) {
+    this.kind = kindOfId(jobId) ?? "migration";
+    this.actions = actionsOf(jobId);
+  }
+
+  /** The consistency check's state from one DescribeCompareTasks answer. */
+  compareSeen(view: CompareView) {
+    this.compare = {
+      ...(this.compare ?? emptyCompare(view.taskId)),
+      taskId: view.taskId,
+      status: view.status,
+      conclusion: view.conclusion,
+    };
+  }
+
+  /** The consistency check's report: the abstract's counts and the differing tables read. */
+  compareRead(report: Omit<CompareReport, "taskId" | "status">) {
+    const current = this.compare ?? emptyCompare("");
+    this.compare = { ...current, ...report, conclusion: current.conclusion ?? report.conclusion };
+  }
 
   note(text: string) {
     if (this.notes.length < MAX_NOTES && !this.notes.includes(text)) this.notes.push(text);
@@ -73,7 +107,7 @@ export class JobRecord {
       const how = stopped ? `${stopped} while it was in flight` : `its answer was lost (${lost.code}: ${lost.message})`;
       this.fail("error", {
         code: rule.unknownCode,
-        message: `${action} was sent but ${how}; it was not sent again. Check the job's state (console or DescribeMigrationDetail) before ${rule.byHand}`,
+        message: `${action} was sent but ${how}; it was not sent again. Check the job's state (console or ${this.actions.run}) before ${rule.byHand}`,
       });
     } else if (stopped && rule.notSentCode) {
       const what = sent.requests > 0 ? "accepted (every send was refused before being processed)" : "sent";
@@ -105,18 +139,32 @@ export class JobRecord {
       requests: this.requests,
       elapsedMs: this.elapsedMs,
       warnings,
-      created: this.sent("CreateMigrateCheckJob").receipt,
-      started: this.sent("StartMigrateJob").receipt,
-      startRequests: this.sent("StartMigrateJob").requests,
-      kind: "migration",
+      created: this.sent(this.actions.createCheck).receipt,
+      started: this.sent(this.actions.start).receipt,
+      startRequests: this.sent(this.actions.start).requests,
+      kind: this.kind,
       phase: this.phase,
       ...(this.closedReason ? { closedBy: this.closedReason } : {}),
       ...(this.migration ? { migration: migrationReport(this.migration) } : {}),
       ...(this.completeAsked ? { complete: completeReport(this.sent("CompleteMigrateJob")) } : {}),
+      ...(this.compare ? { compare: this.compare } : {}),
       notes: this.notes,
       ...(outcome === "error" && error ? { error } : {}),
     };
   }
+}
+
+function emptyCompare(taskId: string): CompareReport {
+  return {
+    taskId,
+    status: null,
+    conclusion: null,
+    checkedTables: null,
+    differentTables: null,
+    skippedTables: null,
+    differentRows: null,
+    differences: [],
+  };
 }
 
 function migrationReport(view: MigrationView): MigrationReport {

@@ -28,6 +28,8 @@ export interface Look {
 export interface PolledPhase<View> {
   readonly name: PhaseName;
   readonly action: DtsAction;
+  /** What each poll sends; `{JobId}` of the job when absent. */
+  readonly params?: Readonly<Record<string, string>>;
   /** The one validating step: any answer in, the typed view and what did not have its documented type. */
   read(answer: ApiAnswer): { readonly view: View; readonly anomalies: readonly string[] };
   /** Keeps what the report shows of this view in the job's record and judges it, at `now`. */

@@ -43,7 +43,7 @@ export async function pollPhase<View>(phase: PolledPhase<View>, record: JobRecor
     const pollStartedAt = clock.now();
     const result = await loop.send(record, {
       action: phase.action,
-      params: { JobId: record.jobId },
+      params: phase.params ?? { JobId: record.jobId },
       repeatable: true,
     });
     if (!result.ok) return { kind: "failed", error: result.error };

@@ -30,11 +30,18 @@ export function reasonFor(
   interrupted: boolean,
 ): string {
   // An action that changes the job and was sent is told first, whatever else happened: someone must look at that job.
-  const started = jobs.filter((job) => job.started !== null).map((job) => job.jobId);
-  const alsoStarted = started.length > 0 ? `; the migration was started for ${some(started)}` : "";
+  const startedJobs = jobs.filter((job) => job.started !== null);
+  const started = startedJobs.map((job) => job.jobId);
+  // A data sync job is started too, but it is no migration: "migration", "sync", or both unnamed.
+  const syncs = startedJobs.filter((job) => job.kind === "sync").length;
+  const what = syncs === 0 ? "migration " : syncs === startedJobs.length ? "sync " : "";
+  const alsoStarted = started.length > 0 ? `; the ${what || "job "}was started for ${some(started)}` : "";
   for (const action of UNKNOWN_FIRST) {
-    const { unknownCode, unknownReason } = ONCE_RULES[action];
-    const unknown = jobs.filter((job) => job.error?.code === unknownCode).map((job) => job.jobId);
+    const { unknownCode, unknownReason, kind } = ONCE_RULES[action];
+    // A migration's and a sync job's start share their code: the job's kind tells which was sent.
+    const unknown = jobs
+      .filter((job) => job.error?.code === unknownCode && (job.kind ?? "migration") === kind)
+      .map((job) => job.jobId);
     if (unknown.length > 0 && unknownReason) return `${unknownReason(some(unknown))}${alsoStarted}`;
   }
   if (interrupted) return `gate closed: interrupted before every check had a verdict${alsoStarted}`;
@@ -68,7 +75,9 @@ export function reasonFor(
   }
   const notPassed = byOutcome("notPass");
   const failed = jobs.filter((job) => job.outcome === "failed" && job.closedBy === undefined).map((job) => job.jobId);
-  const closedBy = jobs.flatMap((job) => (job.outcome === "failed" && job.closedBy ? [job.closedBy] : []));
+  const closedBy = jobs.flatMap((job) =>
+    (job.outcome === "failed" || job.outcome === "different") && job.closedBy ? [job.closedBy] : [],
+  );
   if (notPassed.length + failed.length + closedBy.length > 0) {
     const parts = [
       ...closedBy.slice(0, NAMED_IN_REASON),
@@ -91,11 +100,21 @@ export function reasonFor(
   const reached = jobs.every((job) => job.outcome === "done")
     ? `${jobs.length === 1 ? "the migration is" : `all ${jobs.length} migrations are`} done`
     : jobs.every((job) => job.outcome === "ready" || job.outcome === "done")
-      ? `${jobs.length === 1 ? "the migration is" : `all ${jobs.length} migrations are`} ready to cut over`
+      ? readyWords(jobs)
       : jobs.length === 1
         ? "the check passed"
         : `all ${jobs.length} checks passed`;
-  return `gate open: ${reached}${warningNote}${
-    started.length > 0 ? `; migration started for ${plural(started.length, "job")}` : ""
+  const compared = jobs.filter((job) => job.compare?.conclusion === "same").length;
+  const same = compared > 0 ? `; the data is the same (${plural(compared, "consistency check")})` : "";
+  return `gate open: ${reached}${same}${warningNote}${
+    started.length > 0 ? `; ${what}started for ${plural(started.length, "job")}` : ""
   }`;
+}
+
+/** "the migration is ready to cut over", "the sync job is ready", "all 3 jobs are ready". */
+function readyWords(jobs: readonly JobReport[]): string {
+  const migrations = jobs.every((job) => (job.kind ?? "migration") === "migration");
+  if (jobs.length > 1)
+    return `all ${jobs.length} ${migrations ? "migrations are ready to cut over" : "jobs are ready"}`;
+  return migrations ? "the migration is ready to cut over" : "the sync job is ready";
 }

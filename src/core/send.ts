@@ -4,7 +4,8 @@ import type { ApiAnswer, DtsAction } from "../tencent/types.js";
 /** One logical request: the action, its parameters, and whether it may be sent again. */
 export interface SendRequest {
   readonly action: DtsAction;
-  readonly params: Readonly<Record<string, string>>;
+  /** Job and task ids, and the numbers of a paged request. */
+  readonly params: Readonly<Record<string, string | number>>;
   /** False for an action that must not run twice: never sent again after a failure that may have been applied. */
   readonly repeatable: boolean;
   /** Sends at most, the first included (default: as many as the retry policy allows). */

@@ -1,11 +1,13 @@
 import type { CheckStep, DescribeMigrationCheckJobResponse, DtsAction } from "../tencent/types.js";
 import type { Clock } from "./clock.js";
+import type { JobKind } from "./job-kind.js";
+import type { CompareView } from "./phases/compare-answer.js";
 import type { MigrationView } from "./phases/migration-answer.js";
 import type { RetryNotice, SendPort } from "./send.js";
 import type { JobState, Outcome, WarningItem } from "./verdict.js";
 
 /** The phases of a job's life that the gate can take it through, in this order. */
-export type PhaseName = "check" | "start" | "migrate" | "complete";
+export type PhaseName = "check" | "start" | "migrate" | "compare" | "complete";
 
 export interface GateOptions {
   readonly jobIds: readonly string[];
@@ -46,6 +48,8 @@ export interface GateOptions {
   readonly settleMs?: number;
   /** CompleteMigrateJob once every job is ready, then wait until every one is done. */
   readonly complete?: boolean;
+  /** A consistency check of every job once every one is ready; the gate opens only on the same data. */
+  readonly compare?: boolean;
 }
 
 export interface RunContext {
@@ -94,7 +98,7 @@ export interface JobReport {
   readonly notes: readonly string[];
   readonly error?: JobError;
   /** What the job is, from its id. */
-  readonly kind?: "migration";
+  readonly kind?: JobKind;
   /** The last phase the job reached. */
   readonly phase?: PhaseName;
   /** Why a phase closed the gate, when the outcome alone does not say it (a migration's state). */
@@ -103,6 +107,21 @@ export interface JobReport {
   readonly migration?: MigrationReport;
   /** CompleteMigrateJob, when it was asked for. */
   readonly complete?: { readonly sent: boolean; readonly requestId: string | null };
+  /** The consistency check, when one was created or judged. */
+  readonly compare?: CompareReport;
+}
+
+/** A consistency check as the report shows it: its state, the abstract's counts and the differing tables. */
+export interface CompareReport {
+  readonly taskId: string;
+  readonly status: string | null;
+  readonly conclusion: string | null;
+  readonly checkedTables: number | null;
+  readonly differentTables: number | null;
+  readonly skippedTables: number | null;
+  readonly differentRows: number | null;
+  /** Distinct database and table pairs with differences, as far as the report was read. */
+  readonly differences: readonly { readonly db: string; readonly table: string }[];
 }
 
 export interface MigrationReport {
@@ -150,6 +169,17 @@ export type GateEvent =
   | { readonly type: "verdict"; readonly report: JobReport }
   | { readonly type: "started"; readonly jobId: string; readonly requestId: string }
   | { readonly type: "completeSent"; readonly jobId: string; readonly requestId: string }
+  | { readonly type: "compareCreated"; readonly jobId: string; readonly requestId: string }
+  | { readonly type: "compareStarted"; readonly jobId: string; readonly requestId: string }
+  | {
+      readonly type: "comparePoll";
+      readonly jobId: string;
+      readonly state: JobState;
+      readonly compare: CompareView;
+      readonly polls: number;
+      readonly elapsedMs: number;
+      readonly note?: string;
+    }
   | {
       readonly type: "migrationPoll";
       readonly jobId: string;

@@ -2,9 +2,19 @@ import type { CheckStep } from "../tencent/types.js";
 
 /**
  * How a job's wait ended, as the JSON document names it. `cancelled`: not polled any more once the
- * gate could no longer open (--fail-fast). `ready`: ready to cut over; `done`: the migration succeeded.
+ * gate could no longer open (--fail-fast). `ready`: ready to cut over; `done`: the migration succeeded. `different`: a consistency check found
+ * the data of source and target different.
  */
-export type Outcome = "pass" | "notPass" | "failed" | "timeout" | "error" | "cancelled" | "ready" | "done";
+export type Outcome =
+  | "pass"
+  | "notPass"
+  | "failed"
+  | "timeout"
+  | "error"
+  | "cancelled"
+  | "ready"
+  | "done"
+  | "different";
 export type JobState = "waiting" | Outcome;
 
 export const EXIT_CODES = {
@@ -56,6 +66,7 @@ export function exitCodeOf(outcome: Outcome, warningsCloseGate: boolean): number
       return EXIT_CODES.timeout;
     case "notPass":
     case "failed":
+    case "different":
     // Never polled to the end: it cannot open the gate, and it never weighs more than what closed it.
     case "cancelled":
       return EXIT_CODES.closed;

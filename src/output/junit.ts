@@ -3,6 +3,7 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
 import { keepAtMost } from "./cap.js";
+import { compareCase } from "./compare-lines.js";
 import type { TestCase } from "./junit-case.js";
 import { migrationCases } from "./junit-migration.js";
 import { migrationLines } from "./migration-report.js";
@@ -138,11 +139,17 @@ function verdictCase(job: JobReport, stepCases: readonly TestCase[], failOnWarni
     case "done":
       return stepCases.length > 0 ? undefined : { name: "verdict", result: { kind: "passed" } };
     case "notPass":
-    case "failed": {
+    case "failed":
+    case "different": {
       if (stepCases.some((testCase) => testCase.result.kind === "failure")) return undefined;
       // A migration in a state that needs a person: the phase said which.
       if (job.closedBy) return failure(clean(job.closedBy), "closed");
-      const what = outcome === "notPass" ? "the check did not pass" : "the check task failed";
+      const what =
+        outcome === "notPass"
+          ? "the check did not pass"
+          : outcome === "different"
+            ? "the data differs"
+            : "the check task failed";
       return failure(job.briefMsg ? `${what}: ${clean(job.briefMsg)}` : what);
     }
     case "timeout":
@@ -180,10 +187,12 @@ function bounded(cases: readonly TestCase[], what: string): TestCase[] {
 
 function jobCases(job: JobReport, failOnWarning: boolean): TestCase[] {
   const migration = migrationCases(job);
+  const compared = compareCase(job);
   const cases = [
     ...bounded((job.stepInfo ?? []).map(stepCase), "step"),
     ...bounded(migration.steps, "migration step"),
     ...migration.conditions,
+    ...(compared ? [compared] : []),
   ];
   const verdict = verdictCase(job, cases, failOnWarning);
   if (verdict) cases.push(verdict);

@@ -4,6 +4,7 @@ import type { JobState } from "../core/verdict.js";
 import type { RetryNotice } from "../pacing/retry.js";
 import type { TraceEvent } from "../tencent/client.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
+import { compareProgress } from "./compare-lines.js";
 import { displayWidth, fitPieces, type Piece } from "./fit.js";
 import { migrationChangeKey, migrationLine } from "./migration-text.js";
 import { type ColorName, OUTCOME_LABELS, outcomeLabel, paint, type Style } from "./report.js";
@@ -217,6 +218,14 @@ export function createProgress(options: ProgressOptions) {
             event.state === "waiting" ? "dim" : OUTCOME_LABELS[event.state].color,
           );
           if (event.note && options.verbose) log(`  ${event.jobId}: ${clean(event.note)}`);
+          break;
+        case "comparePoll":
+          update(
+            event.jobId,
+            event.state,
+            compareProgress(event.compare),
+            event.state === "waiting" ? "dim" : OUTCOME_LABELS[event.state].color,
+          );
           break;
         case "verdict":
           {

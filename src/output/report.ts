@@ -3,6 +3,7 @@ import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
+import { compareLines } from "./compare-lines.js";
 import { migrationLines } from "./migration-report.js";
 import { type ColorName, paint, type Style } from "./paint.js";
 
@@ -33,6 +34,7 @@ export function toJsonDocument(result: GateResult) {
       ...(job.phase ? { phase: job.phase } : {}),
       ...(job.migration ? { migration: job.migration } : {}),
       ...(job.complete ? { complete: job.complete } : {}),
+      ...(job.compare ? { compare: job.compare } : {}),
       ...(job.error ? { error: job.error } : {}),
     })),
   };
@@ -60,6 +62,7 @@ export const OUTCOME_LABELS: Record<Outcome, { label: string; color: ColorName }
   cancelled: { label: "CANCELLED", color: "dim" },
   ready: { label: "READY", color: "green" },
   done: { label: "DONE", color: "green" },
+  different: { label: "DATA DIFFERENT", color: "red" },
 };
 
 /** Outcomes of a job that reached what was asked. */
@@ -185,6 +188,7 @@ function renderJob(job: JobReport, style: Style, failOnWarning: boolean): string
   }
   if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
   lines.push(...migrationLines(job, style));
+  lines.push(...compareLines(job));
   return lines;
 }
 
@@ -226,7 +230,7 @@ export function renderFailures(result: GateResult, style: Style): string {
     const items = itemsToReview(job.stepInfo ?? []).filter(
       ({ skipped, item }) => !skipped && item.CheckResult === wanted,
     );
-    lines.push(...itemLines(items));
+    lines.push(...itemLines(items), ...compareLines(job));
     // A migration that closed the gate: its state, its steps, and why.
     if (!OPEN_OUTCOMES.has(job.outcome)) lines.push(...migrationLines(job, style));
     blocks.push(lines.join("\n"));

@@ -19,13 +19,13 @@ export type TraceEvent<A extends string = DtsAction> =
   | {
       readonly type: "request";
       readonly action: A;
-      readonly params: Readonly<Record<string, string>>;
+      readonly params: Readonly<Record<string, string | number>>;
       readonly headers: Readonly<Record<string, string>>;
     }
   | {
       readonly type: "response";
       readonly action: A;
-      readonly params: Readonly<Record<string, string>>;
+      readonly params: Readonly<Record<string, string | number>>;
       readonly durationMs: number;
       readonly httpStatus?: number;
       readonly requestId?: string;
@@ -88,7 +88,7 @@ export interface CallOptions {
 export interface DtsClient {
   call<A extends DtsAction>(
     action: A,
-    params: Readonly<Record<string, string>>,
+    params: Readonly<Record<string, string | number>>,
     options?: CallOptions,
   ): Promise<CallResult<A>>;
   /** Signs later requests with the server's clock, learnt from a `Date` header. */
@@ -181,7 +181,7 @@ async function credentialsFor(
 
 function responseTrace<A extends string>(
   action: A,
-  params: Readonly<Record<string, string>>,
+  params: Readonly<Record<string, string | number>>,
   durationMs: number,
   result: CallResult<DtsAction>,
 ): TraceEvent<A> {
@@ -249,8 +249,8 @@ export function createApiClient<A extends string>(options: ApiClientOptions<A>):
       },
       found.credentials,
     );
-    // Only the DTS client traces, and its parameters are strings (job ids).
-    const shownParams = params as Readonly<Record<string, string>>;
+    // Only the DTS client traces, and its parameters are ids and page numbers.
+    const shownParams = params as Readonly<Record<string, string | number>>;
     trace?.({ type: "request", action, params: shownParams, headers: redactHeaders(headers) });
     const started = now();
     const outcome = await exchange(dispatcher, { ...target, headers, body: payload }, timeoutMs, callOptions.signal);

@@ -63,7 +63,7 @@ describe("readInputs", () => {
 
   it("rejects a malformed job id, naming it", () => {
     expect(configError(() => read({ "job-id": "dts-1ewjspuw, DTS-UPPER123" }))).toBe(
-      'input job-id: invalid job id "DTS-UPPER123": expected dts- and 8 lowercase letters or digits (as dts-1ewjspuw)',
+      'input job-id: invalid job id "DTS-UPPER123": expected dts- or sync- and 8 lowercase letters or digits (as dts-1ewjspuw, sync-1ewjspuw), or a consistency check\'s id (as dts-1ewjspuw-cmp-37skmii9)',
     );
   });
 

@@ -57,7 +57,7 @@ export function step(
 export interface Call {
   readonly action: DtsAction;
   readonly jobId: string;
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, string | number>>;
   readonly at: number;
 }
 
@@ -117,10 +117,10 @@ export class FakeClient implements Pick<DtsClient, "call" | "adoptServerClock"> 
 
   async call<A extends DtsAction>(
     action: A,
-    params: Readonly<Record<string, string>>,
+    params: Readonly<Record<string, string | number>>,
     options: CallOptions = {},
   ): Promise<CallResult<A>> {
-    const jobId = params.JobId ?? "";
+    const jobId = String(params.JobId ?? "");
     this.calls.push({ action, jobId, params, at: this.now() });
     const answers = this.#scripts.get(`${action} ${jobId}`);
     if (!answers || answers.length === 0) throw new Error(`no script for ${action} ${jobId}`);

@@ -5,6 +5,13 @@ import type { PhaseVerdict, PolledPhase } from "../phase.js";
 import { readCheckAnswer } from "./check-answer.js";
 import { judge } from "./check-verdict.js";
 import { DEFAULT_STALE_GRACE_MS, FreshResultFilter, GRACE_NOTE, STALE_NOTE } from "./fresh-result.js";
+import { judgeSyncCheck, readSyncCheckAnswer } from "./sync-check-answer.js";
+
+/** How each kind of job's check is asked for, read and judged: a sync check has no CheckFlag. */
+const CHECKS = {
+  migration: { action: "DescribeMigrationCheckJob", read: readCheckAnswer, judge },
+  sync: { action: "DescribeCheckSyncJobResult", read: readSyncCheckAnswer, judge: judgeSyncCheck },
+} as const;
 
 export interface CheckPhaseOptions {
   /** A new check was just created: the first answers may still show the previous one's result. */
@@ -14,7 +21,8 @@ export interface CheckPhaseOptions {
 
 /**
  * The pre-migration check: DescribeMigrationCheckJob until `success` with a CheckFlag, or `failed`.
- * `checkPass` is done; `checkNotPass` and `failed` close the gate.
+ * `checkPass` is done; `checkNotPass` and `failed` close the gate. A data sync job's check is
+ * DescribeCheckSyncJobResult, judged by its steps.
  */
 export function checkPhase(
   record: JobRecord,
@@ -23,16 +31,17 @@ export function checkPhase(
 ): PolledPhase<DescribeMigrationCheckJobResponse> {
   const freshness = new FreshResultFilter(options.newCheck, now, options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS);
   let stale = false;
+  const check = record.kind === "sync" ? CHECKS.sync : CHECKS.migration;
   return {
     name: "check",
-    action: "DescribeMigrationCheckJob",
+    action: check.action,
     read(answer) {
-      const { response, anomalies } = readCheckAnswer(answer);
+      const { response, anomalies } = check.read(answer);
       return { view: response, anomalies };
     },
     take(response, at): PhaseVerdict {
       record.last = response;
-      let { state, note } = judge(response);
+      let { state, note } = check.judge(response);
       const freshnessOfResult = freshness.classify(response, state !== "waiting", at);
       stale = freshnessOfResult === "stale";
       if (stale) {

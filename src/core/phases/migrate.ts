@@ -80,7 +80,7 @@ export function migratePhase(record: JobRecord, options: MigratePhaseOptions): P
 }
 
 /** The steps done and the percent of the one under way, and the lag once it is valid. */
-function migrationProgress(view: MigrationView): ProgressSignal {
+export function migrationProgress(view: MigrationView): ProgressSignal {
   const lag = view.lagSeconds !== null && view.lagSeconds >= 0 ? { lagSeconds: view.lagSeconds } : {};
   const steps = view.steps ?? [];
   const done = steps.filter((step) => step.status !== null && DONE_STEP_STATUSES.has(step.status)).length;
