@@ -12,7 +12,10 @@ const MAX_TEXT = 200;
  */
 export class Reader {
   readonly anomalies: string[] = [];
+  /** Fields that did not have their documented type, all of them (the notes keep only a few). */
+  count = 0;
   note(where: string, what: string) {
+    this.count++;
     if (this.anomalies.length < MAX_NOTES) this.anomalies.push(`${where} ${what}`);
     else if (this.anomalies.length === MAX_NOTES) this.anomalies.push("and more fields of an unexpected type");
   }

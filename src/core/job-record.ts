@@ -1,7 +1,7 @@
 import type { ApiError } from "../tencent/errors.js";
-import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import { actionsOf, type JobActions, type JobKind, kindOfId } from "./job-kind.js";
 import { type OnceAction, SentRecord } from "./once-actions.js";
+import type { CheckView } from "./phases/check-answer.js";
 import type { CompareView } from "./phases/compare-answer.js";
 import type { MigrationView } from "./phases/migration-answer.js";
 import { clean } from "./text.js";
@@ -14,7 +14,7 @@ import type {
   PhaseName,
   RunContext,
 } from "./types.js";
-import { EXIT_CODES, type Outcome, warningsOf } from "./verdict.js";
+import { EXIT_CODES, type Outcome, UNREADABLE_STEPS_WARNING, warningsOf } from "./verdict.js";
 
 /** Notes kept per job at most: a misbehaving API must not grow the report without bound. */
 const MAX_NOTES = 20;
@@ -22,7 +22,7 @@ const MAX_NOTES = 20;
 /** What the gate has learnt of one job so far; `report()` turns it into the job's part of the result. */
 export class JobRecord {
   outcome: Outcome | undefined;
-  last: DescribeMigrationCheckJobResponse | undefined;
+  last: CheckView | undefined;
   polls = 0;
   requests = 0;
   elapsedMs = 0;
@@ -124,7 +124,8 @@ export class JobRecord {
   report(): JobReport {
     const outcome = this.outcome ?? "error";
     const stepInfo = this.last?.StepInfo ?? null;
-    const warnings = outcome === "pass" ? warningsOf(stepInfo) : [];
+    const unreadable = this.last?.stepsUnreadable ? [UNREADABLE_STEPS_WARNING] : [];
+    const warnings = outcome === "pass" ? [...warningsOf(stepInfo), ...unreadable] : [];
     const error =
       this.error ?? (this.outcome === undefined ? { code: "Unfinished", message: "no verdict" } : undefined);
     return {

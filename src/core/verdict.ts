@@ -57,6 +57,16 @@ export function warningsOf(steps: readonly CheckStep[] | null): WarningItem[] {
   return warnings;
 }
 
+/**
+ * What a passing check carries when part of its steps could not be read: a warning may hide there,
+ * and what cannot be read is never evidence for opening a gate that asked about warnings.
+ */
+export const UNREADABLE_STEPS_WARNING: WarningItem = {
+  stepNo: null,
+  stepName: "the check's steps",
+  itemName: "part of the answer's steps had another type than documented and could not be read: it may hide a warning",
+};
+
 /** Exit code of one job's outcome; with several jobs the highest wins (4 > 3 > 1 > 0). */
 export function exitCodeOf(outcome: Outcome, warningsCloseGate: boolean): number {
   switch (outcome) {

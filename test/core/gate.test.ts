@@ -220,6 +220,36 @@ describe("runGate: warnings, new checks and starting the migration", () => {
     expect(closed.reason).toContain("has 1 warning");
   });
 
+  it("under failOnWarning, steps that cannot be read close the gate: a warning may hide in them", async () => {
+    const hidden = [
+      // A container of another type, an entry that is no object, a result word of another type.
+      { ...checkAnswer("success", "checkPass"), StepInfo: { 0: { StepStatus: "warning" } } },
+      { ...checkAnswer("success", "checkPass"), StepInfo: ["warning"] },
+      {
+        ...checkAnswer("success", "checkPass"),
+        StepInfo: [{ StepNo: 1, StepStatus: "pass", DetailCheckItems: { CheckResult: "warning" } }],
+      },
+      {
+        ...checkAnswer("success", "checkPass"),
+        StepInfo: [{ StepNo: 1, StepStatus: "pass", DetailCheckItems: [{ CheckResult: ["warning"] }] }],
+      },
+    ];
+    for (const answer of hidden) {
+      const strict = setup({ failOnWarning: true });
+      strict.client.script("DescribeMigrationCheckJob", JOB, [answer]);
+      const closed = await strict.run();
+      expect(closed.exitCode, JSON.stringify(answer)).toBe(1);
+      const lenient = setup();
+      lenient.client.script("DescribeMigrationCheckJob", JOB, [answer]);
+      const open = await lenient.run();
+      expect(open.exitCode).toBe(0);
+      expect(open.jobs[0]?.warnings.map((warning) => warning.itemName).join()).toContain("could not be read");
+    }
+    const readable = setup({ failOnWarning: true });
+    readable.client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("success", "checkPass", [step(0, "pass")])]);
+    expect((await readable.run()).exitCode).toBe(0);
+  });
+
   it("creates the check first and never takes the previous result for the new one", async () => {
     const { client, run } = setup({ createCheck: true, intervalMs: 1_000 });
     client.script("CreateMigrateCheckJob", JOB, [{ RequestId: "created-1" }]);

@@ -42,8 +42,24 @@ export function field<T>(documented: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
   );
 }
 
+/** A word as documented, or the same word in another case ("CHECKPASS", "Success"): never the word itself. */
+function caseVariant(words: readonly string[]): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom(...words.filter((one) => /[a-z]/i.test(one))), fc.array(fc.boolean(), { minLength: 1 }))
+    .map(([one, flips]) =>
+      [...one].map((char, index) => (flips[index % flips.length] ? char.toUpperCase() : char.toLowerCase())).join(""),
+    )
+    .filter((variant) => !words.includes(variant));
+}
+
 function word(...words: string[]): fc.Arbitrary<unknown> {
-  return field(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...words) }, { weight: 1, arbitrary: text }));
+  return field(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...words) },
+      { weight: 1, arbitrary: caseVariant(words) },
+      { weight: 1, arbitrary: text },
+    ),
+  );
 }
 
 export const checkItem = fc.record({

@@ -12,9 +12,18 @@ import { clean } from "../text.js";
  * Loops only, no spreading: an answer of 200,000 steps reads like one of 13.
  */
 export interface CheckAnswer {
-  readonly response: DescribeMigrationCheckJobResponse;
+  readonly response: CheckView;
   /** What did not have the documented type, in words, at most MAX_NOTES of them. */
   readonly anomalies: readonly string[];
+}
+
+/**
+ * A check's answer as the gate reads it. `stepsUnreadable`: some part of the steps or their items had
+ * another type than documented (a container that is no array, an entry that is no object, a result
+ * word of another type), so a warning may hide in what could not be read.
+ */
+export interface CheckView extends DescribeMigrationCheckJobResponse {
+  readonly stepsUnreadable?: true;
 }
 
 function readItem(reader: Reader, raw: Record<string, unknown>, where: string): CheckStepDetail {
@@ -54,6 +63,7 @@ function readStep(reader: Reader, raw: Record<string, unknown>, where: string): 
 /** Reads a DescribeMigrationCheckJob answer of any shape; never throws. */
 export function readCheckAnswer(answer: ApiAnswer): CheckAnswer {
   const reader = new Reader();
+  const readable = reader.count;
   const rawSteps = reader.objects(answer.StepInfo, "StepInfo");
   let steps: CheckStep[] | null = null;
   if (rawSteps) {
@@ -63,12 +73,14 @@ export function readCheckAnswer(answer: ApiAnswer): CheckAnswer {
       if (step) steps.push(readStep(reader, step, `StepInfo[${index}]`));
     }
   }
-  const response: DescribeMigrationCheckJobResponse = {
+  const stepsUnreadable = reader.count > readable;
+  const response: CheckView = {
     Status: reader.word(answer.Status, "Status"),
     BriefMsg: reader.text(answer.BriefMsg, "BriefMsg"),
     StepInfo: steps,
     CheckFlag: reader.word(answer.CheckFlag, "CheckFlag"),
     RequestId: clean(answer.RequestId),
+    ...(stepsUnreadable ? { stepsUnreadable } : {}),
   };
   return { response, anomalies: reader.anomalies };
 }

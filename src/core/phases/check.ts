@@ -1,8 +1,7 @@
-import type { DescribeMigrationCheckJobResponse } from "../../tencent/types.js";
 import type { ProgressSignal } from "../cadence.js";
 import type { JobRecord } from "../job-record.js";
 import type { PhaseVerdict, PolledPhase } from "../phase.js";
-import { readCheckAnswer } from "./check-answer.js";
+import { type CheckView, readCheckAnswer } from "./check-answer.js";
 import { judge } from "./check-verdict.js";
 import { DEFAULT_STALE_GRACE_MS, FreshResultFilter, GRACE_NOTE, STALE_NOTE } from "./fresh-result.js";
 import { judgeSyncCheck, readSyncCheckAnswer } from "./sync-check-answer.js";
@@ -24,11 +23,7 @@ export interface CheckPhaseOptions {
  * `checkPass` is done; `checkNotPass` and `failed` close the gate. A data sync job's check is
  * DescribeCheckSyncJobResult, judged by its steps.
  */
-export function checkPhase(
-  record: JobRecord,
-  options: CheckPhaseOptions,
-  now: number,
-): PolledPhase<DescribeMigrationCheckJobResponse> {
+export function checkPhase(record: JobRecord, options: CheckPhaseOptions, now: number): PolledPhase<CheckView> {
   const freshness = new FreshResultFilter(options.newCheck, now, options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS);
   let stale = false;
   const check = record.kind === "sync" ? CHECKS.sync : CHECKS.migration;
@@ -73,7 +68,7 @@ export function checkPhase(
 }
 
 /** A step with a result (anything but not started or running) is done; the check has every step listed. */
-function checkProgress(response: DescribeMigrationCheckJobResponse): ProgressSignal {
+function checkProgress(response: CheckView): ProgressSignal {
   const steps = response.StepInfo ?? [];
   const pending = new Set([null, "notStarted", "running"]);
   return { stepsDone: steps.filter((step) => !pending.has(step.StepStatus)).length, stepsAll: steps.length };

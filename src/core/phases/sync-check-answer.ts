@@ -59,6 +59,7 @@ function readSyncStep(reader: Reader, raw: Record<string, unknown>, where: strin
  */
 export function readSyncCheckAnswer(answer: ApiAnswer): CheckAnswer {
   const reader = new Reader();
+  const readable = reader.count;
   const rawSteps = reader.objects(answer.StepInfos, "StepInfos");
   let steps: CheckStep[] | null = null;
   if (rawSteps) {
@@ -67,6 +68,7 @@ export function readSyncCheckAnswer(answer: ApiAnswer): CheckAnswer {
       steps.push(readSyncStep(reader, rawSteps[index] ?? {}, `StepInfos[${index}]`));
     }
   }
+  const stepsUnreadable = reader.count > readable;
   return {
     response: {
       Status: reader.word(answer.Status, "Status"),
@@ -74,6 +76,7 @@ export function readSyncCheckAnswer(answer: ApiAnswer): CheckAnswer {
       StepInfo: steps,
       CheckFlag: null,
       RequestId: clean(answer.RequestId),
+      ...(stepsUnreadable ? { stepsUnreadable } : {}),
     },
     anomalies: reader.anomalies,
   };
