@@ -39,6 +39,13 @@ describe("the bundle's start", () => {
     expect(loaded.some((text) => text.includes(EMOJI_REGEX))).toBe(false);
   });
 
+  it("runs a command without reading the XML writer: only --junit loads it", () => {
+    const [, commands = ""] = entryChunks();
+    const loaded = [...staticClosure(commands)].map((path) => readFileSync(path, "utf8"));
+    // The XML namespace URI lives in xmlbuilder2's DOM alone.
+    expect(loaded.some((text) => text.includes("http://www.w3.org/XML/1998/namespace"))).toBe(false);
+  });
+
   it("reads under 300 KB for --help: the command line's chunk, not the commands'", () => {
     const [commandLine, ...others] = entryChunks();
     expect(commandLine).toMatch(/main-[\w-]+\.js$/);
