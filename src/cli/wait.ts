@@ -7,7 +7,6 @@ import { describeUnexpected } from "../core/job-record.js";
 import { clean } from "../core/text.js";
 import type { GateResult } from "../core/types.js";
 import { EXIT_CODES } from "../core/verdict.js";
-import { renderJunit } from "../output/junit.js";
 import { createProgress } from "../output/progress.js";
 import { renderFailures, renderReport, toJsonDocument, usageErrorDocument } from "../output/report.js";
 import { environmentSecrets, redact, redactDeep, type Secrets, safeWriter } from "../output/safe-output.js";
@@ -126,6 +125,9 @@ async function writeJunit(
   result: GateResult,
   stderr: (text: string) => void,
 ): Promise<string | undefined> {
+  // Only a run with --junit loads the XML writer (xmlbuilder2 and its DOM): every other run
+  // would compile it for nothing.
+  const { renderJunit } = await import("../output/junit.js");
   const outcome = await writeFileSafely(path, () => renderJunit(result));
   if (outcome.written) return undefined;
   const why = `cannot write the JUnit report ${path}: ${describeUnexpected(outcome.error)}`;

@@ -33,12 +33,12 @@ export class Reader {
    * is already clean text, else shown as its JSON, so that "succ\u0007ess" can never read as "success".
    */
   word(value: unknown, where: string): string | null {
-    if (typeof value === "string" && clean(value) !== value) {
-      const shown = textOf(JSON.stringify(value));
-      this.note(where, `held control characters or line breaks: ${shown}`);
-      return shown;
-    }
-    return this.text(value, where);
+    if (typeof value !== "string") return this.text(value, where);
+    // Cleaned once: the clean text is the word itself, or the sign that it was not clean.
+    if (clean(value) === value) return value;
+    const shown = textOf(JSON.stringify(value));
+    this.note(where, `held control characters or line breaks: ${shown}`);
+    return shown;
   }
 
   texts(value: unknown, where: string): string[] | null {

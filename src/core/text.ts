@@ -15,6 +15,8 @@ const LINE_BREAKS = /\r\n?|[\n\u0085\u2028\u2029]/g;
  */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
 const FORMAT = /\p{Cf}/gu;
+/** Printable ASCII holds no line break, control or format character. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * The one gate for text from outside (answers, errors, files, environment): on one line, with no
@@ -23,7 +25,10 @@ const FORMAT = /\p{Cf}/gu;
  * reaches an output passes through here first.
  */
 export function clean(text: string | null | undefined): string {
-  return (text ?? "").replace(LINE_BREAKS, " ").replace(INVISIBLE, "");
+  const value = text ?? "";
+  // Most text (every answer's steps, codes and ids) is plain ASCII: one cheap scan, no copy.
+  if (PRINTABLE_ASCII.test(value)) return value;
+  return value.replace(LINE_BREAKS, " ").replace(INVISIBLE, "");
 }
 
 /**

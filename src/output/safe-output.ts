@@ -19,7 +19,8 @@ export function redact(text: string, secrets: readonly string[]): string {
   let safe = text;
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET) continue;
-    safe = safe.split(secret).join("***");
+    // Most text holds no secret: it is then kept as it is, not split and joined into a copy.
+    if (safe.includes(secret)) safe = safe.split(secret).join("***");
     if (safe.includes(CUT_MARK)) safe = redactCutHeads(safe, secret);
   }
   return safe;
@@ -47,7 +48,11 @@ function redactCutHeads(text: string, secret: string): string {
  * a command, so the lines stay clean.
  */
 export function safeText(text: string, secrets: readonly string[]): string {
-  const cleaned = redact(withoutFormatCharacters(text), secrets)
+  const redacted = redact(withoutFormatCharacters(text), secrets);
+  // Without `::` or `##[` anywhere no line can be a command: a whole report (a JSON document of
+  // hundreds of jobs) is then not cut into lines and put back together for nothing.
+  if (!redacted.includes("::") && !redacted.includes("##[")) return redact(redacted, secrets);
+  const cleaned = redacted
     .split(LINE_BREAKS)
     .map((part, index) => (index % 2 === 0 ? neutraliseLine(part) : part))
     .join("");

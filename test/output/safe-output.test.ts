@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clean } from "../../src/core/text.js";
 import { redact, safeText, safeWriter } from "../../src/output/safe-output.js";
+import { neutraliseLine } from "../../src/output/safe-text.js";
 import { propertyOptions } from "../helpers/property.js";
 
 /** Lines as the runner splits them: on \r too, and the Unicode line breaks. */
@@ -37,6 +38,39 @@ describe("safeText", () => {
           expect(safe).not.toContain(secret);
         },
       ),
+    );
+  });
+});
+
+describe("safeText's shortcuts", () => {
+  /** redact and safeText by their definitions alone: every secret split out, every line neutralised. */
+  const redactByDefinition = (text: string, secrets: readonly string[]) =>
+    secrets.reduce((safe, secret) => {
+      if (secret.length < 4) return safe;
+      const replaced = safe.split(secret).join("***");
+      return replaced.includes("…") ? redact(replaced, [secret]) : replaced;
+    }, text);
+  const safeTextByDefinition = (text: string, secrets: readonly string[]) =>
+    redactByDefinition(
+      redactByDefinition(text.replace(/\p{Cf}/gu, ""), secrets)
+        .split(/(\r\n|[\r\n\u0085\u2028\u2029])/)
+        .map((part, index) => (index % 2 === 0 ? neutraliseLine(part) : part))
+        .join(""),
+      secrets,
+    );
+
+  it("gives what the definition gives, with and without commands, secrets and cuts (property)", () => {
+    const unit = fc.constantFrom(..."::##[ ab\r\n\u0085\u2028\u2029\t\u200b…");
+    fc.assert(
+      fc.property(
+        fc.string({ unit }),
+        fc.array(fc.string({ unit: fc.constantFrom(..."ab#[:…"), minLength: 3, maxLength: 6 }), { maxLength: 2 }),
+        (text, secrets) => {
+          const withSecrets = `${text}${secrets.join(text)}${text}`;
+          expect(safeText(withSecrets, secrets)).toBe(safeTextByDefinition(withSecrets, secrets));
+        },
+      ),
+      propertyOptions(2000),
     );
   });
 });

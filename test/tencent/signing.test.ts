@@ -105,6 +105,39 @@ describe("TC3-HMAC-SHA256", () => {
     expect(compared).toBe(1000);
   });
 
+  it("signs like the official SDK when only the day, the service or the key changes between requests", () => {
+    // One signing key is reused while key, day and service stay the same: each change must show.
+    const sequence = [
+      { secretKey: "keyA", service: "dts", timestampSeconds: 1_700_000_000 },
+      { secretKey: "keyA", service: "dts", timestampSeconds: 1_700_000_001 },
+      { secretKey: "keyA", service: "dts", timestampSeconds: 1_700_086_400 },
+      { secretKey: "keyA", service: "sts", timestampSeconds: 1_700_086_400 },
+      { secretKey: "keyB", service: "sts", timestampSeconds: 1_700_086_400 },
+      { secretKey: "keyA", service: "dts", timestampSeconds: 1_700_000_000 },
+    ];
+    for (const [i, step] of sequence.entries()) {
+      const ours = signTc3({
+        ...step,
+        secretId: "AKIDexample",
+        host: "dts.tencentcloudapi.com",
+        contentType: "application/json",
+        payload: '{"JobId":"dts-1ewjspuw"}',
+      });
+      const theirs = officialSign.sign3({
+        method: "POST",
+        url: "https://dts.tencentcloudapi.com/",
+        payload: { JobId: "dts-1ewjspuw" },
+        timestamp: step.timestampSeconds,
+        service: step.service,
+        secretId: "AKIDexample",
+        secretKey: step.secretKey,
+        multipart: false,
+        headers: { "Content-Type": "application/json" },
+      });
+      expect(ours.authorization, `step ${i}`).toBe(theirs);
+    }
+  });
+
   it("parses what it signs and rejects other schemes", () => {
     const { authorization, signature } = signTc3({
       secretId: "AKIDexample",
