@@ -3,33 +3,10 @@
 // the Redis limiter) is a chunk loaded by a dynamic import(), so `--help` reads none of it.
 // `node scripts/build.mjs [OUTDIR]`: dist/ by default; the tests build into a folder of their own.
 import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-
-/**
- * One string-width for yargs' help: yargs measures with its own copy (8.x), while cliui and
- * wrap-ansi, which lay the help out, ask for 7.x, whose emoji test builds and runs the whole
- * emoji-regex for every character of every cell. Same function, same arguments; pointing them at
- * the copy yargs already loads makes `--help` load one instead of two, and measure far faster.
- */
-const oneStringWidthForHelp = {
-  name: "one-string-width-for-help",
-  setup(build) {
-    const layout = /[\\/]node_modules[\\/](cliui|wrap-ansi)[\\/]/;
-    build.onResolve({ filter: /^string-width$/ }, (args) =>
-      layout.test(args.importer) && !args.pluginData
-        ? build.resolve("string-width", {
-            kind: args.kind,
-            resolveDir: join(root, "node_modules", "yargs"),
-            pluginData: true,
-          })
-        : undefined,
-    );
-  },
-};
 const outdir = process.argv[2] ?? `${root}dist`;
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -46,6 +23,5 @@ await build({
   legalComments: "none",
   // CommonJS dependencies (@actions/core, bottleneck, ioredis) call require() for Node's built-ins.
   banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
-  plugins: [oneStringWidthForHelp],
   logLevel: "warning",
 });

@@ -22,23 +22,13 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-/** The chunks the entry imports dynamically: the command line's first, then the commands'. */
+/** The chunks the entry loads by a dynamic import: the command line's, then the commands'. */
 function entryChunks(): string[] {
   const entry = readFileSync(CLI, "utf8");
   return [...entry.matchAll(DYNAMIC_IMPORT)].map(([, path = ""]) => join(dirname(CLI), path));
 }
 
-/** emoji-regex's pattern as the bundle holds it: what string-width 7 builds for every character. */
-const EMOJI_REGEX = "/[#*0-9]\\uFE0F?\\u20E3|";
-
 describe("the bundle's start", () => {
-  it("measures help with the one string-width yargs brings: no emoji-regex read by --help", () => {
-    const [commandLine = ""] = entryChunks();
-    const loaded = [...staticClosure(CLI), ...staticClosure(commandLine)].map((path) => readFileSync(path, "utf8"));
-    expect(loaded.filter((text) => text.includes("new Intl.Segmenter"))).toHaveLength(1);
-    expect(loaded.some((text) => text.includes(EMOJI_REGEX))).toBe(false);
-  });
-
   it("runs a command without reading the XML writer: only --junit loads it", () => {
     const [, commands = ""] = entryChunks();
     const loaded = [...staticClosure(commands)].map((path) => readFileSync(path, "utf8"));
