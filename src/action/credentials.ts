@@ -39,7 +39,7 @@ export const CREDENTIAL_FALLBACKS = {
 } as const;
 
 /**
- * Keys given as inputs, each input falling back to its TENCENTCLOUD_* variable (the contract's rule).
+ * Keys given as inputs, each input falling back to its TENCENTCLOUD_* variable.
  * No key input at all: undefined, and the chain's environment source reads the variables itself.
  */
 function keysFrom(getInput: GetInput, env: Env): Credentials | undefined {

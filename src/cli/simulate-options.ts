@@ -7,7 +7,7 @@ const number = { type: "string", requiresArg: true } as const;
 /** `--scenario` of simulate and demo. */
 export const scenarioOption = { choices: SCENARIO_NAMES, requiresArg: true, default: "warning" as const } as const;
 
-/** `simulate`'s options (the contract's table, --fault, and the keyless sources' STS and metadata). */
+/** `simulate`'s options (the API's stand-in, --fault, and the keyless sources' STS and metadata). */
 export function simulateOptions<T>(parser: Argv<T>) {
   return parser
     .option("port", { ...number, default: "0", describe: "0 picks a free port" })

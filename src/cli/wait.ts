@@ -135,7 +135,7 @@ async function writeJunit(
   return why;
 }
 
-/** Exit 2: the message on stderr and, for --output json, the contract's one document on stdout. */
+/** Exit 2: the message on stderr and, for --output json, the one JSON document on stdout. */
 function usageFailure(config: WaitConfig, io: CliIO, message: string, secrets: Secrets = []): number {
   const { stdout, stderr } = writersFor(io, secrets);
   if (config.output === "json") stdout(`${logSafeJson(usageErrorDocument(message), 2)}\n`);

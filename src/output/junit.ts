@@ -10,7 +10,7 @@ import { migrationLines } from "./migration-report.js";
 import { helpLinks, type ItemView, itemsToReview, stepView } from "./report.js";
 
 /*
- * The contract's `--junit FILE` report: each check step is a test case, so a CI test viewer shows
+ * The `--junit FILE` report: each check step is a test case, so a CI test viewer shows
  * what failed and why. A plain model of the cases is built first and the counts come from it, so
  * the counts in the attributes cannot disagree with the elements written.
  */

@@ -9,7 +9,7 @@ import { type ColorName, paint, type Style } from "./paint.js";
 
 export { type ColorName, paint, type Style } from "./paint.js";
 
-/** The contract's `--output json` document (and the Action's `result` output). */
+/** The `--output json` document (and the Action's `result` output). */
 export function toJsonDocument(result: GateResult) {
   return {
     passed: result.passed,
@@ -44,7 +44,7 @@ export function toJsonDocument(result: GateResult) {
 const MAX_NAME_WIDTH = 60;
 
 /**
- * The document of a run that never started (exit 2): the contract's shape, so that a pipeline
+ * The document of a run that never started (exit 2): the same shape as any run's, so that a pipeline
  * reading `--output json` or the Action's `result` always gets one JSON document.
  */
 export function usageErrorDocument(message: string) {
