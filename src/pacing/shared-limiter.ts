@@ -3,7 +3,7 @@ import type { Redis as RedisClient } from "ioredis";
 import type { Clock } from "../core/clock.js";
 import { plural } from "../core/text.js";
 import { ConfigError } from "../tencent/errors.js";
-import { createRateLimiter, limiterStopped, type RequestLimiter } from "./limiter.js";
+import { createRateLimiter, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
 import { CONNECT_TIMEOUT_MS, displayRedisUrl, openRedis, reasonOf, useRedisClock, within } from "./redis-connection.js";
 import { boundSettings, countParticipants, sharedBudget, sharedLimiterId } from "./shared-budget.js";
 import { type Fallback, startFallback } from "./shared-fallback.js";
@@ -208,8 +208,8 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
   const waitingForToken = createWaitingQueue();
   let fallback: Fallback | undefined;
 
-  const local = <T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
-    fallback ? fallback.schedule(task, signal) : own.schedule(task, signal);
+  const local = <T>(task: () => Promise<T>, slot: Slot): Promise<T> =>
+    fallback ? fallback.schedule(task, slot) : own.schedule(task, slot);
 
   const fallBack = (error: unknown) => {
     if (fallback || stopped) return;
@@ -237,10 +237,10 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
   );
 
   return {
-    schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T> {
       if (stopped) return Promise.reject(limiterStopped());
-      if (fallback) return fallback.schedule(task, signal);
-      const started = waitingForToken.add(() => local(task, signal), signal);
+      if (fallback) return fallback.schedule(task, slot);
+      const started = waitingForToken.add(() => local(task, slot), slot.signal);
       joined.shared
         .schedule(async () => {
           waitingForToken.startNext();
