@@ -4,7 +4,15 @@ import type { Clock } from "../core/clock.js";
 import { plural } from "../core/text.js";
 import { ConfigError } from "../tencent/errors.js";
 import { createRateLimiter, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
-import { CONNECT_TIMEOUT_MS, displayRedisUrl, openRedis, reasonOf, useRedisClock, within } from "./redis-connection.js";
+import {
+  CONNECT_TIMEOUT_MS,
+  displayRedisUrl,
+  guardReplies,
+  openRedis,
+  reasonOf,
+  useRedisClock,
+  within,
+} from "./redis-connection.js";
 import { boundSettings, countParticipants, sharedBudget, sharedLimiterId } from "./shared-budget.js";
 import { type Fallback, startFallback } from "./shared-fallback.js";
 import { createWaitingQueue } from "./waiting-queue.js";
@@ -117,7 +125,10 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
       // ioredis reports some set-up failures only as an 'error' event and carries on: a database
       // that SELECT refuses leaves the connection on database 0.
       if (lastError !== undefined) throw lastError;
-      return { subscriber: clients.subscriber as RedisClient, participants };
+      const subscriber = clients.subscriber as RedisClient;
+      guardReplies(client);
+      guardReplies(subscriber);
+      return { subscriber, participants };
     };
     const { subscriber, participants } = await within(
       Promise.race([joining(), ended]),
