@@ -3,7 +3,7 @@ import type { Redis as RedisClient } from "ioredis";
 import type { Clock } from "../core/clock.js";
 import { plural } from "../core/text.js";
 import { ConfigError } from "../tencent/errors.js";
-import { createRateLimiter, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
+import { createRateLimiter, DEFAULT_PRIORITY, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
 import {
   CONNECT_TIMEOUT_MS,
   displayRedisUrl,
@@ -13,20 +13,19 @@ import {
   useRedisClock,
   within,
 } from "./redis-connection.js";
-import { boundSettings, countParticipants, sharedBudget, sharedLimiterId } from "./shared-budget.js";
+import { boundSettings, countParticipants, FIRST_ACTION, sharedBudget, sharedLimiterId } from "./shared-budget.js";
 import { type Fallback, startFallback } from "./shared-fallback.js";
 import { createWaitingQueue } from "./waiting-queue.js";
 
 /**
- * One request budget for every process that polls with the same credentials, through Redis
- * (bottleneck's clustering mode; the bucket is described in shared-budget.ts). Loaded only for
- * `--redis-url`: this module and ioredis are imported dynamically, so a run without the option
- * never loads a Redis client.
+ * One request budget per action for every process that polls with the same credentials, through
+ * Redis (bottleneck's clustering mode; the bucket is described in shared-budget.ts). Loaded only
+ * for `--redis-url`: this module and ioredis are imported dynamically.
  *
  * Nothing found in Redis can make a process faster than its own `--rate` or deaf to its deadline:
- * a request that has its shared token still passes the process's own limiter, the settings
- * found are put back within bounds at start-up and every second, and a wait for a token leaves
- * at once when the request's signal aborts (its token, if it comes, is then left unused).
+ * a request that has its shared token still passes the process's own limiter, the settings found
+ * are put back within bounds at start-up and every second, and a wait for a token leaves at once
+ * when the request's signal aborts (its token, if it comes, is then left unused).
  */
 
 /** Keys of the shared state expire this long after the last request of any participant. */
@@ -55,19 +54,22 @@ interface Joined {
   readonly client: RedisClient;
   readonly subscriber: RedisClient;
   readonly connection: Bottleneck.IORedisConnection;
-  readonly shared: Bottleneck;
+  /** Each action's budget joined so far, the first at start-up, the others at their first request. */
+  readonly byAction: Map<string, Bottleneck>;
+  /** Joins the budget of `action` (bottleneck waits for Redis before its first token). */
+  readonly add: (action: string) => Bottleneck;
   /** The token interval in force at start-up. */
   readonly intervalMs: number;
   /** Participants alive at start-up, this one included. */
   readonly participants: number;
-  /** Puts the settings found in Redis back within bounds (shared-budget.ts); says so once. */
+  /** Puts the settings of every budget joined back within bounds (shared-budget.ts); says so once. */
   readonly bound: () => Promise<void>;
   /** The last error the client reported. */
   readonly lastError: () => unknown;
 }
 
 /** Connects, joins bottleneck's cluster and bounds the settings; ConfigError when any of it fails. */
-async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: string) => void): Promise<Joined> {
+async function join(options: SharedLimiterOptions, notice: (text: string) => void): Promise<Joined> {
   const shown = displayRedisUrl(options.redisUrl);
   const budget = sharedBudget(options.rate);
   const { Redis, client } = await openRedis(options.redisUrl);
@@ -79,27 +81,34 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
   // Our own client rather than `clientOptions`: it is connected and checked before bottleneck
   // sees it (a clear start-up error), and its scripts read Redis's clock.
   const connection = new Bottleneck.IORedisConnection({ Redis, client });
-  const shared = new Bottleneck({
-    id: keys.id,
-    connection,
-    maxConcurrent: null,
-    minTime: 0,
-    reservoir: budget.capacity,
-    reservoirIncreaseAmount: 1,
-    reservoirIncreaseInterval: budget.intervalMs,
-    reservoirIncreaseMaximum: budget.capacity,
-    heartbeatInterval: budget.heartbeatMs,
-    clientTimeout: CLIENT_TIMEOUT_MS,
-    // Every key gets this TTL from each script that changes the budget, and at stop().
-    timeout: KEY_TTL_MS,
-  } as Bottleneck.ConstructorOptions);
+  const byAction = new Map<string, Bottleneck>();
+  const add = (action: string) => {
+    const shared = new Bottleneck({
+      id: sharedLimiterId(options.secretId, action),
+      connection,
+      maxConcurrent: null,
+      minTime: 0,
+      reservoir: budget.capacity,
+      reservoirIncreaseAmount: 1,
+      reservoirIncreaseInterval: budget.intervalMs,
+      reservoirIncreaseMaximum: budget.capacity,
+      heartbeatInterval: budget.heartbeatMs,
+      clientTimeout: CLIENT_TIMEOUT_MS,
+      // Every key gets this TTL from each script that changes the budget, and at stop().
+      timeout: KEY_TTL_MS,
+    } as Bottleneck.ConstructorOptions);
+    byAction.set(action, shared);
+    return shared;
+  };
+  const first = add(FIRST_ACTION);
 
   let repairNoticed = false;
   let intervalMs = budget.intervalMs;
-  const bound = async () => {
-    const bounded = await boundSettings(client, keys.settings, budget, KEY_TTL_MS);
+  const boundOne = async (action: string) => {
+    const settings = `b_${sharedLimiterId(options.secretId, action)}_settings`;
+    const bounded = await boundSettings(client, settings, budget, KEY_TTL_MS);
     // The strictest budget among participants wins: a process with a lower --rate slows all.
-    if (bounded.intervalMs > 0) intervalMs = bounded.intervalMs;
+    if (bounded.intervalMs > 0 && action === FIRST_ACTION) intervalMs = bounded.intervalMs;
     if (bounded.repaired.length > 0 && !repairNoticed) {
       repairNoticed = true;
       notice(
@@ -108,6 +117,7 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
       );
     }
   };
+  const bound = () => Promise.all([...byAction.keys()].map(boundOne)).then(() => {});
   const { signal } = options;
   const onAbort = { handler: () => {} };
   try {
@@ -119,9 +129,9 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
     });
     ended.catch(() => {});
     const joining = async () => {
-      const clients = await shared.ready();
+      const clients = await first.ready();
       await bound();
-      const participants = await countParticipants(client, keys.lastSeen, CLIENT_TIMEOUT_MS);
+      const participants = await countParticipants(client, lastSeenKey(options.secretId), CLIENT_TIMEOUT_MS);
       // ioredis reports some set-up failures only as an 'error' event and carries on: a database
       // that SELECT refuses leaves the connection on database 0.
       if (lastError !== undefined) throw lastError;
@@ -130,16 +140,23 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
       guardReplies(subscriber);
       return { subscriber, participants };
     };
-    const { subscriber, participants } = await within(
-      Promise.race([joining(), ended]),
-      CONNECT_TIMEOUT_MS,
-      "connecting",
-    );
-    return { client, subscriber, connection, shared, intervalMs, participants, bound, lastError: () => lastError };
+    const joined = await within(Promise.race([joining(), ended]), CONNECT_TIMEOUT_MS, "connecting");
+    const { subscriber, participants } = joined;
+    return {
+      client,
+      subscriber,
+      connection,
+      byAction,
+      add,
+      intervalMs,
+      participants,
+      bound,
+      lastError: () => lastError,
+    };
   } catch (error) {
     await connection.disconnect(false).catch(() => {});
     await Promise.resolve()
-      .then(() => shared.disconnect(false))
+      .then(() => first.disconnect(false))
       .catch(() => {});
     // Stopped by the run (a signal, the deadline): no configuration error, the run says why.
     if (signal?.aborted) throw signal.reason;
@@ -151,22 +168,22 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
 }
 
 /** Leaves the shared limiter once; `graceful`: sets every key's TTL and says goodbye to Redis. */
-function closerOf({ shared, connection }: Joined): (graceful: boolean) => Promise<void> {
+function closerOf({ byAction, connection }: Joined): (graceful: boolean) => Promise<void> {
   let closing: Promise<void> | undefined;
   return (graceful) => {
     closing ??= (async () => {
+      const all = [...byAction.values()];
       if (graceful) {
         // increment_reservoir(0) sets the TTL of every key of the limiter, whichever exists.
-        await within(shared.incrementReservoir(0), CLOSE_TIMEOUT_MS, "closing").catch(() => {});
+        const ttls = Promise.all(all.map((shared) => shared.incrementReservoir(0)));
+        await within(ttls, CLOSE_TIMEOUT_MS, "closing").catch(() => {});
       }
-      void shared.stop({ dropWaitingJobs: true }).catch(() => {});
+      for (const shared of all) void shared.stop({ dropWaitingJobs: true }).catch(() => {});
       // The connection first: once it is terminated, bottleneck no longer unsubscribes on a dead
       // socket. Cut, not QUIT: a frozen Redis would hold the exit for QUIT's answer.
       await connection.disconnect(false);
       // Only forgets the limiter (the connection is ours), and returns nothing.
-      await Promise.resolve()
-        .then(() => shared.disconnect(false))
-        .catch(() => {});
+      await Promise.allSettled(all.map(async (shared) => shared.disconnect(false)));
     })().catch(() => {});
     return closing;
   };
@@ -177,13 +194,13 @@ function closerOf({ shared, connection }: Joined): (graceful: boolean) => Promis
  * and every second a command on each connection, which commandTimeout bounds. Every second the
  * participants are counted and the settings bounded too. Returns the watch's timer.
  */
-function watchRedis(joined: Joined, keys: Keys, onLoss: (error: unknown) => void, onCount: (n: number) => void) {
+function watchRedis(joined: Joined, secretId: string, onLoss: (error: unknown) => void, onCount: (n: number) => void) {
   const onClose = () => onLoss(joined.lastError() ?? new Error("connection closed"));
   joined.client.on("close", onClose);
   joined.subscriber.on("close", onClose);
-  joined.shared.on("error", onLoss);
+  for (const shared of joined.byAction.values()) shared.on("error", onLoss);
   const watch = setInterval(() => {
-    countParticipants(joined.client, keys.lastSeen, CLIENT_TIMEOUT_MS).then(onCount, onLoss);
+    countParticipants(joined.client, lastSeenKey(secretId), CLIENT_TIMEOUT_MS).then(onCount, onLoss);
     joined.bound().catch(onLoss);
     joined.subscriber.ping().catch(onLoss);
   }, WATCH_INTERVAL_MS);
@@ -191,11 +208,8 @@ function watchRedis(joined: Joined, keys: Keys, onLoss: (error: unknown) => void
   return watch;
 }
 
-interface Keys {
-  readonly id: string;
-  readonly settings: string;
-  readonly lastSeen: string;
-}
+/** Where bottleneck's heartbeat marks the participants of the budget all join at start-up. */
+const lastSeenKey = (secretId: string) => `b_${sharedLimiterId(secretId, FIRST_ACTION)}_client_last_seen`;
 
 /**
  * Joins the shared budget. Throws ConfigError (exit 2, before any request) when Redis cannot be
@@ -205,9 +219,7 @@ interface Keys {
  */
 export async function createSharedLimiter(options: SharedLimiterOptions): Promise<RequestLimiter> {
   const notice = options.onNotice ?? (() => {});
-  const id = sharedLimiterId(options.secretId);
-  const keys: Keys = { id, settings: `b_${id}_settings`, lastSeen: `b_${id}_client_last_seen` };
-  const joined = await join(options, keys, notice);
+  const joined = await join(options, notice);
   const shown = displayRedisUrl(options.redisUrl);
   const closeShared = closerOf(joined);
 
@@ -215,7 +227,7 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
   let peakParticipants = Math.max(1, joined.participants);
   /** The process's own ceiling: every request that has its shared token passes it too. */
   const own = createRateLimiter({ rate: options.rate, clock: options.clock });
-  /** Requests waiting for a shared token, in order: each token granted starts the oldest. */
+  /** Requests waiting for a shared token. */
   const waitingForToken = createWaitingQueue();
   let fallback: Fallback | undefined;
 
@@ -236,9 +248,19 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
     clearInterval(watch);
     void closeShared(false);
   };
-  const watch = watchRedis(joined, keys, fallBack, (count) => {
+  const watch = watchRedis(joined, options.secretId, fallBack, (count) => {
     peakParticipants = Math.max(peakParticipants, count);
   });
+
+  /** The budget of `action`, joined at its first request. */
+  const sharedOf = (action: string): Bottleneck => {
+    const known = joined.byAction.get(action);
+    if (known) return known;
+    const shared = joined.add(action);
+    shared.on("error", fallBack);
+    joined.bound().catch(fallBack);
+    return shared;
+  };
 
   const others = joined.participants - 1;
   notice(
@@ -251,14 +273,15 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
     schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T> {
       if (stopped) return Promise.reject(limiterStopped());
       if (fallback) return fallback.schedule(task, slot);
-      const started = waitingForToken.add(() => local(task, slot), slot.signal);
-      joined.shared
-        .schedule(async () => {
-          waitingForToken.startNext();
+      // Each token starts its own task, in bottleneck's priority order (an aborted one's is unused).
+      const entry = waitingForToken.enter(() => local(task, slot), slot.signal);
+      sharedOf(slot.action)
+        .schedule({ priority: slot.priority ?? DEFAULT_PRIORITY }, async () => {
+          entry.start();
         })
         // Dropped by bottleneck: Redis failed under it (or we are stopping).
         .catch(fallBack);
-      return started;
+      return entry.result;
     },
     async stop() {
       if (stopped) return;

@@ -18,7 +18,7 @@ async function redisNowMs(server: RedisServer): Promise<number> {
 /** The slot of a poll. */
 const CHECK = { action: "DescribeMigrationCheckJob" };
 
-const settingsOf = (secretId: string) => `b_${sharedLimiterId(secretId)}_settings`;
+const settingsOf = (secretId: string) => `b_${sharedLimiterId(secretId, "DescribeMigrationCheckJob")}_settings`;
 
 function sharedLimiter(url: string, options: Partial<SharedLimiterOptions> & { secretId: string }) {
   return createSharedLimiter({ redisUrl: new URL(url), rate: 20, clock: systemClock, ...options });
@@ -150,6 +150,27 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
       const settled = await Promise.allSettled(tasks.slice(1));
       expect(settled.every((result) => result.status === "rejected" && result.reason === reason)).toBe(true);
       expect(ran).toBe(1);
+    } finally {
+      await limiter.stop();
+    }
+  });
+
+  it("keeps one budget per action, as the API counts: two actions together go twice as fast as one", async () => {
+    const server = redis as RedisServer;
+    const limiter = await sharedLimiter(server.url, { secretId: "AKIDactions", rate: 5 });
+    try {
+      const starts = new Map<string, number[]>();
+      const tasks = Array.from({ length: 24 }, (_, i) => {
+        const slot = { action: i % 2 ? "StartMigrateJob" : "DescribeMigrationCheckJob" };
+        return limiter.schedule(async () => {
+          starts.set(slot.action, [...(starts.get(slot.action) ?? []), Date.now()]);
+        }, slot);
+      });
+      await Promise.all(tasks);
+      const all = [...starts.values()].flat();
+      for (const times of starts.values()) expect(maxInSlidingWindow(times, 1100)).toBeLessThanOrEqual(5);
+      expect(maxInSlidingWindow(all, 1100)).toBeGreaterThan(5);
+      expect(await server.client.exists(`b_${sharedLimiterId("AKIDactions", "StartMigrateJob")}_settings`)).toBe(1);
     } finally {
       await limiter.stop();
     }

@@ -33,7 +33,7 @@ const FELL_BACK = /Lost Redis at redis:\/\/127\.0\.0\.1:\d+ /g;
 /** Every key of a dts-gate limiter in `server` has a TTL, and there is nothing else. */
 async function expectEveryKeyToExpire(server: RedisServer) {
   const keys = await server.client.keys("b_dts-gate:*");
-  expect(keys).toContain(`b_${sharedLimiterId(DEMO_SECRET_ID)}_settings`);
+  expect(keys).toContain(`b_${sharedLimiterId(DEMO_SECRET_ID, "DescribeMigrationCheckJob")}_settings`);
   const ttls = await Promise.all(keys.map((key) => server.client.pttl(key)));
   expect(keys.filter((_, i) => !((ttls[i] as number) > 0))).toEqual([]);
   // Nothing else (pub/sub channels are not keys).
@@ -107,7 +107,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         clock: systemClock,
       });
       await left.stop();
-      await server.client.hset(`b_${sharedLimiterId(DEMO_SECRET_ID)}_settings`, {
+      await server.client.hset(`b_${sharedLimiterId(DEMO_SECRET_ID, "DescribeMigrationCheckJob")}_settings`, {
         reservoir: 1_000_000,
         reservoirIncreaseAmount: 1_000_000,
         reservoirIncreaseMaximum: 1_000_000,
