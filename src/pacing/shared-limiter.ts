@@ -14,7 +14,9 @@ import {
   within,
 } from "./redis-connection.js";
 import { boundSettings, countParticipants, FIRST_ACTION, sharedBudget, sharedLimiterId } from "./shared-budget.js";
+import { closerOf } from "./shared-close.js";
 import { type Fallback, startFallback } from "./shared-fallback.js";
+import { type GrantStamps, stampGrants } from "./shared-grants.js";
 import { createWaitingQueue } from "./waiting-queue.js";
 
 /**
@@ -34,8 +36,6 @@ const KEY_TTL_MS = 60_000;
 const CLIENT_TIMEOUT_MS = 5_000;
 /** How often the participants are counted, the settings bounded and the subscriber checked. */
 const WATCH_INTERVAL_MS = 1_000;
-/** How long a clean shutdown may wait for Redis (setting the keys' TTL) before it cuts the sockets. */
-const CLOSE_TIMEOUT_MS = 300;
 
 export interface SharedLimiterOptions {
   readonly redisUrl: URL;
@@ -60,6 +60,8 @@ interface Joined {
   readonly add: (action: string) => Bottleneck;
   /** The token interval in force at start-up. */
   readonly intervalMs: number;
+  /** When each token was asked for: one too old to use is given up for a new one. */
+  readonly grants: GrantStamps;
   /** Participants alive at start-up, this one included. */
   readonly participants: number;
   /** Puts the settings of every budget joined back within bounds (shared-budget.ts); says so once. */
@@ -130,6 +132,7 @@ async function join(options: SharedLimiterOptions, notice: (text: string) => voi
     ended.catch(() => {});
     const joining = async () => {
       const clients = await first.ready();
+      const grants = stampGrants(client, options.clock);
       await bound();
       const participants = await countParticipants(client, lastSeenKey(options.secretId), CLIENT_TIMEOUT_MS);
       // ioredis reports some set-up failures only as an 'error' event and carries on: a database
@@ -138,16 +141,17 @@ async function join(options: SharedLimiterOptions, notice: (text: string) => voi
       const subscriber = clients.subscriber as RedisClient;
       guardReplies(client);
       guardReplies(subscriber);
-      return { subscriber, participants };
+      return { subscriber, participants, grants };
     };
     const joined = await within(Promise.race([joining(), ended]), CONNECT_TIMEOUT_MS, "connecting");
-    const { subscriber, participants } = joined;
+    const { subscriber, participants, grants } = joined;
     return {
       client,
       subscriber,
       connection,
       byAction,
       add,
+      grants,
       intervalMs,
       participants,
       bound,
@@ -165,28 +169,6 @@ async function join(options: SharedLimiterOptions, notice: (text: string) => voi
   } finally {
     signal?.removeEventListener("abort", onAbort.handler);
   }
-}
-
-/** Leaves the shared limiter once; `graceful`: sets every key's TTL and says goodbye to Redis. */
-function closerOf({ byAction, connection }: Joined): (graceful: boolean) => Promise<void> {
-  let closing: Promise<void> | undefined;
-  return (graceful) => {
-    closing ??= (async () => {
-      const all = [...byAction.values()];
-      if (graceful) {
-        // increment_reservoir(0) sets the TTL of every key of the limiter, whichever exists.
-        const ttls = Promise.all(all.map((shared) => shared.incrementReservoir(0)));
-        await within(ttls, CLOSE_TIMEOUT_MS, "closing").catch(() => {});
-      }
-      for (const shared of all) void shared.stop({ dropWaitingJobs: true }).catch(() => {});
-      // The connection first: once it is terminated, bottleneck no longer unsubscribes on a dead
-      // socket. Cut, not QUIT: a frozen Redis would hold the exit for QUIT's answer.
-      await connection.disconnect(false);
-      // Only forgets the limiter (the connection is ours), and returns nothing.
-      await Promise.allSettled(all.map(async (shared) => shared.disconnect(false)));
-    })().catch(() => {});
-    return closing;
-  };
 }
 
 /**
@@ -221,7 +203,7 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
   const notice = options.onNotice ?? (() => {});
   const joined = await join(options, notice);
   const shown = displayRedisUrl(options.redisUrl);
-  const closeShared = closerOf(joined);
+  const closeShared = closerOf(joined.byAction, joined.connection);
 
   let stopped = false;
   let peakParticipants = Math.max(1, joined.participants);
@@ -273,14 +255,21 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
     schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T> {
       if (stopped) return Promise.reject(limiterStopped());
       if (fallback) return fallback.schedule(task, slot);
+      const settingsKey = `b_${sharedLimiterId(options.secretId, slot.action)}_settings`;
       // Each token starts its own task, in bottleneck's priority order (an aborted one's is unused).
       const entry = waitingForToken.enter(() => local(task, slot), slot.signal);
-      sharedOf(slot.action)
-        .schedule({ priority: slot.priority ?? DEFAULT_PRIORITY }, async () => {
-          entry.start();
-        })
-        // Dropped by bottleneck: Redis failed under it (or we are stopping).
-        .catch(fallBack);
+      const ask = (priority: number) => {
+        sharedOf(slot.action)
+          .schedule({ priority }, async () => {
+            const askedAt = joined.grants.take(settingsKey);
+            // A token that reaches this process too late is not used: a new one, asked first.
+            if (askedAt !== undefined && joined.grants.stale(askedAt)) ask(0);
+            else entry.start();
+          })
+          // Dropped by bottleneck: Redis failed under it (or we are stopping).
+          .catch(fallBack);
+      };
+      ask(slot.priority ?? DEFAULT_PRIORITY);
       return entry.result;
     },
     async stop() {

@@ -168,8 +168,9 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
       });
       await Promise.all(tasks);
       const all = [...starts.values()].flat();
-      for (const times of starts.values()) expect(maxInSlidingWindow(times, 1100)).toBeLessThanOrEqual(5);
-      expect(maxInSlidingWindow(all, 1100)).toBeGreaterThan(5);
+      // In any second, as the server counts: the bucket's margin is for starts that arrive closer.
+      for (const times of starts.values()) expect(maxInSlidingWindow(times)).toBeLessThanOrEqual(5);
+      expect(maxInSlidingWindow(all)).toBeGreaterThan(5);
       expect(await server.client.exists(`b_${sharedLimiterId("AKIDactions", "StartMigrateJob")}_settings`)).toBe(1);
     } finally {
       await limiter.stop();

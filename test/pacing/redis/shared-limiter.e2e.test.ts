@@ -83,9 +83,12 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
           `two processes: ${times.length} requests in ${spanMs} ms, ${throughput.toFixed(1)}/s, ` +
             `at most ${maxPerSecond} in a sliding second, ${throttled} throttled`,
         );
+        // What this judges: arrivals at the server, in every sliding second, with both processes
+        // busy. The pace is only checked to be the shared budget's and not one process's half of
+        // it: on a machine starved of CPU, tokens that came too late are not used, and cost some.
         expect(throttled).toBe(0);
         expect(maxPerSecond).toBeLessThanOrEqual(20);
-        expect(throughput).toBeGreaterThanOrEqual(16);
+        expect(throughput).toBeGreaterThanOrEqual(12);
         // Both took part: neither ran alone first.
         const jobsOf = (letter: string) => sim.arrivals.filter((arrival) => arrival.jobId?.startsWith(`dts-${letter}`));
         const lastA = Math.max(...jobsOf("a").map((arrival) => arrival.atMs));
