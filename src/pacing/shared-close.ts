@@ -28,4 +28,3 @@ export function closerOf(
     return closing;
   };
 }
-
