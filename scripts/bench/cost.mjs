@@ -13,8 +13,11 @@ const TARGET = 1.0;
 const RUN_TIMEOUT_S = 120;
 /** Polls shorter apart than a poll takes: back to back, as the SDK loop calls. */
 export const BACK_TO_BACK_INTERVAL_S = "0.0001";
-/** The rate lifted on our side too: a budget below the pace of the loop would pause it. */
-export const LIFTED_RATE = "100000";
+/**
+ * The highest rate `--rate` accepts: about 90 polls a second, so the loop is paced, not back to
+ * back (CPU per poll is still what is measured; the run takes longer).
+ */
+export const LIFTED_RATE = "100";
 /** The HTTP layers of http-floor.mjs, cheapest last. */
 const HTTP_LAYERS = ["undici", "node-http", "node-net"];
 

@@ -1,6 +1,6 @@
 // Phase 3 of scripts/bench.mjs: requests per sliding second, counted where they arrive (the
 // recording server's timestamps), at --rate 20 (with throughput, fairness and peak RSS for 500
-// jobs), at 1,000, and at the highest rate `--rate` accepts.
+// jobs), and at the highest rate `--rate` accepts (every request here is one action).
 import { fmt, jobIds, log, maxInSlidingSecond, waitRun } from "./lib.mjs";
 import { startRecordingServer } from "./recording-server.mjs";
 
@@ -14,7 +14,7 @@ const MAX_RSS_MB = 100;
 const FAST_JOBS = 200;
 const FAST_RUN_S = 5;
 /** The highest `--rate` accepts (MAX_RATE in src/app/options.ts). */
-export const MAX_RATE = 100_000;
+export const MAX_RATE = 100;
 
 /** One `wait` of `ids` against a recording server; resolves with the run and the arrival times. */
 async function recorded(bench, ids, checkMs, args, label) {
@@ -103,11 +103,5 @@ async function fastRate(bench, rate, intervalS, note = "") {
 }
 
 export async function fastRates(bench) {
-  await fastRate(bench, 1_000, 0.05);
-  await fastRate(
-    bench,
-    MAX_RATE,
-    0.0001,
-    "; real HTTP on this machine cannot reach this rate: the figure is the most it achieved",
-  );
+  await fastRate(bench, MAX_RATE, 0.05);
 }

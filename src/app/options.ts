@@ -52,8 +52,8 @@ export function parseJobIds(values: readonly string[], label?: string): string[]
   return [...new Set(ids)];
 }
 
-/** Far above any quota the API grants (20 by default), below what a typo of a few digits gives. */
-export const MAX_RATE = 100_000;
+/** The highest limit DTS documents for an action (most have 20 per second). */
+export const MAX_RATE = 100;
 
 export function parseRate(label: string, value: string): number {
   const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;

@@ -37,7 +37,10 @@ export async function findRunCredentials(
   }
   const sts = createRateLimiter({ rate: STS_RATE, clock: systemClock });
   try {
-    const resolved = await resolveCredentials({ ...options, stsSchedule: (task) => sts.schedule(task) });
+    const resolved = await resolveCredentials({
+      ...options,
+      stsSchedule: (task) => sts.schedule(task, { action: "sts" }),
+    });
     return {
       credentials: resolved.provider,
       budgetKey: resolved.credentials.secretId,

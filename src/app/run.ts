@@ -80,6 +80,8 @@ export function retryingSendPort(deps: SendPortDeps): SendPort {
         clock: deps.clock,
         random: deps.random,
         policy: deps.policy,
+        action: request.action,
+        ...(request.priority === undefined ? {} : { priority: request.priority }),
         signal,
         adoptServerClock: (ms) => client.adoptServerClock(ms),
         onRetry: watch.onRetry,

@@ -10,6 +10,8 @@ export interface SendRequest {
   readonly repeatable: boolean;
   /** Sends at most, the first included (default: as many as the retry policy allows). */
   readonly maxSends?: number;
+  /** 0 (first) to 9 (last), default 5: while requests wait for the rate, lower numbers go first. */
+  readonly priority?: number;
 }
 
 export interface RetryNotice {

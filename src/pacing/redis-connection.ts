@@ -73,6 +73,28 @@ export function useRedisClock(client: RedisClient): void {
   };
 }
 
+/**
+ * ioredis reads replies inside its socket's 'data' listener, and a reply it cannot place (one
+ * more than the commands sent, say a null) throws there, where no caller can catch it: an
+ * uncaught exception would end the run without its outputs. Each listener of a connected client's
+ * socket is wrapped so that such a throw destroys that socket instead: the connection closes with
+ * the error, as when Redis dies, and the shared limiter falls back to its local share.
+ */
+export function guardReplies(client: RedisClient): void {
+  const { stream } = client as unknown as { stream?: NodeJS.ReadableStream & { destroy(error?: Error): void } };
+  if (!stream) return;
+  for (const listener of stream.rawListeners("data") as Array<(chunk: Buffer) => void>) {
+    stream.removeListener("data", listener);
+    stream.on("data", (chunk: Buffer) => {
+      try {
+        listener.call(stream, chunk);
+      } catch (error) {
+        stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+}
+
 /** A connected-to-be ioredis client and its constructor (bottleneck wants both). */
 export async function openRedis(url: URL): Promise<{ Redis: typeof RedisClient; client: RedisClient }> {
   const options = redisOptions(url);

@@ -39,6 +39,9 @@ export interface RetryDeps {
   readonly clock: Clock;
   readonly random: () => number;
   readonly policy: RetryPolicy;
+  /** The request's action and priority in the limiter (see Slot). */
+  readonly action: string;
+  readonly priority?: number;
   readonly signal?: AbortSignal;
   /** Learns the server's clock after `AuthFailure.SignatureExpire`; later requests keep it. */
   readonly adoptServerClock: (serverTimeMs: number) => void;
@@ -98,7 +101,12 @@ export async function sendWithRetry<A extends DtsAction>(
   const attempt = async (): Promise<CallResult<A>> => {
     if (pendingDelayMs > 0) await clock.sleep(pendingDelayMs, signal);
     attempts++;
-    return deps.limiter.schedule(() => send(signal), signal);
+    const { action, priority } = deps;
+    return deps.limiter.schedule(() => send(signal), {
+      action,
+      ...(priority === undefined ? {} : { priority }),
+      ...(signal ? { signal } : {}),
+    });
   };
 
   try {

@@ -16,8 +16,8 @@ import type { Redis as RedisClient } from "ioredis";
 export const WINDOW_MS = 1000;
 /** Requests may arrive this much closer together than they started; see above. */
 export const ARRIVAL_MARGIN_MS = 100;
-/** The DTS action whose per-account limit the budget stands for (every action of the run shares it). */
-const BUDGET_ACTION = "DescribeMigrationCheckJob";
+/** The action whose budget every participant joins at start-up (the gate's first poll). */
+export const FIRST_ACTION = "DescribeMigrationCheckJob";
 
 export interface SharedBudget {
   /** Bucket capacity C. */
@@ -42,13 +42,14 @@ export function sharedBudget(rate: number): SharedBudget {
 export const SLOWEST_INTERVAL_MS = sharedBudget(1).intervalMs;
 
 /**
- * The limiter's id: the action and a hash of the SecretId (never the key), so that every process
- * using the same credentials shares one budget and nobody reading Redis learns the SecretId. The
- * hash is a Redis Cluster hash tag, so that all keys of one limiter live in one slot.
+ * The id of one action's budget: the action (the API counts its limit per action) and a hash of
+ * the SecretId (never the key), so that every process using the same credentials shares it and
+ * nobody reading Redis learns the SecretId. The hash is a Redis Cluster hash tag, so that all keys
+ * of one account live in one slot.
  */
-export function sharedLimiterId(secretId: string): string {
+export function sharedLimiterId(secretId: string, action: string): string {
   const hash = createHash("sha256").update(`dts-gate\0${secretId}`).digest("hex").slice(0, 16);
-  return `dts-gate:v1:${BUDGET_ACTION}:{${hash}}`;
+  return `dts-gate:v1:${action}:{${hash}}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Clock } from "../core/clock.js";
-import { createRateLimiter, limiterStopped, type RequestLimiter } from "./limiter.js";
+import { createRateLimiter, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
 import { ARRIVAL_MARGIN_MS, WINDOW_MS } from "./shared-budget.js";
 import { createWaitingQueue } from "./waiting-queue.js";
 
@@ -41,9 +41,9 @@ export function startFallback(rate: number, peakParticipants: number, clock: Clo
   return {
     share,
     splitAmong,
-    schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-      if (!holdingOff) return limiter.schedule(task, signal);
-      return heldOff.add(() => limiter.schedule(task, signal), signal);
+    schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T> {
+      if (!holdingOff) return limiter.schedule(task, slot);
+      return heldOff.add(() => limiter.schedule(task, slot), slot.signal);
     },
     async stop() {
       ending.abort(limiterStopped());

@@ -3,22 +3,31 @@ import type { Redis as RedisClient } from "ioredis";
 import type { Clock } from "../core/clock.js";
 import { plural } from "../core/text.js";
 import { ConfigError } from "../tencent/errors.js";
-import { createRateLimiter, limiterStopped, type RequestLimiter } from "./limiter.js";
-import { CONNECT_TIMEOUT_MS, displayRedisUrl, openRedis, reasonOf, useRedisClock, within } from "./redis-connection.js";
-import { boundSettings, countParticipants, sharedBudget, sharedLimiterId } from "./shared-budget.js";
+import { createRateLimiter, DEFAULT_PRIORITY, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
+import {
+  CONNECT_TIMEOUT_MS,
+  displayRedisUrl,
+  guardReplies,
+  openRedis,
+  reasonOf,
+  useRedisClock,
+  within,
+} from "./redis-connection.js";
+import { boundSettings, countParticipants, FIRST_ACTION, sharedBudget, sharedLimiterId } from "./shared-budget.js";
+import { closerOf } from "./shared-close.js";
 import { type Fallback, startFallback } from "./shared-fallback.js";
+import { type GrantStamps, stampGrants } from "./shared-grants.js";
 import { createWaitingQueue } from "./waiting-queue.js";
 
 /**
- * One request budget for every process that polls with the same credentials, through Redis
- * (bottleneck's clustering mode; the bucket is described in shared-budget.ts). Loaded only for
- * `--redis-url`: this module and ioredis are imported dynamically, so a run without the option
- * never loads a Redis client.
+ * One request budget per action for every process that polls with the same credentials, through
+ * Redis (bottleneck's clustering mode; the bucket is described in shared-budget.ts). Loaded only
+ * for `--redis-url`: this module and ioredis are imported dynamically.
  *
  * Nothing found in Redis can make a process faster than its own `--rate` or deaf to its deadline:
- * a request that has its shared token still passes the process's own limiter, the settings
- * found are put back within bounds at start-up and every second, and a wait for a token leaves
- * at once when the request's signal aborts (its token, if it comes, is then left unused).
+ * a request that has its shared token still passes the process's own limiter, the settings found
+ * are put back within bounds at start-up and every second, and a wait for a token leaves at once
+ * when the request's signal aborts (its token, if it comes, is then left unused).
  */
 
 /** Keys of the shared state expire this long after the last request of any participant. */
@@ -27,8 +36,6 @@ const KEY_TTL_MS = 60_000;
 const CLIENT_TIMEOUT_MS = 5_000;
 /** How often the participants are counted, the settings bounded and the subscriber checked. */
 const WATCH_INTERVAL_MS = 1_000;
-/** How long a clean shutdown may wait for Redis (setting the keys' TTL) before it cuts the sockets. */
-const CLOSE_TIMEOUT_MS = 300;
 
 export interface SharedLimiterOptions {
   readonly redisUrl: URL;
@@ -47,19 +54,24 @@ interface Joined {
   readonly client: RedisClient;
   readonly subscriber: RedisClient;
   readonly connection: Bottleneck.IORedisConnection;
-  readonly shared: Bottleneck;
+  /** Each action's budget joined so far, the first at start-up, the others at their first request. */
+  readonly byAction: Map<string, Bottleneck>;
+  /** Joins the budget of `action` (bottleneck waits for Redis before its first token). */
+  readonly add: (action: string) => Bottleneck;
   /** The token interval in force at start-up. */
   readonly intervalMs: number;
+  /** When each token was asked for: one too old to use is given up for a new one. */
+  readonly grants: GrantStamps;
   /** Participants alive at start-up, this one included. */
   readonly participants: number;
-  /** Puts the settings found in Redis back within bounds (shared-budget.ts); says so once. */
+  /** Puts the settings of every budget joined back within bounds (shared-budget.ts); says so once. */
   readonly bound: () => Promise<void>;
   /** The last error the client reported. */
   readonly lastError: () => unknown;
 }
 
 /** Connects, joins bottleneck's cluster and bounds the settings; ConfigError when any of it fails. */
-async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: string) => void): Promise<Joined> {
+async function join(options: SharedLimiterOptions, notice: (text: string) => void): Promise<Joined> {
   const shown = displayRedisUrl(options.redisUrl);
   const budget = sharedBudget(options.rate);
   const { Redis, client } = await openRedis(options.redisUrl);
@@ -71,27 +83,34 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
   // Our own client rather than `clientOptions`: it is connected and checked before bottleneck
   // sees it (a clear start-up error), and its scripts read Redis's clock.
   const connection = new Bottleneck.IORedisConnection({ Redis, client });
-  const shared = new Bottleneck({
-    id: keys.id,
-    connection,
-    maxConcurrent: null,
-    minTime: 0,
-    reservoir: budget.capacity,
-    reservoirIncreaseAmount: 1,
-    reservoirIncreaseInterval: budget.intervalMs,
-    reservoirIncreaseMaximum: budget.capacity,
-    heartbeatInterval: budget.heartbeatMs,
-    clientTimeout: CLIENT_TIMEOUT_MS,
-    // Every key gets this TTL from each script that changes the budget, and at stop().
-    timeout: KEY_TTL_MS,
-  } as Bottleneck.ConstructorOptions);
+  const byAction = new Map<string, Bottleneck>();
+  const add = (action: string) => {
+    const shared = new Bottleneck({
+      id: sharedLimiterId(options.secretId, action),
+      connection,
+      maxConcurrent: null,
+      minTime: 0,
+      reservoir: budget.capacity,
+      reservoirIncreaseAmount: 1,
+      reservoirIncreaseInterval: budget.intervalMs,
+      reservoirIncreaseMaximum: budget.capacity,
+      heartbeatInterval: budget.heartbeatMs,
+      clientTimeout: CLIENT_TIMEOUT_MS,
+      // Every key gets this TTL from each script that changes the budget, and at stop().
+      timeout: KEY_TTL_MS,
+    } as Bottleneck.ConstructorOptions);
+    byAction.set(action, shared);
+    return shared;
+  };
+  const first = add(FIRST_ACTION);
 
   let repairNoticed = false;
   let intervalMs = budget.intervalMs;
-  const bound = async () => {
-    const bounded = await boundSettings(client, keys.settings, budget, KEY_TTL_MS);
+  const boundOne = async (action: string) => {
+    const settings = `b_${sharedLimiterId(options.secretId, action)}_settings`;
+    const bounded = await boundSettings(client, settings, budget, KEY_TTL_MS);
     // The strictest budget among participants wins: a process with a lower --rate slows all.
-    if (bounded.intervalMs > 0) intervalMs = bounded.intervalMs;
+    if (bounded.intervalMs > 0 && action === FIRST_ACTION) intervalMs = bounded.intervalMs;
     if (bounded.repaired.length > 0 && !repairNoticed) {
       repairNoticed = true;
       notice(
@@ -100,6 +119,7 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
       );
     }
   };
+  const bound = () => Promise.all([...byAction.keys()].map(boundOne)).then(() => {});
   const { signal } = options;
   const onAbort = { handler: () => {} };
   try {
@@ -111,24 +131,36 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
     });
     ended.catch(() => {});
     const joining = async () => {
-      const clients = await shared.ready();
+      const clients = await first.ready();
+      const grants = stampGrants(client, options.clock);
       await bound();
-      const participants = await countParticipants(client, keys.lastSeen, CLIENT_TIMEOUT_MS);
+      const participants = await countParticipants(client, lastSeenKey(options.secretId), CLIENT_TIMEOUT_MS);
       // ioredis reports some set-up failures only as an 'error' event and carries on: a database
       // that SELECT refuses leaves the connection on database 0.
       if (lastError !== undefined) throw lastError;
-      return { subscriber: clients.subscriber as RedisClient, participants };
+      const subscriber = clients.subscriber as RedisClient;
+      guardReplies(client);
+      guardReplies(subscriber);
+      return { subscriber, participants, grants };
     };
-    const { subscriber, participants } = await within(
-      Promise.race([joining(), ended]),
-      CONNECT_TIMEOUT_MS,
-      "connecting",
-    );
-    return { client, subscriber, connection, shared, intervalMs, participants, bound, lastError: () => lastError };
+    const joined = await within(Promise.race([joining(), ended]), CONNECT_TIMEOUT_MS, "connecting");
+    const { subscriber, participants, grants } = joined;
+    return {
+      client,
+      subscriber,
+      connection,
+      byAction,
+      add,
+      grants,
+      intervalMs,
+      participants,
+      bound,
+      lastError: () => lastError,
+    };
   } catch (error) {
     await connection.disconnect(false).catch(() => {});
     await Promise.resolve()
-      .then(() => shared.disconnect(false))
+      .then(() => first.disconnect(false))
       .catch(() => {});
     // Stopped by the run (a signal, the deadline): no configuration error, the run says why.
     if (signal?.aborted) throw signal.reason;
@@ -139,40 +171,18 @@ async function join(options: SharedLimiterOptions, keys: Keys, notice: (text: st
   }
 }
 
-/** Leaves the shared limiter once; `graceful`: sets every key's TTL and says goodbye to Redis. */
-function closerOf({ shared, connection }: Joined): (graceful: boolean) => Promise<void> {
-  let closing: Promise<void> | undefined;
-  return (graceful) => {
-    closing ??= (async () => {
-      if (graceful) {
-        // increment_reservoir(0) sets the TTL of every key of the limiter, whichever exists.
-        await within(shared.incrementReservoir(0), CLOSE_TIMEOUT_MS, "closing").catch(() => {});
-      }
-      void shared.stop({ dropWaitingJobs: true }).catch(() => {});
-      // The connection first: once it is terminated, bottleneck no longer unsubscribes on a dead
-      // socket. Cut, not QUIT: a frozen Redis would hold the exit for QUIT's answer.
-      await connection.disconnect(false);
-      // Only forgets the limiter (the connection is ours), and returns nothing.
-      await Promise.resolve()
-        .then(() => shared.disconnect(false))
-        .catch(() => {});
-    })().catch(() => {});
-    return closing;
-  };
-}
-
 /**
  * Loss detection: a socket that closes, any error of bottleneck (its scripts, its heartbeat),
  * and every second a command on each connection, which commandTimeout bounds. Every second the
  * participants are counted and the settings bounded too. Returns the watch's timer.
  */
-function watchRedis(joined: Joined, keys: Keys, onLoss: (error: unknown) => void, onCount: (n: number) => void) {
+function watchRedis(joined: Joined, secretId: string, onLoss: (error: unknown) => void, onCount: (n: number) => void) {
   const onClose = () => onLoss(joined.lastError() ?? new Error("connection closed"));
   joined.client.on("close", onClose);
   joined.subscriber.on("close", onClose);
-  joined.shared.on("error", onLoss);
+  for (const shared of joined.byAction.values()) shared.on("error", onLoss);
   const watch = setInterval(() => {
-    countParticipants(joined.client, keys.lastSeen, CLIENT_TIMEOUT_MS).then(onCount, onLoss);
+    countParticipants(joined.client, lastSeenKey(secretId), CLIENT_TIMEOUT_MS).then(onCount, onLoss);
     joined.bound().catch(onLoss);
     joined.subscriber.ping().catch(onLoss);
   }, WATCH_INTERVAL_MS);
@@ -180,11 +190,8 @@ function watchRedis(joined: Joined, keys: Keys, onLoss: (error: unknown) => void
   return watch;
 }
 
-interface Keys {
-  readonly id: string;
-  readonly settings: string;
-  readonly lastSeen: string;
-}
+/** Where bottleneck's heartbeat marks the participants of the budget all join at start-up. */
+const lastSeenKey = (secretId: string) => `b_${sharedLimiterId(secretId, FIRST_ACTION)}_client_last_seen`;
 
 /**
  * Joins the shared budget. Throws ConfigError (exit 2, before any request) when Redis cannot be
@@ -194,22 +201,20 @@ interface Keys {
  */
 export async function createSharedLimiter(options: SharedLimiterOptions): Promise<RequestLimiter> {
   const notice = options.onNotice ?? (() => {});
-  const id = sharedLimiterId(options.secretId);
-  const keys: Keys = { id, settings: `b_${id}_settings`, lastSeen: `b_${id}_client_last_seen` };
-  const joined = await join(options, keys, notice);
+  const joined = await join(options, notice);
   const shown = displayRedisUrl(options.redisUrl);
-  const closeShared = closerOf(joined);
+  const closeShared = closerOf(joined.byAction, joined.connection);
 
   let stopped = false;
   let peakParticipants = Math.max(1, joined.participants);
   /** The process's own ceiling: every request that has its shared token passes it too. */
   const own = createRateLimiter({ rate: options.rate, clock: options.clock });
-  /** Requests waiting for a shared token, in order: each token granted starts the oldest. */
+  /** Requests waiting for a shared token. */
   const waitingForToken = createWaitingQueue();
   let fallback: Fallback | undefined;
 
-  const local = <T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
-    fallback ? fallback.schedule(task, signal) : own.schedule(task, signal);
+  const local = <T>(task: () => Promise<T>, slot: Slot): Promise<T> =>
+    fallback ? fallback.schedule(task, slot) : own.schedule(task, slot);
 
   const fallBack = (error: unknown) => {
     if (fallback || stopped) return;
@@ -225,9 +230,19 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
     clearInterval(watch);
     void closeShared(false);
   };
-  const watch = watchRedis(joined, keys, fallBack, (count) => {
+  const watch = watchRedis(joined, options.secretId, fallBack, (count) => {
     peakParticipants = Math.max(peakParticipants, count);
   });
+
+  /** The budget of `action`, joined at its first request. */
+  const sharedOf = (action: string): Bottleneck => {
+    const known = joined.byAction.get(action);
+    if (known) return known;
+    const shared = joined.add(action);
+    shared.on("error", fallBack);
+    joined.bound().catch(fallBack);
+    return shared;
+  };
 
   const others = joined.participants - 1;
   notice(
@@ -237,17 +252,25 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
   );
 
   return {
-    schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T> {
       if (stopped) return Promise.reject(limiterStopped());
-      if (fallback) return fallback.schedule(task, signal);
-      const started = waitingForToken.add(() => local(task, signal), signal);
-      joined.shared
-        .schedule(async () => {
-          waitingForToken.startNext();
-        })
-        // Dropped by bottleneck: Redis failed under it (or we are stopping).
-        .catch(fallBack);
-      return started;
+      if (fallback) return fallback.schedule(task, slot);
+      const settingsKey = `b_${sharedLimiterId(options.secretId, slot.action)}_settings`;
+      // Each token starts its own task, in bottleneck's priority order (an aborted one's is unused).
+      const entry = waitingForToken.enter(() => local(task, slot), slot.signal);
+      const ask = (priority: number) => {
+        sharedOf(slot.action)
+          .schedule({ priority }, async () => {
+            const askedAt = joined.grants.take(settingsKey);
+            // A token that reaches this process too late is not used: a new one, asked first.
+            if (askedAt !== undefined && joined.grants.stale(askedAt)) ask(0);
+            else entry.start();
+          })
+          // Dropped by bottleneck: Redis failed under it (or we are stopping).
+          .catch(fallBack);
+      };
+      ask(slot.priority ?? DEFAULT_PRIORITY);
+      return entry.result;
     },
     async stop() {
       if (stopped) return;

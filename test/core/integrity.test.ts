@@ -86,7 +86,7 @@ describe("StartMigrateJob is always reported once sent", () => {
     // Lets the poll through, then holds every request until its signal aborts.
     let granted = 0;
     const holdsAfterOne: RequestLimiter = {
-      schedule: (task, signal) =>
+      schedule: (task, { signal }) =>
         granted++ === 0
           ? task()
           : new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true })),

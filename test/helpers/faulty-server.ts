@@ -64,8 +64,11 @@ export async function startFaultyServer(misbehaviour: Misbehaviour, afterMs = 0)
   };
 }
 
-/** What a relay does to the traffic from now on: pass it, swallow it both ways, or garble the answers. */
-export type RelayMode = "pass" | "freeze" | "garbage";
+/**
+ * What a relay does to the traffic from now on: pass it, swallow it both ways, garble the answers,
+ * or pass them with one reply more (a null) than commands were sent.
+ */
+export type RelayMode = "pass" | "freeze" | "garbage" | "surplus";
 
 export interface TurncoatRelay {
   readonly port: number;
@@ -92,6 +95,7 @@ export async function startTurncoatRelay(upstreamPort: number): Promise<Turncoat
     upstream.on("data", (chunk) => {
       if (mode === "pass") socket.write(chunk);
       else if (mode === "garbage") socket.write("%\u0000garbage\r\n?\r\n");
+      else if (mode === "surplus") socket.write(Buffer.concat([chunk, Buffer.from("$-1\r\n")]));
     });
     socket.once("close", () => upstream.destroy());
     upstream.once("close", () => socket.destroy());

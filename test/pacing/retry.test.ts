@@ -24,6 +24,7 @@ function retrying(clock: VirtualClock, policy = retryPolicyFor(THIRTY_MINUTES), 
   const notices: RetryNotice[] = [];
   const deps = {
     limiter: passThrough,
+    action: "DescribeMigrationCheckJob",
     clock,
     random: () => 0.5,
     policy,

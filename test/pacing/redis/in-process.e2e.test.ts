@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { systemClock } from "../../../src/core/clock.js";
+import type { RequestLimiter } from "../../../src/pacing/limiter.js";
 import { sharedLimiterId } from "../../../src/pacing/shared-budget.js";
 import { createSharedLimiter, type SharedLimiterOptions } from "../../../src/pacing/shared-limiter.js";
 import { ConfigError } from "../../../src/tencent/errors.js";
@@ -14,20 +15,23 @@ async function redisNowMs(server: RedisServer): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
-const settingsOf = (secretId: string) => `b_${sharedLimiterId(secretId)}_settings`;
+/** The slot of a poll. */
+const CHECK = { action: "DescribeMigrationCheckJob" };
+
+const settingsOf = (secretId: string) => `b_${sharedLimiterId(secretId, "DescribeMigrationCheckJob")}_settings`;
 
 function sharedLimiter(url: string, options: Partial<SharedLimiterOptions> & { secretId: string }) {
   return createSharedLimiter({ redisUrl: new URL(url), rate: 20, clock: systemClock, ...options });
 }
 
 /** `count` tasks at once through `limiter`; the real time each started. */
-async function startTimes(limiter: { schedule(task: () => Promise<void>): Promise<void> }, count: number) {
+async function startTimes(limiter: Pick<RequestLimiter, "schedule">, count: number) {
   const starts: number[] = [];
   await Promise.all(
     Array.from({ length: count }, () =>
       limiter.schedule(async () => {
         starts.push(Date.now());
-      }),
+      }, CHECK),
     ),
   );
   return starts;
@@ -60,7 +64,7 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
     const ahead = vi.spyOn(Date, "now").mockImplementation(() => realNow() + 60_000);
     const limiter = await sharedLimiter(server.url, { secretId: "AKIDclock" });
     try {
-      await Promise.all(Array.from({ length: 5 }, () => limiter.schedule(async () => 1)));
+      await Promise.all(Array.from({ length: 5 }, () => limiter.schedule(async () => 1, CHECK)));
       const [lastIncrease, nextRequest] = await server.client.hmget(
         settingsOf("AKIDclock"),
         "lastReservoirIncrease",
@@ -133,7 +137,9 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
       const deadline = new AbortController();
       const reason = new Error("deadline");
       let ran = 0;
-      const tasks = Array.from({ length: 200 }, () => limiter.schedule(async () => ++ran, deadline.signal));
+      const tasks = Array.from({ length: 200 }, () =>
+        limiter.schedule(async () => ++ran, { ...CHECK, signal: deadline.signal }),
+      );
       await tasks[0];
       let rejected = 0;
       for (const task of tasks.slice(1)) task.catch(() => rejected++);
@@ -144,6 +150,28 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
       const settled = await Promise.allSettled(tasks.slice(1));
       expect(settled.every((result) => result.status === "rejected" && result.reason === reason)).toBe(true);
       expect(ran).toBe(1);
+    } finally {
+      await limiter.stop();
+    }
+  });
+
+  it("keeps one budget per action, as the API counts: two actions together go twice as fast as one", async () => {
+    const server = redis as RedisServer;
+    const limiter = await sharedLimiter(server.url, { secretId: "AKIDactions", rate: 5 });
+    try {
+      const starts = new Map<string, number[]>();
+      const tasks = Array.from({ length: 24 }, (_, i) => {
+        const slot = { action: i % 2 ? "StartMigrateJob" : "DescribeMigrationCheckJob" };
+        return limiter.schedule(async () => {
+          starts.set(slot.action, [...(starts.get(slot.action) ?? []), Date.now()]);
+        }, slot);
+      });
+      await Promise.all(tasks);
+      const all = [...starts.values()].flat();
+      // In any second, as the server counts: the bucket's margin is for starts that arrive closer.
+      for (const times of starts.values()) expect(maxInSlidingWindow(times)).toBeLessThanOrEqual(5);
+      expect(maxInSlidingWindow(all)).toBeGreaterThan(5);
+      expect(await server.client.exists(`b_${sharedLimiterId("AKIDactions", "StartMigrateJob")}_settings`)).toBe(1);
     } finally {
       await limiter.stop();
     }
@@ -173,7 +201,7 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
         limiter.schedule(async () => {
           starts.push(Date.now());
           return i;
-        }),
+        }, CHECK),
       );
       while (starts.length < 5) await new Promise((resolve) => setTimeout(resolve, 10));
       const killedAt = Date.now();
@@ -194,13 +222,13 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
     const server = redis as RedisServer;
     const limiter = await sharedLimiter(server.url, { secretId: "AKIDstop", rate: 1 });
     let ran = 0;
-    const tasks = Array.from({ length: 5 }, () => limiter.schedule(async () => ++ran));
+    const tasks = Array.from({ length: 5 }, () => limiter.schedule(async () => ++ran, CHECK));
     const rest = Promise.allSettled(tasks.slice(1));
     await tasks[0];
     await limiter.stop();
     const settled = await rest;
     expect(settled.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
-    await expect(limiter.schedule(async () => ++ran)).rejects.toThrow(/stopped/);
+    await expect(limiter.schedule(async () => ++ran, CHECK)).rejects.toThrow(/stopped/);
     expect(ran).toBe(1);
   });
 });

@@ -33,7 +33,7 @@ const FELL_BACK = /Lost Redis at redis:\/\/127\.0\.0\.1:\d+ /g;
 /** Every key of a dts-gate limiter in `server` has a TTL, and there is nothing else. */
 async function expectEveryKeyToExpire(server: RedisServer) {
   const keys = await server.client.keys("b_dts-gate:*");
-  expect(keys).toContain(`b_${sharedLimiterId(DEMO_SECRET_ID)}_settings`);
+  expect(keys).toContain(`b_${sharedLimiterId(DEMO_SECRET_ID, "DescribeMigrationCheckJob")}_settings`);
   const ttls = await Promise.all(keys.map((key) => server.client.pttl(key)));
   expect(keys.filter((_, i) => !((ttls[i] as number) > 0))).toEqual([]);
   // Nothing else (pub/sub channels are not keys).
@@ -83,9 +83,12 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
           `two processes: ${times.length} requests in ${spanMs} ms, ${throughput.toFixed(1)}/s, ` +
             `at most ${maxPerSecond} in a sliding second, ${throttled} throttled`,
         );
+        // What this judges: arrivals at the server, in every sliding second, with both processes
+        // busy. The pace is only checked to be the shared budget's and not one process's half of
+        // it: on a machine starved of CPU, tokens that came too late are not used, and cost some.
         expect(throttled).toBe(0);
         expect(maxPerSecond).toBeLessThanOrEqual(20);
-        expect(throughput).toBeGreaterThanOrEqual(16);
+        expect(throughput).toBeGreaterThanOrEqual(12);
         // Both took part: neither ran alone first.
         const jobsOf = (letter: string) => sim.arrivals.filter((arrival) => arrival.jobId?.startsWith(`dts-${letter}`));
         const lastA = Math.max(...jobsOf("a").map((arrival) => arrival.atMs));
@@ -107,7 +110,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         clock: systemClock,
       });
       await left.stop();
-      await server.client.hset(`b_${sharedLimiterId(DEMO_SECRET_ID)}_settings`, {
+      await server.client.hset(`b_${sharedLimiterId(DEMO_SECRET_ID, "DescribeMigrationCheckJob")}_settings`, {
         reservoir: 1_000_000,
         reservoirIncreaseAmount: 1_000_000,
         reservoirIncreaseMaximum: 1_000_000,
