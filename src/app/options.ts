@@ -1,7 +1,7 @@
 import { MAX_INTERVAL_FACTOR } from "../core/cadence.js";
 import { kindOfId } from "../core/job-kind.js";
 import { DEFAULT_SETTLE_MS } from "../core/phases/migrate.js";
-import { isLoopbackHost } from "../tencent/endpoints.js";
+import { DEFAULT_ENDPOINT, serviceEndpoint } from "../tencent/endpoints.js";
 import { ConfigError } from "../tencent/errors.js";
 import { parseDuration } from "./duration.js";
 
@@ -11,31 +11,8 @@ import { parseDuration } from "./duration.js";
  * value that may hold credentials, which is never echoed.
  */
 
-/** The value quoted, unless an `@` says it may carry a user and password. */
-function quoteUrl(value: string): string {
-  return value.includes("@") ? "(not shown: it may hold credentials)" : JSON.stringify(value);
-}
-
 export function parseEndpoint(label: string, value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${label} ${quoteUrl(value)} is not a URL (example: https://dts.tencentcloudapi.com)`);
-  }
-  if (url.username || url.password) {
-    throw new ConfigError(`${label} must not carry credentials (user:password@); the URL is not shown`);
-  }
-  if (url.protocol === "http:") {
-    if (!isLoopbackHost(url.hostname)) {
-      throw new ConfigError(
-        `${label} ${url.origin}: http:// is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https://`,
-      );
-    }
-  } else if (url.protocol !== "https:") {
-    throw new ConfigError(`${label} must be an https:// URL, not ${url.protocol}`);
-  }
-  return url;
+  return serviceEndpoint(value, label, { example: DEFAULT_ENDPOINT });
 }
 
 /** Splits ids given as separate words or separated by commas/whitespace; keeps first occurrence. */

@@ -10,7 +10,7 @@ import { type RunScope, type ScopeEnd, ScopeEnded } from "./run-scope.js";
 import type { StopSignal } from "./signals.js";
 
 /** After the deadline or a signal, the gate has this long to return what it knows. */
-const RESULT_GRACE_MS = 500;
+const RESULT_GRACE_MS = 400;
 /** Cleaning up (STS's budget, the credential source) never holds the exit longer than this. */
 const CLEANUP_GRACE_MS = 300;
 

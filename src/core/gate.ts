@@ -21,7 +21,7 @@ export const START_MAX_SENDS = ONCE_RULES.StartMigrateJob.maxSends ?? 1;
  * How long the poll started at the deadline may take before the run stops everything: short enough
  * that the deadline still ends the run within a second, long enough for an answer from the API.
  */
-export const LAST_LOOK_GRACE_MS = 500;
+export const LAST_LOOK_GRACE_MS = 300;
 const INTERRUPTED: JobError = { code: "Interrupted", message: "interrupted before a verdict" };
 
 /** Why the run stopped waiting before every job had its verdict; the first cause is kept. */

@@ -36,7 +36,7 @@ export interface RateLimiterOptions {
 }
 
 /** The default arrival margin; see `marginMs`. */
-export const ARRIVAL_MARGIN_MS = 30;
+export const LOCAL_ARRIVAL_MARGIN_MS = 30;
 export const DEFAULT_PRIORITY = 5;
 const WINDOW_MS = 1000;
 
@@ -48,7 +48,7 @@ export function limiterStopped(): Error {
  * The least time between two starts of one action, in whole milliseconds as bottleneck's clock
  * (`Date.now()`) counts: `rate` of them span at least the second and the margin.
  */
-export function spacingMs(rate: number, marginMs = ARRIVAL_MARGIN_MS): number {
+export function spacingMs(rate: number, marginMs = LOCAL_ARRIVAL_MARGIN_MS): number {
   return Math.ceil((WINDOW_MS + marginMs) / Math.max(1, Math.floor(rate)));
 }
 

@@ -7,7 +7,7 @@ import type { Redis as RedisClient } from "ioredis";
  * (`reservoirIncreaseInterval/Amount/Maximum`). Nothing is handed back by a participant's own
  * timer, so a participant that dies holding tokens leaks nothing. Each request takes one token.
  * A bucket of capacity C fed one token every T ms lets at most C + floor(W / T) requests start in
- * any W ms; with C = 1, W = 1000 + ARRIVAL_MARGIN_MS and T = floor(W / rate) + 1 that is at most
+ * any W ms; with C = 1, W = 1000 + SHARED_ARRIVAL_MARGIN_MS and T = floor(W / rate) + 1 that is at most
  * `rate` starts in any 1,100 ms, so that requests may arrive up to 100 ms closer together than
  * they started (network paths of different runners, event-loop stalls) and no second at the
  * server still holds more than `rate`. For --rate 20: T = 56 ms, 17.8 requests per second.
@@ -15,7 +15,7 @@ import type { Redis as RedisClient } from "ioredis";
 
 export const WINDOW_MS = 1000;
 /** Requests may arrive this much closer together than they started; see above. */
-export const ARRIVAL_MARGIN_MS = 100;
+export const SHARED_ARRIVAL_MARGIN_MS = 100;
 /** The action whose budget every participant joins at start-up (the gate's first poll). */
 export const FIRST_ACTION = "DescribeMigrationCheckJob";
 
@@ -31,7 +31,7 @@ export interface SharedBudget {
 /** C and T for a `--rate`: C + floor((1000 + margin) / T) ≤ rate. */
 export function sharedBudget(rate: number): SharedBudget {
   const whole = Math.max(1, Math.floor(rate));
-  const intervalMs = Math.floor((WINDOW_MS + ARRIVAL_MARGIN_MS) / whole) + 1;
+  const intervalMs = Math.floor((WINDOW_MS + SHARED_ARRIVAL_MARGIN_MS) / whole) + 1;
   // Ticks more often than tokens come, so that a token is taken before the next one would be
   // capped away; never faster than every 10 ms.
   const heartbeatMs = Math.min(250, Math.max(10, Math.floor(intervalMs / 2)));

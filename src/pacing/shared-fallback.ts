@@ -1,6 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import { createRateLimiter, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
-import { ARRIVAL_MARGIN_MS, WINDOW_MS } from "./shared-budget.js";
+import { SHARED_ARRIVAL_MARGIN_MS, WINDOW_MS } from "./shared-budget.js";
 import { createWaitingQueue } from "./waiting-queue.js";
 
 export interface Fallback extends RequestLimiter {
@@ -27,11 +27,11 @@ export function startFallback(rate: number, peakParticipants: number, clock: Clo
   const share = Math.max(1, Math.floor(rate / splitAmong));
   // The same arrival margin as the shared bucket: the shares of several processes only add up to
   // the rate if none of them bunches.
-  const limiter = createRateLimiter({ rate: share, clock, marginMs: ARRIVAL_MARGIN_MS });
+  const limiter = createRateLimiter({ rate: share, clock, marginMs: SHARED_ARRIVAL_MARGIN_MS });
   const heldOff = createWaitingQueue();
   const ending = new AbortController();
   let holdingOff = true;
-  clock.sleep(WINDOW_MS + ARRIVAL_MARGIN_MS, ending.signal).then(
+  clock.sleep(WINDOW_MS + SHARED_ARRIVAL_MARGIN_MS, ending.signal).then(
     () => {
       holdingOff = false;
       while (heldOff.startNext()) {}

@@ -4,7 +4,7 @@ import { DEFAULT_DRIP_MS, DEFAULT_RETRY_AFTER_SEC, type FaultRule } from "./faul
 import type { RawAnswer } from "./options.js";
 import { type ErrorAnswer, headerOf } from "./request.js";
 
-export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 /** The HTML page nginx answers with for this status, as a gateway in front of the API would. */
 function gatewayPage(status: string): string {
@@ -165,18 +165,18 @@ export class Reply {
 }
 
 /**
- * Reads the body (at most MAX_BODY_BYTES, without buffering more) and calls `onBody` with it, or
+ * Reads the body (at most MAX_REQUEST_BODY_BYTES, without buffering more) and calls `onBody` with it, or
  * `onTooLarge` once as soon as it is known to be too large.
  */
 export function readBody(req: IncomingMessage, onBody: (body: Buffer) => void, onTooLarge: () => void) {
   const declared = Number(headerOf(req.headers, "content-length"));
-  if (declared > MAX_BODY_BYTES) return onTooLarge();
+  if (declared > MAX_REQUEST_BODY_BYTES) return onTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
   const onData = (chunk: Buffer) => {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > MAX_REQUEST_BODY_BYTES) {
       settled = true;
       req.off("data", onData);
       chunks.length = 0;

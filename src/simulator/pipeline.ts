@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { DTS_SERVICE } from "../tencent/types.js";
 import { type Tc3Keys, verifyTc3 } from "./auth.js";
 import { FaultBook, type FaultRule, REFUSAL_FAULTS } from "./faults.js";
-import { MAX_BODY_BYTES, Reply, readBody } from "./http.js";
+import { MAX_REQUEST_BODY_BYTES, Reply, readBody } from "./http.js";
 import { JobBook, setBounded } from "./jobs.js";
 import { KeylessRoutes } from "./keyless.js";
 import type { Arrival, KeylessService, RawAnswer, SimulatorOptions } from "./options.js";
@@ -166,7 +166,7 @@ export class Pipeline {
       },
       () => {
         reply.closeAfter();
-        const message = `The request body exceeds ${MAX_BODY_BYTES} bytes.`;
+        const message = `The request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes.`;
         refuse(reply, arrival, { code: "RequestSizeLimitExceeded", message });
       },
     );

@@ -14,26 +14,41 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === "::1";
 }
 
+/** The value quoted, unless an `@` says it may carry a user and password. */
+function quoteUrl(value: string): string {
+  return value.includes("@") ? "(not shown: it may hold credentials)" : JSON.stringify(value);
+}
+
+export interface EndpointRule {
+  /** A URL the message gives as an example of a good value. */
+  readonly example: string;
+  /** A host that may be reached over http:// besides loopback (the metadata service). */
+  readonly plainHost?: string;
+}
+
 /**
- * An endpoint named by a variable: https://, or http:// for a loopback host or `plainHost` (the
- * metadata service, which only speaks http on the instance's own link). Never with a password.
+ * The one check of every endpoint, named by `label` as its user knows it (`--endpoint`, an input,
+ * a variable): https://, or http:// for a loopback host or `plainHost`; never with a password,
+ * which is never echoed.
  */
-export function serviceEndpoint(value: string, variable: string, plainHost?: string): URL {
+export function serviceEndpoint(value: string, label: string, rule: EndpointRule): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${variable} is not a URL: set it like ${DEFAULT_STS_ENDPOINT}`);
+    throw new ConfigError(`${label} ${quoteUrl(value)} is not a URL (example: ${rule.example})`);
   }
-  if (url.username || url.password) throw new ConfigError(`${variable} must not carry credentials`);
+  if (url.username || url.password) {
+    throw new ConfigError(`${label} must not carry credentials (user:password@); the URL is not shown`);
+  }
   if (url.protocol === "http:") {
-    if (!isLoopbackHost(url.hostname) && url.hostname !== plainHost) {
+    if (!isLoopbackHost(url.hostname) && url.hostname !== rule.plainHost) {
       throw new ConfigError(
-        `${variable} ${url.origin}: http:// is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https://`,
+        `${label} ${url.origin}: http:// is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https://`,
       );
     }
   } else if (url.protocol !== "https:") {
-    throw new ConfigError(`${variable} must be an https:// URL, not ${url.protocol}`);
+    throw new ConfigError(`${label} must be an https:// URL, not ${url.protocol}`);
   }
   return url;
 }

@@ -31,7 +31,7 @@ export function metadataEndpoint(env: Env): URL {
   return serviceEndpoint(
     present(env.TENCENTCLOUD_METADATA_ENDPOINT) ?? DEFAULT_METADATA_ENDPOINT,
     "TENCENTCLOUD_METADATA_ENDPOINT",
-    plainHost,
+    { example: DEFAULT_METADATA_ENDPOINT, plainHost },
   );
 }
 

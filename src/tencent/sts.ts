@@ -61,7 +61,9 @@ export interface WebIdentityRequest extends RoleRequest {
 
 /** The STS endpoint of the environment, checked (https://, or http:// on loopback). */
 export function stsEndpoint(env: Env): URL {
-  return serviceEndpoint(present(env.TENCENTCLOUD_STS_ENDPOINT) ?? DEFAULT_STS_ENDPOINT, "TENCENTCLOUD_STS_ENDPOINT");
+  return serviceEndpoint(present(env.TENCENTCLOUD_STS_ENDPOINT) ?? DEFAULT_STS_ENDPOINT, "TENCENTCLOUD_STS_ENDPOINT", {
+    example: DEFAULT_STS_ENDPOINT,
+  });
 }
 
 /** A ConfigError unless `arn` has the form CAM gives a role's ARN. */

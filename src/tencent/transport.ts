@@ -6,7 +6,7 @@ import type { ProxyChoice } from "./proxy.js";
 /** Connections to one endpoint at most. */
 export const MAX_CONNECTIONS = 32;
 /** No DTS answer comes near this; a larger body is a broken peer, not something to buffer. */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const MAX_ANSWER_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface DispatcherOptions {
   readonly origin: string;
@@ -76,11 +76,11 @@ function firstOf(header: string | string[] | undefined): string | undefined {
   return Array.isArray(header) ? header[0] : header;
 }
 
-/** Thrown into the exchange when its body outgrows MAX_BODY_BYTES. */
+/** Thrown into the exchange when its body outgrows MAX_ANSWER_BODY_BYTES. */
 class ResponseTooLargeError extends Error {
   readonly code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
   constructor() {
-    super(`response body over ${MAX_BODY_BYTES} bytes`);
+    super(`response body over ${MAX_ANSWER_BODY_BYTES} bytes`);
     this.name = "ResponseTooLargeError";
   }
 }
@@ -93,14 +93,14 @@ function whenAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-/** The whole answer: status, the headers we read, the body up to MAX_BODY_BYTES. */
+/** The whole answer: status, the headers we read, the body up to MAX_ANSWER_BODY_BYTES. */
 async function receive(dispatcher: Dispatcher, request: ExchangeRequest, signal: AbortSignal): Promise<Answer> {
   const response = await dispatcher.request({ ...request, method: "POST", signal });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ResponseTooLargeError();
+    if (size > MAX_ANSWER_BODY_BYTES) throw new ResponseTooLargeError();
     chunks.push(chunk);
   }
   return {
