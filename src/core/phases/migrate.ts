@@ -1,4 +1,3 @@
-import type { ProgressSignal } from "../cadence.js";
 import type { JobRecord } from "../job-record.js";
 import type { PhaseVerdict, PolledPhase } from "../phase.js";
 import { type MigrationView, readMigrationAnswer } from "./migration-answer.js";
@@ -10,9 +9,7 @@ import {
   type ReadyLimits,
   SELF_HEALING_STATUSES,
 } from "./migration-verdict.js";
-
-/** Step statuses of a finished step (`finished` and `skipped` are in Tencent's own examples). */
-const DONE_STEP_STATUSES = new Set(["success", "finished", "skipped"]);
+import { migrationPollEvent, Settle } from "./ready-wait.js";
 
 /** Tencent's cut-over advice: at least a minute at zero lag and zero gap. */
 export const DEFAULT_SETTLE_MS = 60_000;
@@ -33,7 +30,7 @@ export interface MigratePhaseOptions extends ReadyLimits {
  * every answer for the settle time) or done (`success`). States that need a person close the gate.
  */
 export function migratePhase(record: JobRecord, options: MigratePhaseOptions): PolledPhase<MigrationView> {
-  let readySince: number | undefined;
+  const settle = new Settle(options.settleMs);
   return {
     name: options.name,
     action: "DescribeMigrationDetail",
@@ -48,47 +45,19 @@ export function migratePhase(record: JobRecord, options: MigratePhaseOptions): P
         // Told at once, in the progress and in the report: the wait may end on it.
         const note = `the migration is ${view.status}: DTS retries such jobs on its own, waiting`;
         record.note(note);
-        readySince = undefined;
+        settle.interrupt();
         return { state: "waiting", note };
       }
       if (!isKnownStatus(view.status)) record.note(`unexpected migration Status ${JSON.stringify(view.status)}`);
       if (options.target === "done") return { state: "waiting" };
       const notReady = notReadyBecause(view, options);
       if (notReady) {
-        readySince = undefined;
+        settle.interrupt();
         return { state: "waiting", note: notReady };
       }
-      readySince ??= now;
-      if (now - readySince >= options.settleMs) return { state: "done", outcome: "ready" };
-      return { state: "waiting", note: `ready for ${Math.round((now - readySince) / 1000)} s, settling` };
+      return settle.ready(now);
     },
-    event(migration, verdict, look) {
-      return {
-        type: "migrationPoll",
-        jobId: record.jobId,
-        state: verdict.state === "waiting" ? "waiting" : verdict.outcome,
-        migration,
-        ...look,
-        ...(verdict.state === "waiting" && verdict.note ? { note: verdict.note } : {}),
-      };
-    },
-    progress(view) {
-      const settled = readySince === undefined ? {} : { endsAt: readySince + options.settleMs };
-      return { ...migrationProgress(view), ...settled };
-    },
-  };
-}
-
-/** The steps done and the percent of the one under way, and the lag once it is valid. */
-export function migrationProgress(view: MigrationView): ProgressSignal {
-  const lag = view.lagSeconds !== null && view.lagSeconds >= 0 ? { lagSeconds: view.lagSeconds } : {};
-  const steps = view.steps ?? [];
-  const done = steps.filter((step) => step.status !== null && DONE_STEP_STATUSES.has(step.status)).length;
-  const percent = steps[done]?.percent;
-  return {
-    stepsDone: done,
-    stepsAll: steps.length,
-    ...(percent === null || percent === undefined ? {} : { stepPercent: percent }),
-    ...lag,
+    event: (migration, verdict, look) => migrationPollEvent(record.jobId, migration, verdict, look),
+    progress: (view) => settle.progress(view),
   };
 }

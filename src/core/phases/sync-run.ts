@@ -1,8 +1,8 @@
 import type { JobRecord } from "../job-record.js";
 import type { PhaseVerdict, PolledPhase } from "../phase.js";
-import { migrationProgress } from "./migrate.js";
 import type { MigrationView } from "./migration-answer.js";
 import type { ReadyLimits } from "./migration-verdict.js";
+import { migrationPollEvent, Settle } from "./ready-wait.js";
 import { readSyncJobsAnswer } from "./sync-answer.js";
 import {
   isKnownSyncStatus,
@@ -25,7 +25,7 @@ export interface SyncRunOptions extends ReadyLimits {
  * wait for: it runs until stopped. States that need a person close the gate.
  */
 export function syncRunPhase(record: JobRecord, options: SyncRunOptions): PolledPhase<MigrationView> {
-  let readySince: number | undefined;
+  const settle = new Settle(options.settleMs);
   return {
     name: "migrate",
     action: "DescribeSyncJobs",
@@ -37,32 +37,18 @@ export function syncRunPhase(record: JobRecord, options: SyncRunOptions): Polled
       if (view.status !== null && SYNC_SELF_HEALING_STATUSES.has(view.status)) {
         const note = `the sync job is ${view.status}: DTS retries such jobs on its own, waiting`;
         record.note(note);
-        readySince = undefined;
+        settle.interrupt();
         return { state: "waiting", note };
       }
       if (!isKnownSyncStatus(view.status)) record.note(`unexpected sync Status ${JSON.stringify(view.status)}`);
       const notReady = syncNotReadyBecause(view, options);
       if (notReady) {
-        readySince = undefined;
+        settle.interrupt();
         return { state: "waiting", note: notReady };
       }
-      readySince ??= now;
-      if (now - readySince >= options.settleMs) return { state: "done", outcome: "ready" };
-      return { state: "waiting", note: `ready for ${Math.round((now - readySince) / 1000)} s, settling` };
+      return settle.ready(now);
     },
-    event(migration, verdict, look) {
-      return {
-        type: "migrationPoll",
-        jobId: record.jobId,
-        state: verdict.state === "waiting" ? "waiting" : verdict.outcome,
-        migration,
-        ...look,
-        ...(verdict.state === "waiting" && verdict.note ? { note: verdict.note } : {}),
-      };
-    },
-    progress(view) {
-      const settled = readySince === undefined ? {} : { endsAt: readySince + options.settleMs };
-      return { ...migrationProgress(view), ...settled };
-    },
+    event: (migration, verdict, look) => migrationPollEvent(record.jobId, migration, verdict, look),
+    progress: (view) => settle.progress(view),
   };
 }
