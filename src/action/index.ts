@@ -1,6 +1,6 @@
 // The GitHub Action's entry (dist/action.js): wires @actions/core and the process to runAction.
 import * as core from "@actions/core";
-import { listenForSignalsEarly } from "../app/signals.js";
+import { exitAfterDrain, listenForSignalsEarly } from "../app/signals.js";
 import { EXIT_CODES } from "../core/verdict.js";
 import { quietly } from "../output/safe-output.js";
 import { type ActionCore, type AnnotationProperties, runAction } from "./run.js";
@@ -30,14 +30,8 @@ const actionCore: ActionCore = {
 const signals = listenForSignalsEarly();
 
 runAction({ core: actionCore, env: process.env, onSignal: signals.onSignal }).then(
-  (code) => {
-    signals.stop();
-    // setFailed sets 1; the step ends with the CLI's exit code (2 usage, 3 timeout, 4 API error, …).
-    process.exitCode = code;
-    // A wait the run gave up on at its deadline or a signal (a socket that never answers) must not
-    // hold the exit: output gets a moment to drain, no more.
-    setTimeout(() => process.exit(), 500).unref();
-  },
+  // setFailed sets 1; the step ends with the CLI's exit code (2 usage, 3 timeout, 4 API error, …).
+  (code) => exitAfterDrain(code, signals),
   (error: unknown) => {
     signals.stop();
     // A bug, not a verdict: the step still ends with outputs a later step can read.

@@ -42,3 +42,16 @@ export function listenForSignalsEarly(): ProcessSignals {
     stop,
   };
 }
+
+/** How long output may drain once the exit code is known. */
+const DRAIN_MS = 500;
+
+/**
+ * Ends the process with `code` once its output drained: a wait the run gave up on at its deadline
+ * or a signal (a socket that never answers, a file that never opens) must not hold the exit.
+ */
+export function exitAfterDrain(code: number, signals: ProcessSignals): void {
+  signals.stop();
+  process.exitCode = code;
+  setTimeout(() => process.exit(), DRAIN_MS).unref();
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { listenForSignalsEarly } from "../app/signals.js";
+import { exitAfterDrain, listenForSignalsEarly } from "../app/signals.js";
 import { unsupportedNode } from "./node-version.js";
 
 // First the Node version, before loading anything that an older Node could fail to load (and
@@ -13,13 +13,7 @@ if (tooOld === undefined) {
     // The commands (undici, bottleneck, p-retry, the simulator) are a chunk of their own, loaded
     // only once a command runs: --help and usage errors never read it.
     runCli(argv, { ...processIO, onSignal: signals.onSignal }, () => import("./commands.js")).then(
-      (code) => {
-        signals.stop();
-        process.exitCode = code;
-        // A wait the run gave up on at its deadline or a signal (a credential file that never
-        // opens, a socket that never answers) must not hold the exit: output gets a moment to drain.
-        setTimeout(() => process.exit(), 500).unref();
-      },
+      (code) => exitAfterDrain(code, signals),
       (error: unknown) => {
         signals.stop();
         process.exitCode = reportUnexpected(error, argv, processIO);
