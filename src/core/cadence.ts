@@ -75,4 +75,21 @@ export class Cadence {
     if (seenAt === undefined) return Number.POSITIVE_INFINITY;
     return Math.max(0, seenAt + this.#forecast.expectedMs - now);
   }
+
+  /**
+   * The priority as the limiter's queue takes it, 0 (first) to 9: a job whose end is due within an
+   * interval is 0, within 2, 4, 8 and 16 intervals 1 to 4; one whose end nothing tells yet keeps the
+   * queue's default 5 (a first poll never waits behind every job that has a forecast), and a job
+   * whose end is further still is 6.
+   */
+  queuePriority(now: number): number {
+    const endInIntervals = this.priority(now) / this.#limits.intervalMs;
+    if (!Number.isFinite(endInIntervals)) return DEFAULT_QUEUE_PRIORITY;
+    const level = QUEUE_LEVELS.findIndex((intervals) => endInIntervals <= intervals);
+    return level === -1 ? DEFAULT_QUEUE_PRIORITY + 1 : level;
+  }
 }
+
+/** The limiter queue's default priority, and the bounds (in intervals to the end) of levels 0 to 4. */
+const DEFAULT_QUEUE_PRIORITY = 5;
+const QUEUE_LEVELS = [1, 2, 4, 8, 16];

@@ -45,6 +45,8 @@ export async function pollPhase<View>(phase: PolledPhase<View>, record: JobRecor
       action: phase.action,
       params: phase.params ?? { JobId: record.jobId },
       repeatable: true,
+      // When many jobs share a short budget, the ones whose end is nearest are polled first.
+      priority: cadence.queuePriority(pollStartedAt),
     });
     if (!result.ok) return { kind: "failed", error: result.error };
     record.polls++;

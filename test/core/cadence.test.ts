@@ -120,5 +120,9 @@ describe("the cadence", () => {
     expect(nearEnd.priority(8_000)).toBeLessThan(farFromIt.priority(8_000));
     expect(farFromIt.priority(8_000)).toBeLessThan(unknown.priority(8_000));
     expect(unknown.priority(8_000)).toBe(Number.POSITIVE_INFINITY);
+    // As the limiter's queue takes it: the job nearest its end first, the unknown one at the default.
+    expect(nearEnd.queuePriority(8_000)).toBeLessThan(farFromIt.queuePriority(8_000));
+    expect(nearEnd.queuePriority(8_000)).toBe(0);
+    expect(unknown.queuePriority(8_000)).toBe(5);
   });
 });
