@@ -117,7 +117,7 @@ describe("fault injection: every party misbehaving, a signal or the deadline at 
         if (run.code !== EXIT_CODES.usage) expect(junitWritten, context).toBe(true);
       }),
       // A failure is reported as found (with its seed, to replay): shrinking real-time cases takes minutes.
-      { ...propertyOptions(25), endOnFailure: true },
+      { ...propertyOptions(12), endOnFailure: true },
     );
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_RATE } from "../../src/app/options.js";
 import { createRateLimiter } from "../../src/pacing/limiter.js";
 import { maxInSlidingWindow } from "../helpers/cli.js";
+import { propertyOptions } from "../helpers/property.js";
 import { VirtualClock } from "../helpers/virtual-clock.js";
 
 /**
@@ -185,7 +186,7 @@ describe("the process-wide rate limiter, on virtual time", () => {
         expect(order.every((value, i) => value === i)).toBe(true);
       }),
       // A failure prints its seed and path: put them here ({ seed, path }) to replay it.
-      { numRuns: 15 },
+      propertyOptions(8),
     );
   });
 });
