@@ -90,7 +90,7 @@ export async function runActionProcess(options: RunOptions): Promise<ActionRun> 
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 10_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
       child.on("error", reject);
       child.on("close", (exitCode, exitSignal) => resolve([exitCode, exitSignal]));

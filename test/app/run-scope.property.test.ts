@@ -13,12 +13,14 @@ import { propertyOptions } from "../helpers/property.js";
 /*
  * Fault injection: one of the run's outside parties (STS, the metadata service, Redis, the HTTP
  * proxy to DTS, the credential file) hangs, drips or closes at a random moment, and a signal or the
- * deadline comes at a random moment. Whatever the mix, the run ends within a second of the signal
- * or the deadline, with the exit code that implies (or an earlier verdict of its own: a refusal,
+ * deadline comes at a random moment. Whatever the mix, the run ends soon after the signal or the
+ * deadline (well before any party could hold it), with the exit code that implies (or an earlier verdict of its own: a refusal,
  * a usage error), and every output written: the one JSON document and the JUnit file.
  */
 
 const JOB = "dts-1ewjspuw";
+/** Far above what a loaded machine adds to a run, far below the 10 s a party could hold it. */
+const LOADED_MACHINE_MS = 5_000;
 const ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
 type Party = "sts" | "metadata" | "redis" | "proxy" | "credentialFile";
 type End = "SIGINT" | "SIGTERM" | "deadline";
@@ -103,12 +105,15 @@ describe("fault injection: every party misbehaving, a signal or the deadline at 
     await import("../../src/cli/commands.js");
   });
 
-  it("ends within a second of the signal or deadline, with its exit code and every output", async () => {
+  it("ends soon after the signal or deadline, with its exit code and every output", async () => {
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
         const { run, endedAfterMs, junitWritten } = await runCase(c);
         const context = `${JSON.stringify(c)} → exit ${run.code} after ${Math.round(endedAfterMs)} ms\n${run.stderr}`;
-        expect(endedAfterMs, context).toBeLessThan(c.endAtMs + 1_000);
+        // Bounded by the scope, not by a party: a hanging one would hold the run for the request
+        // timeout (10 s) or for ever. How soon after the end (within a second) is a figure of
+        // `npm run bench`; a loaded machine may add seconds here.
+        expect(endedAfterMs, context).toBeLessThan(c.endAtMs + LOADED_MACHINE_MS);
         const document = JSON.parse(run.stdout) as { passed: boolean };
         expect(document.passed, context).toBe(false);
         // An earlier end of the run's own (no credentials, a refusal) is allowed; else the implied code.
@@ -117,7 +122,7 @@ describe("fault injection: every party misbehaving, a signal or the deadline at 
         if (run.code !== EXIT_CODES.usage) expect(junitWritten, context).toBe(true);
       }),
       // A failure is reported as found (with its seed, to replay): shrinking real-time cases takes minutes.
-      { ...propertyOptions(25), endOnFailure: true },
+      { ...propertyOptions(12), endOnFailure: true },
     );
   }, 60_000);
 });

@@ -269,7 +269,7 @@ describe("help that helps", () => {
         expect(editDistance(a, b) === 0).toBe(a === b);
         expect(editDistance(a, b)).toBeLessThanOrEqual(Math.max([...a].length, [...b].length));
       }),
-      propertyOptions(200),
+      propertyOptions(100),
     );
     expect(editDistance("wiat", "wait")).toBe(1);
     expect(editDistance("timout", "timeout")).toBe(1);
@@ -396,7 +396,7 @@ describe("wait's command line (properties)", () => {
           expect(run.config?.[BOOLEANS[name as keyof typeof BOOLEANS]]).toBe(meaning);
         }
       }),
-      { numRuns: 150 },
+      propertyOptions(50),
     );
   });
 
@@ -410,7 +410,7 @@ describe("wait's command line (properties)", () => {
         expect(run.code).toBe(0);
         expect(run.config?.jobIds).toEqual(jobIds);
       }),
-      { numRuns: 60 },
+      propertyOptions(25),
     );
     // What follows -- is an id even when it looks like an option: a bad one, then.
     expectUsageError(await parse(["wait", ID, "--", "--start"]), false);
@@ -430,7 +430,7 @@ describe("wait's command line (properties)", () => {
           expectUsageError(await parse(argv), json);
         },
       ),
-      { numRuns: 120 },
+      propertyOptions(40),
     );
   });
 
@@ -460,7 +460,7 @@ describe("wait's command line (properties)", () => {
           expect(run.config.jobIds.length).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 300 },
+      propertyOptions(100),
     );
   });
 });

@@ -32,7 +32,7 @@ async function run(scenario: "pass" | "not-pass" | "stuck", faults: FaultRule[],
     "--rate",
     "200",
     "--request-timeout",
-    "0.3",
+    requestTimeoutFor(faults),
     "--output",
     "json",
     ...extra,
@@ -45,6 +45,16 @@ async function run(scenario: "pass" | "not-pass" | "stuck", faults: FaultRule[],
     faulted: sim.arrivals.filter((a) => a.code === faults[0]?.kind),
   };
 }
+
+/** Faults that only the client's per-request timeout ends. */
+const CUT_BY_TIMEOUT: readonly FaultKind[] = ["stall", "slowBody"];
+
+/**
+ * Long enough that a loaded machine never times out an answer that came (an extra request would
+ * break every count below), short enough to keep the stalls cheap; 5 s when nothing stalls.
+ */
+const requestTimeoutFor = (faults: readonly FaultRule[]) =>
+  faults.some((fault) => CUT_BY_TIMEOUT.includes(fault.kind)) ? "1" : "5";
 
 /** The gateway refusals carry Retry-After: one second (the least it can say) keeps the matrix quick. */
 const withRetryAfter = (kind: FaultKind) => (kind === "http429" || kind === "http503" ? { retryAfter: 1 } : {});
@@ -59,8 +69,9 @@ describe("fault matrix: DescribeMigrationCheckJob", () => {
       [kind, "not-pass", 1, "notPass"],
     ]) as [FaultKind, "pass" | "not-pass", number, string][],
   )("%s on %s: exit %i, outcome %s, one extra request per fault", async (kind, scenario, code, outcome) => {
-    // Three faults, each after a good answer: every one costs exactly one retry.
-    const faults = [1, 3, 5].map((after) => ({
+    // Three faults, each after a good answer: every one costs exactly one retry (one for those the
+    // request timeout cuts: each costs a whole timeout).
+    const faults = (CUT_BY_TIMEOUT.includes(kind) ? [1] : [1, 3, 5]).map((after) => ({
       kind,
       after,
       count: 1,

@@ -45,7 +45,7 @@ describe("any answer, end to end", () => {
           expect(output).not.toMatch(WORKFLOW_COMMAND);
         }
       }),
-      propertyOptions(40),
+      propertyOptions(12),
     );
   });
 

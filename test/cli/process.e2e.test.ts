@@ -6,6 +6,8 @@ import { CLI, runCliProcess } from "../helpers/process.js";
 
 // These run the committed bundle, as a user on a fresh clone would (CI checks it is fresh).
 const children: ChildProcess[] = [];
+/** Far above what a loaded machine adds to an exit, far below what a broken mechanism would cost. */
+const LOADED_MACHINE_MS = 5_000;
 const simulators: Simulator[] = [];
 
 afterEach(async () => {
@@ -33,17 +35,17 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000) {
 }
 
 describe("the bundled CLI as a process", () => {
-  it("demo exits 0 within 10 s; --scenario not-pass exits 1", async () => {
+  it("demo exits 0 before its own 15 s deadline; --scenario not-pass exits 1", async () => {
+    // How long the demo takes is a figure of `npm run bench`; exit 0 (not 3) says its deadline held.
     const [passing, failing] = await Promise.all([
       start(["demo"]).finished,
       start(["demo", "--scenario", "not-pass"]).finished,
     ]);
     expect(passing.code).toBe(0);
-    expect(passing.ms).toBeLessThan(10_000);
     expect(passing.stdout).toContain("gate open");
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain("Target instance content conflict check");
-  }, 20_000);
+  }, 60_000);
 
   it("simulate prints one listening line, serves, and exits 0 on SIGTERM", async () => {
     const { child, finished, output } = start(["simulate", "--port", "0", "--scenario", "pass", "--step-ms", "10"], {});
@@ -89,16 +91,28 @@ describe("the bundled CLI as a process", () => {
   it.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
-  ] as const)("wait on %s exits %i promptly, with what is known", async (signal, code) => {
-    const sim = await startSimulator({ scenario: "stuck", stepMs: 10 });
+  ] as const)("wait on %s exits %i during a request that never ends, with what is known", async (signal, code) => {
+    // The fourth poll is never answered and may take a minute: only a signal that cuts the
+    // request in flight ends the run in time. How soon is a figure of `npm run bench`.
+    const sim = await startSimulator({ scenario: "stuck", stepMs: 10, faults: [{ kind: "stall", after: 3 }] });
     simulators.push(sim);
-    const { child, finished } = start(["wait", "dts-1ewjspuw", "--endpoint", sim.url, "--interval", "0.05"]);
-    await waitFor(() => sim.arrivals.length >= 3);
+    const { child, finished } = start([
+      "wait",
+      "dts-1ewjspuw",
+      "--endpoint",
+      sim.url,
+      "--interval",
+      "0.05",
+      "--request-timeout",
+      "60",
+    ]);
+    await waitFor(() => sim.arrivals.length >= 4, LOADED_MACHINE_MS * 4);
     const sentAt = performance.now();
     child.kill(signal);
     const result = await finished;
     expect(result.code).toBe(code);
-    expect(performance.now() - sentAt).toBeLessThan(1_000);
+    expect(performance.now() - sentAt).toBeLessThan(LOADED_MACHINE_MS);
+    expect(sim.arrivals).toHaveLength(4);
     expect(result.stdout).toContain("interrupted");
     expect(result.stdout).toContain("Binlog parameter check");
   });
@@ -116,7 +130,7 @@ describe("the bundled CLI as a process", () => {
     expect(JSON.parse(timedOut.stdout).jobs).toHaveLength(1_000);
 
     const interrupted = start([...args, "--timeout", "60"]);
-    await waitFor(() => sim.arrivals.length >= 45);
+    await waitFor(() => sim.arrivals.length >= 45, LOADED_MACHINE_MS * 4);
     const sentAt = performance.now();
     interrupted.child.kill("SIGTERM");
     const result = await interrupted.finished;
@@ -128,7 +142,7 @@ describe("the bundled CLI as a process", () => {
   it("exits as soon as the verdict is known: no timer or socket keeps it alive", async () => {
     const sim = await startSimulator({ scenario: "pass", stepMs: 10, faults: [{ kind: "stall", after: 2 }] });
     simulators.push(sim);
-    const result = await start([
+    const run = start([
       "wait",
       "dts-1ewjspuw",
       "--endpoint",
@@ -139,9 +153,17 @@ describe("the bundled CLI as a process", () => {
       "0.3",
       "--timeout",
       "30",
-    ]).finished;
+    ]);
+    // Timed from the verdict's line on stdout to the exit, so the start-up of a loaded machine
+    // does not count: a 30 s timeout, a 10 s keep-alive or the stalled socket holding the process
+    // would each cost 10 s or more.
+    let verdictAt = 0;
+    run.child.stdout?.on("data", () => {
+      if (verdictAt === 0 && run.output().includes("gate open")) verdictAt = performance.now();
+    });
+    const result = await run.finished;
     expect(result.code).toBe(0);
-    // 30 s timeout, 10 s keep-alive, a stalled socket: none may hold the process.
-    expect(result.ms).toBeLessThan(3_000);
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(performance.now() - verdictAt).toBeLessThan(LOADED_MACHINE_MS);
   });
 });

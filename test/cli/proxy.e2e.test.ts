@@ -83,12 +83,12 @@ describe("dts-gate behind a forward proxy", () => {
     const direct = await waitThrough({ HTTPS_PROXY: proxyUrl, NO_PROXY: "localhost" });
     expect(direct.code, describeRun(direct)).toBe(0);
     expect(tunnels).toEqual([]);
-  });
+  }, 60_000);
 
   it("an unreachable proxy is a network failure the run reports, never a silent direct connection", async () => {
     const run = await waitThrough({ HTTPS_PROXY: "http://127.0.0.1:9" }, "--timeout", "1");
     expect(run.code, describeRun(run)).toBe(3);
-    expect(run.stdout).toMatch(/last failed request before the timeout: NetworkError/);
+    expect(run.stdout, describeRun(run) + run.stdout).toMatch(/last failed request before the timeout: NetworkError/);
     expect(tunnels).toEqual([]);
   });
 });

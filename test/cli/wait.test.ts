@@ -4,6 +4,8 @@ import { DEMO_ENV, jobIds, maxInSlidingWindow, runCaptured } from "../helpers/cl
 import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 const JOB = "dts-1ewjspuw";
+/** Far above what a loaded machine adds to a run, far below what a broken mechanism would cost. */
+const LOADED_MACHINE_MS = 5_000;
 const simulator = simulatorsClosedAfterEach({ stepMs: 10 });
 
 const waitArgs = (sim: Simulator, ...extra: string[]) => [
@@ -31,11 +33,14 @@ describe("dts-gate wait: exit codes", () => {
     expect(run.stdout).toContain(reason);
   });
 
-  it("a stuck check with --timeout 2 exits 3 within 2 s plus one request timeout", async () => {
+  it("a stuck check with --timeout 2 exits 3 at the deadline, not before", async () => {
     const sim = await simulator({ scenario: "stuck" });
     const run = await runCaptured(waitArgs(sim, "--timeout", "2"));
     expect(run.code).toBe(3);
-    expect(run.ms).toBeLessThan(2_000 + 1_000);
+    // How soon after the deadline the run ends is a figure of `npm run bench` (the stop rows); here
+    // only that the deadline ends it, on a machine as loaded as it may be.
+    expect(run.ms).toBeGreaterThanOrEqual(2_000);
+    expect(run.ms).toBeLessThan(2_000 + LOADED_MACHINE_MS);
     expect(run.stdout).toContain("TIMED OUT");
   });
 
@@ -97,7 +102,8 @@ describe("dts-gate wait: faults still end in the right verdict", () => {
     const run = await runCaptured(waitArgs(sim, "--request-timeout", "0.3", "--verbose"));
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/RequestTimeout \(transient\): attempt 1, next try in [\d.]+ s/);
-    expect(run.ms).toBeLessThan(3_000);
+    // Cut at 0.3 s, not at the default request timeout of 10 s.
+    expect(run.ms).toBeLessThan(10_000);
   });
 
   it("a simulator clock 10 minutes ahead costs one SignatureExpire, then passes", async () => {
@@ -109,9 +115,12 @@ describe("dts-gate wait: faults still end in the right verdict", () => {
 });
 
 describe("dts-gate wait: rate, fairness and latency", () => {
-  it("60 jobs at --interval 0.05 stay within 20 per sliding second and use the budget", async () => {
-    const sim = await simulator({ scenario: "pass", stepMs: 150 });
-    const ids = jobIds(60);
+  it("30 jobs at --interval 0.05 (600 polls a second asked) stay within 20 per sliding second", async () => {
+    // The throughput reached under this excess demand and the fairness between jobs are figures of
+    // `npm run bench`; that the limiter uses its whole budget is proven on virtual time
+    // (test/pacing/limiter.test.ts). Here: the server never sees more than its limit.
+    const sim = await simulator({ scenario: "pass", stepMs: 50 });
+    const ids = jobIds(30);
     // Fixed polling (--max-interval equal to --interval): a demand far above the budget throughout.
     const run = await runCaptured([
       "wait",
@@ -126,27 +135,22 @@ describe("dts-gate wait: rate, fairness and latency", () => {
       "json",
     ]);
     expect(run.code).toBe(0);
-    const times = sim.arrivals.map((arrival) => arrival.atMs);
-    expect(maxInSlidingWindow(times)).toBeLessThanOrEqual(20);
+    expect(sim.arrivals.length).toBeGreaterThan(40);
+    expect(maxInSlidingWindow(sim.arrivals.map((arrival) => arrival.atMs))).toBeLessThanOrEqual(20);
     expect(sim.arrivals.filter((arrival) => arrival.code === "RequestLimitExceeded")).toHaveLength(0);
-    const spanSeconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
-    expect((times.length - 1) / spanSeconds).toBeGreaterThanOrEqual(18);
-    // Fair: every job is polled about once per round of 60 jobs at 20/s (3 s), never starved.
-    const byJob = new Map<string, number[]>();
-    for (const arrival of sim.arrivals)
-      byJob.set(arrival.jobId ?? "", [...(byJob.get(arrival.jobId ?? "") ?? []), arrival.atMs]);
-    const gaps = [...byJob.values()].flatMap((ts) => ts.slice(1).map((t, i) => t - (ts[i] ?? t)));
-    expect(Math.max(...gaps)).toBeLessThan(2 * 3_000 + 500);
-  }, 30_000);
+  });
 
-  it("reports a verdict within --interval plus 250 ms of the check turning terminal", async () => {
+  it("reports the verdict from the first poll after the check turned terminal", async () => {
+    // The latency itself (interval plus how long) is a figure of `npm run bench`; here the order of
+    // events, on the simulator's clock: polls while running, then exactly one that sees the end.
     const stepMs = 40;
     const sim = await simulator({ scenario: "pass", stepMs });
     const run = await runCaptured(["wait", JOB, "--endpoint", sim.url, "--interval", "1"]);
-    const terminalAt = (sim.arrivals[0]?.atMs ?? 0) + 13 * stepMs;
-    const verdictAt = (sim.arrivals[0]?.atMs ?? 0) + run.ms;
     expect(run.code).toBe(0);
-    expect(verdictAt - terminalAt).toBeLessThanOrEqual(1_000 + 250);
+    const times = sim.arrivals.map((arrival) => arrival.atMs);
+    const terminalAt = (times[0] ?? 0) + 13 * stepMs;
+    expect(times.at(-1)).toBeGreaterThanOrEqual(terminalAt);
+    expect(times.at(-2)).toBeLessThan(terminalAt);
   });
 });
 
@@ -225,17 +229,29 @@ describe("dts-gate wait: output", () => {
     expect(run.stderr).not.toContain("token-must-not-show");
   });
 
-  it("SIGINT and SIGTERM stop the wait, report what is known and exit 130 / 143", async () => {
+  it("SIGINT and SIGTERM stop the wait in its pause, report what is known and exit 130 / 143", async () => {
     for (const [signal, code] of [
       ["SIGINT", 130],
       ["SIGTERM", 143],
     ] as const) {
       const sim = await simulator({ scenario: "stuck" });
-      const run = await runCaptured(waitArgs(sim), {
-        withSignal: (raise) => setTimeout(() => raise(signal), 300),
+      // Raised once the first poll was answered, while the run pauses for a 60 s interval: a
+      // signal that waited for the pause to end would hold the run for a minute.
+      let raisedAt = 0;
+      const run = await runCaptured(["wait", JOB, "--endpoint", sim.url, "--interval", "60"], {
+        withSignal: (raise) => {
+          const watch = setInterval(() => {
+            if (sim.arrivals.length === 0) return;
+            clearInterval(watch);
+            raisedAt = performance.now();
+            raise(signal);
+          }, 10);
+        },
       });
       expect(run.code).toBe(code);
-      expect(run.ms).toBeLessThan(1_500);
+      expect(raisedAt).toBeGreaterThan(0);
+      expect(performance.now() - raisedAt).toBeLessThan(LOADED_MACHINE_MS);
+      expect(sim.arrivals).toHaveLength(1);
       expect(run.stdout).toContain("interrupted");
     }
   });

@@ -116,7 +116,7 @@ describe("runGate under any sequence of answers", () => {
           if (job.started !== null) expect(starts).toBeGreaterThan(0);
         });
       }),
-      propertyOptions(600),
+      propertyOptions(200),
     );
   });
 });

@@ -34,7 +34,7 @@ describe("the migrate phase under any DescribeMigrationDetail answer", () => {
           expect(() => JSON.stringify(readMigrationAnswer(answer).view)).not.toThrow();
         },
       ),
-      propertyOptions(2_000),
+      propertyOptions(500),
     );
   });
 });
@@ -83,7 +83,7 @@ describe("the gate under any sequence of DescribeMigrationDetail answers, on vir
           }
         },
       ),
-      propertyOptions(300),
+      propertyOptions(100),
     );
   });
 });

@@ -45,7 +45,7 @@ describe("the verdict path takes any JSON", () => {
         if (result.passed) expect(passesExactly(answer)).toBe(true);
         if (!failOnWarning) expect(result.passed).toBe(passesExactly(answer));
       }),
-      propertyOptions(3_000),
+      propertyOptions(500),
     );
   });
 
@@ -70,7 +70,7 @@ describe("the verdict path takes any JSON", () => {
         );
         if (result.passed) expect(warned).toBe(false);
       }),
-      propertyOptions(3_000),
+      propertyOptions(500),
     );
   });
 
@@ -89,7 +89,7 @@ describe("the verdict path takes any JSON", () => {
           expect(annotation.message.replaceAll("\n", " ")).not.toMatch(CONTROL);
         }
       }),
-      propertyOptions(1_500),
+      propertyOptions(300),
     );
   });
 
@@ -102,7 +102,7 @@ describe("the verdict path takes any JSON", () => {
         for (const annotation of errors) expect(annotation.title).not.toContain("(skipped)");
         if (skippedSteps === (result.jobs[0]?.stepInfo ?? []).length) expect(errors).toEqual([]);
       }),
-      propertyOptions(1_500),
+      propertyOptions(300),
     );
   });
 

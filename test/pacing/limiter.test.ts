@@ -4,6 +4,7 @@ import { MAX_RATE } from "../../src/app/options.js";
 import { systemClock } from "../../src/core/clock.js";
 import { createRateLimiter, type RequestLimiter, type Slot } from "../../src/pacing/limiter.js";
 import { maxInSlidingWindow } from "../helpers/cli.js";
+import { propertyOptions } from "../helpers/property.js";
 
 /**
  * bottleneck takes no clock: it reads Date and sets timers. These tests fake both (and
@@ -196,7 +197,7 @@ describe("the process-wide rate limiter, on bottleneck's own timing (faked)", ()
         expect([...starts.values()].flat()).toHaveLength(all.length);
       }),
       // A failure prints its seed and path: put them here ({ seed, path }) to replay it.
-      { numRuns: 30 },
+      propertyOptions(8),
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AnswerRequest, RawAnswer } from "../../src/simulator/index.js";
+import { propertyOptions } from "../helpers/property.js";
 import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { errorCode, JOB, OTHER_JOB, post, rawPost } from "./helpers.js";
 
@@ -35,7 +36,7 @@ describe("answer: sent verbatim", () => {
         expect(answer.body.toString("utf8")).toBe(body);
         expect(answer.complete).toBe(true);
       }),
-      { numRuns: 60 },
+      propertyOptions(30),
     );
   });
 

@@ -97,7 +97,7 @@ describe("any non-null Error is an error", () => {
           typeof (error as { Message?: unknown }).Message === "string";
         expect(result.error.code).toBe(readable ? (error as { Code: string }).Code : "InvalidResponse");
       }),
-      propertyOptions(1000),
+      propertyOptions(300),
     );
   });
 
@@ -114,7 +114,7 @@ describe("any non-null Error is an error", () => {
           expect(one.error.code).toMatch(/^(RequestLimitExceeded(\..*)?|AuthFailure\.SignatureExpire)$/);
         }
       }),
-      propertyOptions(1000),
+      propertyOptions(300),
     );
   });
 

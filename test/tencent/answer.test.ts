@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Answer, interpretAnswer, interpretFailure, parseRetryAfter } from "../../src/tencent/answer.js";
+import { propertyOptions } from "../helpers/property.js";
 
 const NOW = Date.UTC(2026, 11, 1, 8, 0, 0);
 
@@ -71,7 +72,7 @@ describe("interpretAnswer", () => {
         }
       }),
       // A failure prints its seed and path: put them here ({ seed, path }) to replay it.
-      { numRuns: 500 },
+      propertyOptions(200),
     );
   });
 

@@ -61,20 +61,23 @@ describe("DTS client against the simulator", () => {
   });
 
   it("sees a stuck check running, and a flaky one pass once its faults are retried by hand", async () => {
-    const stuck = await setup({ scenario: "stuck" });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The simulator's clock moves only when the test moves it: the check's progress between two
+    // requests never depends on how fast a loaded machine sends them.
+    let nowMs = Date.now();
+    const now = () => nowMs;
+    const stuck = await setup({ scenario: "stuck", now });
+    nowMs += 200;
     const stuckAnswer = await stuck.client.call("DescribeMigrationCheckJob", { JobId: JOB });
     expect(stuckAnswer.ok && stuckAnswer.value.Status).toBe("running");
 
-    // Steps long enough that the three refusals (every third request) come before the verdict on a loaded machine.
-    const flaky = await setup({ scenario: "flaky", stepMs: 100 });
+    const flaky = await setup({ scenario: "flaky", now });
     const kinds: string[] = [];
     let final: string | null = null;
     for (let i = 0; i < 200 && final === null; i++) {
       const result = await flaky.client.call("DescribeMigrationCheckJob", { JobId: JOB });
       if (!result.ok) kinds.push(`${result.error.kind}:${result.error.code}`);
       else if (result.value.Status === "success") final = readCheckAnswer(result.value).response.CheckFlag;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      nowMs += 5;
     }
     expect(final).toBe("checkPass");
     expect(new Set(kinds)).toEqual(

@@ -130,7 +130,7 @@ describe("RenewingCredentials", () => {
           }
         }
       }),
-      propertyOptions(200),
+      propertyOptions(100),
     );
   });
 });

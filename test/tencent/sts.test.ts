@@ -140,7 +140,7 @@ describe("readStsCredentials", () => {
           expect((error as ApiError).code).toBe("InvalidResponse");
         }
       }),
-      propertyOptions(500),
+      propertyOptions(200),
     );
     expect(readStsCredentials({ ...GOOD, RequestId: "r" }).token).toBe("t");
   });
@@ -163,7 +163,7 @@ describe("STS settings", () => {
         expect(toSessionName(name)).toBe(name);
         if (/^[A-Za-z0-9_+=,.@-]{0,64}$/.test(text)) expect(name).toBe(text);
       }),
-      propertyOptions(500),
+      propertyOptions(200),
     );
     expect(toSessionName("dts-gate-octo/repo-12345")).toBe("dts-gate-octo-repo-12345");
   });

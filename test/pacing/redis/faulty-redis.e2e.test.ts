@@ -109,11 +109,12 @@ describe.skipIf(missing && !TOOLS_REQUIRED)("a Redis that turns bad mid-run", ()
   });
 
   it.each(["freeze", "garbage", "surplus"] as const)(
-    "%s, then SIGTERM: exit 143 within a second, the JSON document",
+    "%s, then SIGTERM: exit 143 soon after, the JSON document",
     async (mode) => {
       const { run, afterEnd } = await turnedRun(mode, "SIGTERM");
       expect(run.code).toBe(143);
-      expect(afterEnd).toBeLessThan(1_000);
+      // Within a second on an idle machine (`npm run bench`); a frozen Redis would hold it for good.
+      expect(afterEnd).toBeLessThan(5_000);
       expect(JSON.parse(run.stdout)).toMatchObject({ passed: false, jobs: [{ jobId: JOB }] });
       // A reply more than the commands sent closes the connection: the run goes on alone.
       if (mode === "surplus") expect(run.stderr).toMatch(/Lost Redis at .*: no longer sharing/);
@@ -125,7 +126,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)("a Redis that turns bad mid-run", ()
     async (mode) => {
       const { run } = await turnedRun(mode, "deadline");
       expect(run.code).toBe(3);
-      expect(run.ms).toBeLessThan(2_000 + 1_000);
+      expect(run.ms).toBeLessThan(2_000 + 5_000);
       expect(JSON.parse(run.stdout)).toMatchObject({ passed: false, jobs: [{ outcome: "timeout" }] });
     },
   );
