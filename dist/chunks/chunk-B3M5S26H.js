@@ -1,0 +1,2 @@
+import { createRequire } from "node:module"; const require = createRequire(import.meta.url);
+function i(o){let e=()=>o("SIGINT"),s=()=>o("SIGTERM");return process.on("SIGINT",e),process.on("SIGTERM",s),()=>{process.off("SIGINT",e),process.off("SIGTERM",s)}}function S(){let o=new Set,e,s=i(n=>{o.size===0&&(e??=n);for(let t of o)t(n)});return{onSignal(n){o.add(n);let t=e;return e=void 0,t&&queueMicrotask(()=>n(t)),()=>o.delete(n)},stop:s}}var r=500;function c(o,e){e.stop(),process.exitCode=o,setTimeout(()=>process.exit(),r).unref()}export{i as a,S as b,c};
