@@ -32,6 +32,9 @@ export async function sendCounted(
     },
     onAttemptFailed: (error) => sent?.attemptFailed(error),
     onRetry: (notice) => {
+      // An attempt the run itself cut short (its deadline, a signal) is no failure to report: the
+      // failure before it is what explains a timeout.
+      if (signal.aborted && notice.error.code === LOCAL_CODES.aborted) return;
       record.lastRetried = notice.error;
       emit({ type: "retry", jobId: record.jobId, action, notice });
     },

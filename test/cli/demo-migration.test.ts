@@ -5,7 +5,7 @@ describe("demo of a migration", () => {
   it("--scenario cutover: check, start, ready, cut-over and done, every phase shown; exit 0 within its 30 s timeout", async () => {
     const run = await runCaptured(["demo", "--scenario", "cutover"]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("--create-check --start --until done --settle 2s --complete");
+    expect(run.stderr).toContain("--create-check --start --until done --settle 2s --compare --complete");
     // The phases in their order: a line of each.
     const marks = [
       "check created",
