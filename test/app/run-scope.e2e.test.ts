@@ -1,29 +1,21 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listenForSignalsEarly, type StopSignal } from "../../src/app/signals.js";
 import { DEMO_ENV } from "../helpers/cli.js";
 import { type FaultyServer, startFaultyServer } from "../helpers/faulty-server.js";
 import { CLI, describeRun, runCliProcess } from "../helpers/process.js";
+import { tempFolder } from "../helpers/temp-folder.js";
 
 /* The bundle as a process: signals are heard from its first moment, and no wait holds its exit. */
 
 const JOB = "dts-1ewjspuw";
 const ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
-const folders: string[] = [];
 const servers: FaultyServer[] = [];
 afterEach(async () => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-function tempFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), "dts-gate-process-"));
-  folders.push(folder);
-  return folder;
-}
 
 describe("the CLI process", () => {
   it.each([

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decidingJob } from "../../src/action/run.js";
@@ -8,23 +7,16 @@ import type { GateResult } from "../../src/core/types.js";
 import { DEMO_ENV, runCaptured } from "../helpers/cli.js";
 import { type FaultyServer, startFaultyServer } from "../helpers/faulty-server.js";
 import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
+import { tempFolder } from "../helpers/temp-folder.js";
 
 const JOB = "dts-1ewjspuw";
 const ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-ci";
 const simulator = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 10 });
 
-const folders: string[] = [];
 const servers: FaultyServer[] = [];
 afterEach(async () => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-function tempFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), "dts-gate-scope-"));
-  folders.push(folder);
-  return folder;
-}
 
 /** Credentials through STS AssumeRole at an STS that accepts and never answers. */
 async function silentSts(): Promise<{ env: Record<string, string>; sts: FaultyServer }> {
