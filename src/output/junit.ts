@@ -7,6 +7,7 @@ import { compareCase } from "./compare-lines.js";
 import type { TestCase } from "./junit-case.js";
 import { migrationCases } from "./junit-migration.js";
 import { migrationLines } from "./migration-report.js";
+import { startedWords } from "./migration-text.js";
 import { helpLinks, type ItemView, itemsToReview, stepView } from "./report.js";
 
 /*
@@ -108,7 +109,7 @@ function jobFacts(job: JobReport): string {
   lines.push(`${plural(job.polls, "poll")}, ${plural(job.requests, "request")}, ${job.elapsedMs} ms`);
   if (job.created) lines.push(`check created (RequestId ${clean(job.created.requestId)})`);
   for (const note of job.notes) lines.push(`note: ${clean(note)}`);
-  if (job.started) lines.push(`migration started (RequestId ${clean(job.started.requestId)})`);
+  if (job.started) lines.push(`${startedWords(job.kind)} (RequestId ${clean(job.started.requestId)})`);
   for (const line of migrationLines(job, { color: false })) lines.push(line.trim());
   return lines.join("\n");
 }

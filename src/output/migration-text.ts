@@ -1,3 +1,4 @@
+import type { JobKind } from "../core/job-kind.js";
 import type { MigrationStep } from "../core/phases/migration-answer.js";
 import { clean } from "../core/text.js";
 
@@ -79,4 +80,9 @@ export function migrationChangeKey(phase: string, migration: MigrationFacts): st
   const current = currentStep(steps);
   const quarter = current?.percent === null || current === undefined ? "?" : Math.floor(current.percent / 25);
   return [phase, migration.status, current ? stepLabel(current) : "", current?.status, quarter].join("|");
+}
+
+/** What a start did, in the words of the job's kind: a data sync job is started, not migrated. */
+export function startedWords(kind: JobKind | undefined): string {
+  return kind === "sync" ? "sync started" : "migration started";
 }

@@ -1,3 +1,4 @@
+import { kindOfId } from "../core/job-kind.js";
 import { clean, plural } from "../core/text.js";
 import type { GateEvent } from "../core/types.js";
 import type { JobState } from "../core/verdict.js";
@@ -6,7 +7,7 @@ import type { TraceEvent } from "../tencent/client.js";
 import type { DescribeMigrationCheckJobResponse } from "../tencent/types.js";
 import { compareProgress } from "./compare-lines.js";
 import { displayWidth, fitPieces, type Piece } from "./fit.js";
-import { migrationChangeKey, migrationLine } from "./migration-text.js";
+import { migrationChangeKey, migrationLine, startedWords } from "./migration-text.js";
 import { type ColorName, OUTCOME_LABELS, outcomeLabel, paint, type Style } from "./report.js";
 
 export interface ProgressOptions {
@@ -237,7 +238,7 @@ export function createProgress(options: ProgressOptions) {
           log(`${event.jobId}: check created (RequestId ${clean(event.requestId)})`);
           break;
         case "started":
-          log(`${event.jobId}: migration started (RequestId ${clean(event.requestId)})`);
+          log(`${event.jobId}: ${startedWords(kindOfId(event.jobId))} (RequestId ${clean(event.requestId)})`);
           break;
         case "migrationPoll": {
           // The verdict event that follows an end tells it, by what decided it.

@@ -5,6 +5,7 @@ import type { Outcome } from "../core/verdict.js";
 import type { CheckStep, CheckStepDetail } from "../tencent/types.js";
 import { compareLines } from "./compare-lines.js";
 import { migrationLines } from "./migration-report.js";
+import { startedWords } from "./migration-text.js";
 import { type ColorName, paint, type Style } from "./paint.js";
 
 export { type ColorName, paint, type Style } from "./paint.js";
@@ -186,7 +187,7 @@ function renderJob(job: JobReport, style: Style, failOnWarning: boolean): string
   if (job.warnings.length > 0 && job.outcome === "pass") {
     lines.push(`  ${plural(job.warnings.length, "warning")}: ${job.warnings.map((w) => clean(w.itemName)).join(", ")}`);
   }
-  if (job.started) lines.push(`  migration started (RequestId ${clean(job.started.requestId)})`);
+  if (job.started) lines.push(`  ${startedWords(job.kind)} (RequestId ${clean(job.started.requestId)})`);
   lines.push(...migrationLines(job, style));
   lines.push(...compareLines(job));
   return lines;

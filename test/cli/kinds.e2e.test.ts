@@ -52,6 +52,9 @@ describe("every DTS check behind one gate, against the simulator", () => {
     expect(job.started).not.toBeNull();
     expect(job.migration).toMatchObject({ status: "Running", lagSeconds: 0, gapMB: 0 });
     expect(run.sim.startCount("sync-1ewjspuw")).toBe(1);
+    // A sync job is started, not migrated: the progress says so in its words.
+    expect(run.stderr).toContain("sync-1ewjspuw: sync started");
+    expect(run.stderr).not.toContain("migration started");
   });
 
   it("a compare task id is judged as it is", async () => {
