@@ -45,17 +45,12 @@ export function migratePhase(record: JobRecord, options: MigratePhaseOptions): P
         // Told at once, in the progress and in the report: the wait may end on it.
         const note = `the migration is ${view.status}: DTS retries such jobs on its own, waiting`;
         record.note(note);
-        settle.interrupt();
-        return { state: "waiting", note };
+        return settle.notReady(note);
       }
       if (!isKnownStatus(view.status)) record.note(`unexpected migration Status ${JSON.stringify(view.status)}`);
       if (options.target === "done") return { state: "waiting" };
       const notReady = notReadyBecause(view, options);
-      if (notReady) {
-        settle.interrupt();
-        return { state: "waiting", note: notReady };
-      }
-      return settle.ready(now);
+      return notReady ? settle.notReady(notReady) : settle.ready(now);
     },
     event: (migration, verdict, look) => migrationPollEvent(record.jobId, migration, verdict, look),
     progress: (view) => settle.progress(view),

@@ -15,9 +15,10 @@ export class Settle {
 
   constructor(readonly settleMs: number) {}
 
-  /** An answer that is not ready (or a state DTS heals on its own): the settle starts again. */
-  interrupt() {
+  /** The verdict of an answer that is not ready (or in a state DTS heals on its own): the settle starts again. */
+  notReady(note: string): PhaseVerdict {
     this.#since = undefined;
+    return { state: "waiting", note };
   }
 
   /** The verdict of an answer that shows the job ready at `now`. */

@@ -37,16 +37,11 @@ export function syncRunPhase(record: JobRecord, options: SyncRunOptions): Polled
       if (view.status !== null && SYNC_SELF_HEALING_STATUSES.has(view.status)) {
         const note = `the sync job is ${view.status}: DTS retries such jobs on its own, waiting`;
         record.note(note);
-        settle.interrupt();
-        return { state: "waiting", note };
+        return settle.notReady(note);
       }
       if (!isKnownSyncStatus(view.status)) record.note(`unexpected sync Status ${JSON.stringify(view.status)}`);
       const notReady = syncNotReadyBecause(view, options);
-      if (notReady) {
-        settle.interrupt();
-        return { state: "waiting", note: notReady };
-      }
-      return settle.ready(now);
+      return notReady ? settle.notReady(notReady) : settle.ready(now);
     },
     event: (migration, verdict, look) => migrationPollEvent(record.jobId, migration, verdict, look),
     progress: (view) => settle.progress(view),
