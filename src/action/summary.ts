@@ -1,3 +1,4 @@
+import { seconds } from "../core/reason.js";
 import { clean, plural } from "../core/text.js";
 import type { GateResult, JobReport } from "../core/types.js";
 import type { Outcome } from "../core/verdict.js";
@@ -54,10 +55,6 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
   done: "✅",
   different: "❌",
 };
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
 
 function itemBlock(step: string, skipped: boolean, item: CheckStepDetail): string[] {
   const failed = item.CheckResult === "failed";

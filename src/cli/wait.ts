@@ -57,6 +57,7 @@ export async function runWait(config: WaitConfig, io: CliIO): Promise<number> {
     write: config.quiet ? () => {} : stderr,
     size: () => io.stderr,
     failOnWarning: config.failOnWarning,
+    jobIds: config.jobIds,
     live,
     style: { color: useColor(io.env, io.stderr) },
     now: systemClock.now,

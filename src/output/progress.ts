@@ -1,4 +1,5 @@
 import { kindOfId } from "../core/job-kind.js";
+import { seconds } from "../core/reason.js";
 import { clean, plural } from "../core/text.js";
 import type { GateEvent } from "../core/types.js";
 import type { JobState } from "../core/verdict.js";
@@ -22,6 +23,8 @@ export interface ProgressOptions {
   readonly size?: () => { readonly columns?: number | undefined; readonly rows?: number | undefined };
   /** --fail-on-warning: a pass with warnings is shown as the closed gate it is. */
   readonly failOnWarning?: boolean;
+  /** The jobs in the order given: the live lines keep it, whichever job answers first. */
+  readonly jobIds?: readonly string[];
 }
 
 interface JobLine {
@@ -99,10 +102,6 @@ function secondsLabel(ms: number): string {
   return `${(ms / 1000).toFixed(1).padStart(6)}s`;
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** "RequestLimitExceeded (throttled): attempt 1 of 7, next try in 1.2 s" */
 function retryText(notice: RetryNotice): string {
   const { attempt, maxAttempts, error, delayMs } = notice;
@@ -117,6 +116,8 @@ export function createProgress(options: ProgressOptions) {
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const startedAt = options.now();
   const jobs = new Map<string, JobLine>();
+  const placeOf = new Map((options.jobIds ?? []).map((jobId, index) => [jobId, index]));
+  const place = (jobId: string) => placeOf.get(jobId) ?? Number.POSITIVE_INFINITY;
   let drawn: Drawn = { widths: [] };
   let lastLineAt = startedAt;
   const elapsed = () => options.now() - startedAt;
@@ -191,6 +192,12 @@ export function createProgress(options: ProgressOptions) {
     const previous = jobs.get(jobId);
     const phase = previous?.phase ?? "migrate";
     jobs.set(jobId, { state, summary, key, phase, color, elapsedMs, retrying: previous?.retrying });
+    // A job's first line goes where the job stands in the order given, whichever answers first.
+    if (!previous && placeOf.size > 0) {
+      const ordered = [...jobs].sort(([a], [b]) => place(a) - place(b));
+      jobs.clear();
+      for (const [id, line] of ordered) jobs.set(id, line);
+    }
     if (options.live) return redraw();
     if (previous?.key !== key) log(`[${secondsLabel(elapsedMs)}] ${jobId} ${summary}`);
     else if (heartbeatDue()) heartbeat();

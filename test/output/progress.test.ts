@@ -147,6 +147,36 @@ describe("retries are visible", () => {
   });
 });
 
+describe("the live view keeps the jobs in the order given", () => {
+  it("whichever job answers first", () => {
+    const screen = new Screen(120);
+    const progress = createProgress({
+      write: (text) => screen.write(text),
+      live: true,
+      style: { color: false },
+      now: () => 0,
+      verbose: false,
+      size: () => ({ columns: 120 }),
+      jobIds: ["dts-aaaaaaaa", "dts-bbbbbbbb", "dts-cccccccc"],
+    });
+    for (const jobId of ["dts-aaaaaaaa", "dts-cccccccc", "dts-bbbbbbbb"]) {
+      progress.onEvent({
+        type: "poll",
+        jobId,
+        state: "waiting",
+        response: checkAnswer("running", "", [step(1, "pass")]),
+        polls: 1,
+        elapsedMs: 0,
+      });
+    }
+    const shown = screen
+      .lines()
+      .map((line) => line.slice(0, 12))
+      .filter((id) => id.startsWith("dts-"));
+    expect(shown).toEqual(["dts-aaaaaaaa", "dts-bbbbbbbb", "dts-cccccccc"]);
+  });
+});
+
 describe("the live view fits the terminal", () => {
   function liveView(columns: number, rows?: number) {
     const screen = new Screen(columns);
