@@ -13,4 +13,4 @@ ${r}
 
 ${r}
 `:`${r}
-`}export{y as a,Te as b,Ie as c,Ee as d,Ae as e,D as f,X as g,_ as h,ze as i,Qe as j,Ze as k,ve as l,ot as m,De as n,_e as o,Be as p,C as q,O as r,A as s,L as t,Ue as u,Fe as v,W as w,f as x,J as y,dt as z,mt as A,Ce as B,xe as C,Ne as D,ee as E,Me as F,gt as G,ft as H};
+`}export{y as a,Te as b,Ie as c,Ee as d,Ae as e,D as f,X as g,_ as h,ze as i,Qe as j,Ze as k,ve as l,B as m,ot as n,De as o,_e as p,Be as q,C as r,O as s,A as t,L as u,Ue as v,Fe as w,W as x,f as y,J as z,dt as A,mt as B,Ce as C,xe as D,Ne as E,ee as F,Me as G,gt as H,ft as I};
