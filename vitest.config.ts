@@ -15,6 +15,10 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // A worker keeps its modules from one file to the next: importing undici, fast-check and the
+    // sources again for every file cost more CPU than the tests themselves. No test relies on
+    // fresh module state (the suite passes in any order: --sequence.shuffle).
+    isolate: false,
     projects: [
       {
         extends: true,
