@@ -50,14 +50,18 @@ async function run(scenario: "pass" | "not-pass" | "stuck", faults: FaultRule[],
 const CUT_BY_TIMEOUT: readonly FaultKind[] = ["stall", "slowBody"];
 
 /**
- * Long enough that a loaded machine never times out an answer that came (an extra request would
- * break every count below), short enough to keep the stalls cheap; 5 s when nothing stalls.
+ * Long enough that a loaded machine never times out an answer that came (an in-process loopback
+ * answer takes milliseconds; an extra request would break every count below), short enough to keep
+ * the stalls cheap; 5 s when nothing stalls.
  */
 const requestTimeoutFor = (faults: readonly FaultRule[]) =>
-  faults.some((fault) => CUT_BY_TIMEOUT.includes(fault.kind)) ? "1" : "5";
+  faults.some((fault) => CUT_BY_TIMEOUT.includes(fault.kind)) ? "0.5" : "5";
 
-/** The gateway refusals carry Retry-After: one second (the least it can say) keeps the matrix quick. */
-const withRetryAfter = (kind: FaultKind) => (kind === "http429" || kind === "http503" ? { retryAfter: 1 } : {});
+/**
+ * The gateway refusals carry Retry-After 0: the matrix counts requests, and a longer Retry-After
+ * would only add its seconds (test/core/integrity.test.ts proves it is honoured, on virtual time).
+ */
+const withRetryAfter = (kind: FaultKind) => (kind === "http429" || kind === "http503" ? { retryAfter: 0 } : {});
 
 /** Faults that cost a retry; nullFields is a valid answer without a verdict, denied is fatal. */
 const POLL_FAULTS = FAULT_KINDS.filter((kind) => kind !== "nullFields" && kind !== "denied");
