@@ -26,18 +26,22 @@ afterEach(async () => {
   await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
 });
 
+/**
+ * Only the order of the states matters here: a 300 ms migration (100 ms a step) and a 0.1 s settle
+ * go through the same ones as real minutes, polled every 50 ms.
+ */
 async function runWith(options: SimulatorOptions, inputs: Record<string, string>) {
-  const sim = await startSimulator({ stepMs: 10, migrateMs: 1500, ...options });
+  const sim = await startSimulator({ stepMs: 10, migrateMs: 300, ...options });
   simulators.push(sim);
   const fake = fakeCore({
     "job-id": JOB,
     "secret-id": DEMO_SECRET_ID,
     "secret-key": DEMO_SECRET_KEY,
     endpoint: sim.url,
-    interval: "0.1",
+    interval: "0.05",
     timeout: "30",
     "request-timeout": "2",
-    settle: "0.3s",
+    settle: "0.1s",
     ...inputs,
   });
   const code = await runAction({ core: fake.core, env: {}, onSignal: () => () => {} });
@@ -68,7 +72,8 @@ describe("the Action takes a migration to its cut-over", () => {
   it("until ready on a lag that never comes down: not ready, not completed, the lag it was stuck at", async () => {
     const { code, fake } = await runWith(
       { jobs: { [JOB]: "lag-stuck" } },
-      { "start-migration": "true", until: "ready", timeout: "3" },
+      // The lag stops falling about 0.5 s into the run: the deadline leaves a loaded machine a second more.
+      { "start-migration": "true", until: "ready", timeout: "1.5" },
     );
     expect(code).toBe(3);
     expect(fake.outputs()).toMatchObject({ passed: "false", ready: "false", completed: "false", "lag-seconds": "37" });
