@@ -115,7 +115,7 @@ describe("output paths are checked before the first request", () => {
   });
 
   it("a JUnit file that cannot be written at the end: the document fails with the reason, as the exit code does", async () => {
-    const sim = await simulator({ stepMs: 40 });
+    const sim = await simulator({ stepMs: 20 });
     const folder = join(tempFolder(), "reports");
     const junit = join(folder, "junit.xml");
     const removed = new Promise<void>((resolve) =>
