@@ -81,7 +81,8 @@ describe("--start", () => {
 
   it("a StartMigrateJob whose answer never arrives is not sent again, and says what to check", async () => {
     const sim = await simulator({ jobs: { [JOB]: "pass" }, faults: [{ kind: "stall", action: "StartMigrateJob" }] });
-    const run = await wait(sim, [JOB], "--start");
+    // The stall lasts the request timeout: a short one (a poll cut by it is only retried).
+    const run = await wait(sim, [JOB], "--start", "--request-timeout", "0.2");
     expect(run.code).toBe(4);
     expect(actions(sim).filter((action) => action === "StartMigrateJob")).toHaveLength(1);
     expect(sim.startCount(JOB)).toBe(1);
