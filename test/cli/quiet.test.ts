@@ -63,7 +63,7 @@ describe("wait --quiet on migrations", () => {
   const BROKEN = "dts-dddddddd";
   const migrations = simulatorsClosedAfterEach({
     stepMs: 5,
-    migrateMs: 600,
+    migrateMs: 300,
     jobs: { [MIGRATING]: "migrate", [BROKEN]: "migrate-failed" },
   });
 
