@@ -12,30 +12,30 @@ export function isDemoScenario(value: string): value is DemoScenario {
 /** Scenarios whose job passes the check and then migrates: the demo starts it and watches it. */
 const MIGRATING: ReadonlySet<string> = new Set(["migrate", "migrate-full", "migrate-failed", "lag-stuck", "paused"]);
 
-/** How long the simulated migration takes in the demo: long enough to watch its steps go by. */
-const DEMO_MIGRATE_MS = 4000;
-/** The demo's settle: Tencent's minute at zero lag is too long to watch. */
-const DEMO_SETTLE_MS = 2000;
+/** The demo's default pace (`--step-ms`, `--migrate-ms`): slow enough to watch each step go by. */
+export const DEMO_STEP_MS = 300;
+export const DEMO_MIGRATE_MS = 4000;
+/** The demo's longest settle: Tencent's minute at zero lag is too long to watch. */
+export const DEMO_SETTLE_MS = 2000;
 
 /** What the demo runs for a scenario: the simulator's scenario and the phases `wait` is asked for. */
 export interface DemoPlan {
   readonly simulatorScenario: ScenarioName;
-  readonly migrateMs: number;
   readonly createCheck: boolean;
   readonly start: boolean;
   readonly until: "check" | "ready" | "done";
   readonly complete: boolean;
   /** A consistency check once the job is ready. */
   readonly compare: boolean;
+  /** Half the migration's time, at most DEMO_SETTLE_MS: a faster pace settles faster too. */
   readonly settleMs: number;
   /** When --timeout is not given. */
   readonly timeoutMs: number;
 }
 
-export function demoPlan(scenario: DemoScenario): DemoPlan {
+export function demoPlan(scenario: DemoScenario, migrateMs = DEMO_MIGRATE_MS): DemoPlan {
   const base = {
-    migrateMs: DEMO_MIGRATE_MS,
-    settleMs: DEMO_SETTLE_MS,
+    settleMs: Math.min(DEMO_SETTLE_MS, Math.floor(migrateMs / 2)),
     createCheck: false,
     complete: false,
     compare: false,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DEFAULTS } from "../app/defaults.js";
 import { DEMO_SECRET_ID, DEMO_SECRET_KEY, startSimulator } from "../simulator/index.js";
 import { Credentials } from "../tencent/credentials.js";
-import { type DemoPlan, type DemoScenario, demoPlan } from "./demo-plan.js";
+import { DEMO_MIGRATE_MS, DEMO_STEP_MS, type DemoPlan, type DemoScenario, demoPlan } from "./demo-plan.js";
 import type { CliIO } from "./io.js";
 import { runWait, type WaitConfig } from "./wait.js";
 
@@ -17,6 +17,9 @@ const DEMO_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/dts-gate-demo";
 export interface DemoOptions
   extends Pick<WaitConfig, "intervalMs" | "output" | "failOnWarning" | "verbose" | "junitPath"> {
   readonly scenario: DemoScenario;
+  /** The simulator's pace, as `simulate --step-ms --migrate-ms`. */
+  readonly stepMs: number;
+  readonly migrateMs: number;
   readonly timeoutMs: number;
   /** No keys at all: a web identity token exchanged with the simulated STS for temporary credentials. */
   readonly keyless: boolean;
@@ -43,14 +46,26 @@ function commandLine(options: DemoOptions, plan: DemoPlan, endpoint: string): st
   return words.join(" ");
 }
 
+/**
+ * The simulator's scenario and, where it is not the demo's default, its pace: said in the first
+ * line, as they are no options of the `wait` command line printed after it.
+ */
+function simulatorWords({ scenario, stepMs, migrateMs }: DemoOptions): string {
+  const pace = [
+    ...(stepMs === DEMO_STEP_MS ? [] : [`--step-ms ${stepMs}`]),
+    ...(migrateMs === DEMO_MIGRATE_MS ? [] : [`--migrate-ms ${migrateMs}`]),
+  ].join(" ");
+  return pace === "" ? `scenario ${scenario}` : `scenario ${scenario}, ${pace}`;
+}
+
 /** `dts-gate demo`: the simulator in-process and a real `wait` against it. */
 export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> {
   const { scenario, keyless } = options;
-  const plan = demoPlan(scenario);
+  const plan = demoPlan(scenario, options.migrateMs);
   const simulator = await startSimulator({
     scenario: plan.simulatorScenario,
-    stepMs: 300,
-    migrateMs: plan.migrateMs,
+    stepMs: options.stepMs,
+    migrateMs: options.migrateMs,
     oidcTokens: [DEMO_OIDC_TOKEN],
   });
   const scratch = keyless ? await mkdtemp(join(tmpdir(), "dts-gate-demo-")) : undefined;
@@ -76,7 +91,9 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
     };
     const command = commandLine(options, plan, simulator.url);
     if (!scratch) {
-      io.stderr.write(`dts-gate demo: simulated DTS at ${simulator.url} (scenario ${scenario}, demo credentials)\n`);
+      io.stderr.write(
+        `dts-gate demo: simulated DTS at ${simulator.url} (${simulatorWords(options)}, demo credentials)\n`,
+      );
       io.stderr.write(`$ ${command}\n\n`);
       return await runWait(config, io);
     }
@@ -92,7 +109,7 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
       ...(io.env.TERM === undefined ? {} : { TERM: io.env.TERM }),
     };
     io.stderr.write(
-      `dts-gate demo --keyless: simulated DTS and STS at ${simulator.url} (scenario ${scenario}); no keys anywhere:\n` +
+      `dts-gate demo --keyless: simulated DTS and STS at ${simulator.url} (${simulatorWords(options)}); no keys anywhere:\n` +
         "the web identity token in TKE_WEB_IDENTITY_TOKEN_FILE is exchanged with STS AssumeRoleWithWebIdentity\n" +
         `for temporary credentials of ${DEMO_ROLE_ARN}, renewed before they expire.\n` +
         `$ ${Object.entries(env)

@@ -1,11 +1,40 @@
 import type { Argv } from "yargs";
 import { SCENARIO_NAMES } from "../simulator/scenarios.js";
+import { ConfigError } from "../tencent/errors.js";
 
-/** Numbers too are strings to yargs: simulate.ts reads them, quoting a bad one as typed. */
+/** Numbers too are strings to yargs: wholeNumber reads them, quoting a bad one as typed. */
 const number = { type: "string", requiresArg: true } as const;
 
 /** `--scenario` of simulate and demo. */
 export const scenarioOption = { choices: SCENARIO_NAMES, requiresArg: true, default: "warning" as const } as const;
+
+/** The simulator's pace, `--step-ms` and `--migrate-ms` of simulate and demo (each sets its default). */
+export const stepMsOption = {
+  ...number,
+  describe: "how long each of the 13 check steps (and of a consistency check's 3) takes, ms",
+} as const;
+export const migrateMsOption = {
+  ...number,
+  describe: "how long a started migration takes to readyComplete (a sync job to zero lag), ms",
+} as const;
+
+/** `--NAME` as typed, a whole number from min to max; throws ConfigError quoting it. */
+export function wholeNumber(name: string, text: string, max: number, min = 0): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max))
+    throw new ConfigError(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** `--step-ms` as typed: at most an hour a step. */
+export function parseStepMs(text: string): number {
+  return wholeNumber("step-ms", text, 3_600_000);
+}
+
+/** `--migrate-ms` as typed: at most a day. */
+export function parseMigrateMs(text: string): number {
+  return wholeNumber("migrate-ms", text, 86_400_000);
+}
 
 /** `simulate`'s options (the API's stand-in, --fault, and the keyless sources' STS and metadata). */
 export function simulateOptions<T>(parser: Argv<T>) {
@@ -19,16 +48,8 @@ export function simulateOptions<T>(parser: Argv<T>) {
       requiresArg: true,
       describe: "ID=SCENARIO[,SCENARIO…]: this job's checks, a dts- or sync- id (others: ResourceNotFound)",
     })
-    .option("step-ms", {
-      ...number,
-      default: "300",
-      describe: "how long each of the 13 check steps (and of a consistency check's 3) takes, ms",
-    })
-    .option("migrate-ms", {
-      ...number,
-      default: "5000",
-      describe: "how long a started migration takes to readyComplete (a sync job to zero lag), ms",
-    })
+    .option("step-ms", { ...stepMsOption, default: "300" })
+    .option("migrate-ms", { ...migrateMsOption, default: "5000" })
     .option("seed", {
       ...number,
       describe: "uneven step durations drawn from a PRNG with this seed (the longest 5 times the shortest)",

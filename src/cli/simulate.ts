@@ -13,6 +13,7 @@ import {
   startSimulator,
 } from "../simulator/index.js";
 import type { CliIO } from "./io.js";
+import { parseMigrateMs, parseStepMs, wholeNumber } from "./simulate-options.js";
 
 /** Numbers as typed (yargs reads them as strings): an error quotes them. */
 export interface SimulateArgs {
@@ -47,13 +48,6 @@ export function parseJobSpec(spec: string): [string, ScenarioName[]] {
   return [jobId, scenarios as ScenarioName[]];
 }
 
-function wholeNumber(name: string, text: string, max: number, min = 0): number {
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max))
-    throw new Error(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
-  return value;
-}
-
 /** `--oidc-token`, `--cvm-role`, `--credential-ttl`: what STS and the metadata routes accept and issue. */
 function keylessOptions(args: SimulateArgs): Pick<SimulatorOptions, "oidcTokens" | "cvmRole" | "credentialTtlSec"> {
   const oidcTokens = args["oidc-token"] ?? [];
@@ -73,9 +67,8 @@ function keylessOptions(args: SimulateArgs): Pick<SimulatorOptions, "oidcTokens"
 /** The simulator options `simulate`'s arguments say; throws on the first bad one, quoting it. */
 export function simulatorOptions(args: SimulateArgs): SimulatorOptions {
   const port = wholeNumber("port", args.port, 65535);
-  const stepMs = wholeNumber("step-ms", args["step-ms"], 3_600_000);
-  const migrateMs =
-    args["migrate-ms"] === undefined ? undefined : wholeNumber("migrate-ms", args["migrate-ms"], 86_400_000);
+  const stepMs = parseStepMs(args["step-ms"]);
+  const migrateMs = args["migrate-ms"] === undefined ? undefined : parseMigrateMs(args["migrate-ms"]);
   const seed = args.seed === undefined ? undefined : wholeNumber("seed", args.seed, 4_294_967_295);
   // 0 would refuse every request: not a rate.
   const rate = wholeNumber("rate", args.rate, 1_000_000, 1);

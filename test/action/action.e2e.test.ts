@@ -66,7 +66,7 @@ function expectOnlyDeliberateCommands(stdout: string, secrets: readonly string[]
 describe("dist/action.js against the simulator", () => {
   const simulators: Simulator[] = [];
   const simulator = async (scenario: "pass" | "not-pass" | "warning" | "stuck") => {
-    const sim = await startSimulator({ stepMs: 20, scenario });
+    const sim = await startSimulator({ stepMs: 5, scenario });
     simulators.push(sim);
     return sim;
   };
@@ -159,7 +159,7 @@ describe("dist/action.js against the simulator", () => {
   });
 
   it("create-check restarts the check first and waits for the new verdict, not the stale one", async () => {
-    const sim = await startSimulator({ stepMs: 20, jobs: { [JOB]: ["not-pass", "pass"] }, createLagMs: 200 });
+    const sim = await startSimulator({ stepMs: 5, jobs: { [JOB]: ["not-pass", "pass"] }, createLagMs: 200 });
     simulators.push(sim);
     sim.finishCheck(JOB);
     const run = await runActionProcess({ inputs: inputs(sim.url, { "create-check": "true" }) });
@@ -187,7 +187,7 @@ describe("dist/action.js against the simulator", () => {
     const secretId = "AKIDsecretIdForTheActionTest00000000";
     const secretKey = "Sk3cr3t-key-of-the-action-test-0042";
     const token = "sessionTokenOfTheActionTest-0123456789";
-    const sim = await startSimulator({ stepMs: 20, scenario: "not-pass", secretId, secretKey });
+    const sim = await startSimulator({ stepMs: 5, scenario: "not-pass", secretId, secretKey });
     simulators.push(sim);
     const run = await runActionProcess({
       inputs: inputs(sim.url, { "secret-id": "", "secret-key": secretKey, "session-token": "" }),

@@ -330,6 +330,8 @@ describe("demo's command line", () => {
       intervalMs: 250,
       verbose: true,
       quiet: false,
+      stepMs: 300,
+      migrateMs: 4000,
       timeoutMs: 60_000,
       keyless: false,
     });
@@ -341,6 +343,8 @@ describe("demo's command line", () => {
       intervalMs: 500,
       verbose: false,
       quiet: false,
+      stepMs: 300,
+      migrateMs: 4000,
       timeoutMs: 15_000,
       keyless: false,
     });

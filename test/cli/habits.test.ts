@@ -129,7 +129,8 @@ describe("help and commands", () => {
 
   it("demo takes wait's output options: one JSON document, a JUnit file, --fail-on-warning closing the gate", async () => {
     const file = join(scratch(), "demo.xml");
-    const argv = ["demo", "--output", "json", "--junit", file, "--fail-on-warning", "--interval", "0.1", "--verbose"];
+    const options = ["--output", "json", "--junit", file, "--fail-on-warning", "--interval", "0.1", "--verbose"];
+    const argv = ["demo", "--step-ms", "5", ...options];
     const run = await runCaptured(argv);
     expect(run.code).toBe(1);
     const document = JSON.parse(run.stdout);
@@ -144,9 +145,9 @@ describe("help and commands", () => {
   });
 
   it("demo takes --timeout: a stuck check ends with exit 3", async () => {
-    const run = await runCaptured(["demo", "--scenario", "stuck", "--timeout", "1s"]);
+    const run = await runCaptured(["demo", "--scenario", "stuck", "--timeout", "0.2s"]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain("--timeout 1s");
+    expect(run.stderr).toContain("--timeout 0.2s");
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, runCaptured } from "../helpers/cli.js";
-import { CLI, describeRun, runCliProcess } from "../helpers/process.js";
+import { CLI, describeRun, runCliProcess, waitFor } from "../helpers/process.js";
 import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 /* Every keyless source through the CLI, the simulator as DTS, STS and the metadata service at once. */
@@ -87,13 +87,35 @@ describe("keyless sources through the CLI", () => {
     expect(run.stderr).toMatch(/role .*dts-gate-ci/);
   });
 
-  it("renews temporary credentials during a long wait (a real process): every request accepted", async () => {
-    // A lifetime of 302 s is inside the 5-minute renewal margin after 2 s.
-    const sim = await simulator({ scenario: "stuck", credentialTtlSec: 302 });
-    const run = await runCliProcess(CLI, [...wait(sim), "--timeout", "4", "--output", "json"], tkeEnv(sim), 20_000);
-    expect(run.code, describeRun(run)).toBe(3);
+  it("demo --keyless: no keys anywhere, the demo's token exchanged with its simulated STS", async () => {
+    const run = await runCaptured(["demo", "--keyless", "--scenario", "pass", "--step-ms", "5", "--interval", "0.05"], {
+      env: {},
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/ \(scenario pass, --step-ms 5\); no keys anywhere:\n/);
+    expect(run.stderr).toMatch(/credentials from web identity/);
+    expect(run.stdout).toContain("gate open");
+  });
+
+  it("renews temporary credentials before they expire, mid-wait (a real process): the renewed ones signed and accepted", async () => {
+    // A lifetime of 301 s (ExpiredTime in whole seconds: 300 to 301 s left) is inside the 5-minute
+    // renewal margin within a second. The run is stopped once DTS has answered requests signed
+    // with a renewed token, however long the machine took to get there.
+    const sim = await simulator({ scenario: "stuck", credentialTtlSec: 301, keepRequests: true });
+    const dts = () => sim.arrivals.filter((arrival) => !arrival.service);
+    const tokens = () => dts().map((arrival) => arrival.request?.headers["x-tc-token"]);
+    // Two DTS requests in a row with a token other than the first.
+    const renewedTokenUsed = () => {
+      const [first, ...later] = tokens();
+      return later.slice(-2).filter((token) => token !== first).length === 2;
+    };
+    const running = runCliProcess(CLI, [...wait(sim), "--output", "json"], tkeEnv(sim), 20_000);
+    await waitFor(renewedTokenUsed, 15_000);
+    running.child.kill("SIGTERM");
+    const run = await running;
+    expect(run.code, describeRun(run)).toBe(143);
     expect(services(sim).length).toBeGreaterThanOrEqual(2);
-    const refused = sim.arrivals.filter((arrival) => !arrival.service && arrival.code?.startsWith("AuthFailure"));
+    const refused = dts().filter((arrival) => arrival.code?.startsWith("AuthFailure"));
     expect(refused).toEqual([]);
   }, 30_000);
 });

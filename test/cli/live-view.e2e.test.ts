@@ -33,7 +33,7 @@ function tmux(socket: string, ...args: string[]): string {
 
 /** Runs `wait` for the three jobs in a tmux window of `columns`; the screen and scrollback once it ended. */
 async function screenAfterWait(columns: number): Promise<string[]> {
-  const simulator = await startSimulator({ scenario: "pass", stepMs: 150 });
+  const simulator = await startSimulator({ scenario: "pass", stepMs: 40 });
   simulators.push(simulator);
   const socket = `dts-gate-test-${randomBytes(6).toString("hex")}`;
   sockets.push(socket);

@@ -86,7 +86,7 @@ describe("dts-gate behind a forward proxy", () => {
   }, 60_000);
 
   it("an unreachable proxy is a network failure the run reports, never a silent direct connection", async () => {
-    const run = await waitThrough({ HTTPS_PROXY: "http://127.0.0.1:9" }, "--timeout", "1");
+    const run = await waitThrough({ HTTPS_PROXY: "http://127.0.0.1:9" }, "--timeout", "0.5");
     expect(run.code, describeRun(run)).toBe(3);
     expect(run.stdout, describeRun(run) + run.stdout).toMatch(/last failed request before the timeout: NetworkError/);
     expect(tunnels).toEqual([]);

@@ -58,3 +58,12 @@ export function runCliProcess(
   });
   return Object.assign(done, { child, output: () => stdout });
 }
+
+/** Resolves once `condition()` holds, looking every 20 ms; throws after `timeoutMs` (a cap, not a measure). */
+export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
