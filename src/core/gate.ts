@@ -197,7 +197,9 @@ class GateRun implements PollLoop, StageRun {
     record.elapsedMs = Math.round(this.deps.clock.now() - this.startedAt);
     const report = record.report();
     this.emit({ type: "verdict", report });
-    if ((this.options.failFast ?? true) && this.jobExitCode(report) !== EXIT_CODES.open) this.stopRun("failFast");
+    // A timeout cancels no one: the deadline is the whole run's, and each job gets its last look.
+    const failsFast = (this.options.failFast ?? true) && report.outcome !== "timeout";
+    if (failsFast && this.jobExitCode(report) !== EXIT_CODES.open) this.stopRun("failFast");
   }
 
   /** Why the run stopped, in words, or undefined while it runs. */

@@ -53,6 +53,20 @@ describe("the deadline", () => {
     expect(result.jobs[0]).toMatchObject({ outcome: "timeout", elapsedMs: 10_000 });
     expect(clock.now() - startedAt).toBe(10_000);
   });
+
+  it("cancels no one: every job still waiting when it comes is timed out, whichever answers first", async () => {
+    const { client, clock, run } = setup({ jobIds: [JOB, OTHER], timeoutMs: 10_000 });
+    client.script("DescribeMigrationCheckJob", JOB, [checkAnswer("running")]);
+    // OTHER's answers take 100 ms: its last look is still in flight when JOB's deadline is told.
+    const slowRunning = async () => {
+      await clock.sleep(100);
+      return checkAnswer("running");
+    };
+    client.script("DescribeMigrationCheckJob", OTHER, [slowRunning]);
+    const result = await run();
+    expect(result.jobs.map((job) => job.outcome)).toEqual(["timeout", "timeout"]);
+    expect(result.exitCode).toBe(3);
+  });
 });
 
 describe("StartMigrateJob is always reported once sent", () => {
