@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { SCENARIO_NAMES } from "../simulator/scenarios.js";
 import { ConfigError } from "../tencent/errors.js";
+import { lastValue } from "./wait-options.js";
 
 /** Numbers too are strings to yargs: wholeNumber reads them, quoting a bad one as typed. */
 const number = { type: "string", requiresArg: true } as const;
@@ -86,5 +87,22 @@ export function simulateOptions<T>(parser: Argv<T>) {
     .option("credential-ttl", {
       ...number,
       describe: "seconds the temporary credentials issued last [default: STS DurationSeconds, else 7200]",
-    });
+    })
+    .coerce(SINGLE_VALUE_OPTIONS, lastValue);
 }
+
+/** simulate's options that take one value: repeated, the last one wins (as in wait and demo). */
+const SINGLE_VALUE_OPTIONS = [
+  "port",
+  "host",
+  "scenario",
+  "step-ms",
+  "migrate-ms",
+  "seed",
+  "secret-id",
+  "secret-key",
+  "rate",
+  "clock-offset",
+  "cvm-role",
+  "credential-ttl",
+];

@@ -21,6 +21,12 @@ describe("simulate's options", () => {
     expect("seed" in plain).toBe(false);
   });
 
+  it("takes the last value of a repeated option, as wait and demo do", async () => {
+    const argv = ["--step-ms", "1", "--step-ms", "2", "--scenario", "pass", "--scenario", "stuck", "--rate", "5"];
+    const options = simulatorOptions(await simulateArgsOf([...argv, "--rate", "7", "--port", "0", "--port", "0"]));
+    expect(options).toMatchObject({ stepMs: 2, scenario: "stuck", rate: 7 });
+  });
+
   it.each([
     [["--migrate-ms", "soon"], '--migrate-ms must be a whole number from 0 to 86400000, not "soon"'],
     [["--seed", "-3"], '--seed must be a whole number from 0 to 4294967295, not "-3"'],
