@@ -18,6 +18,11 @@ export function commandOf(argv: readonly string[]): string | undefined {
   return optionWords(argv).find((word) => names.includes(word));
 }
 
+/** `--help` or `-h` among the options (after `--`, a word is a job id). */
+export function asksForHelp(argv: readonly string[]): boolean {
+  return optionWords(argv).some((word) => word === "--help" || word === "-h");
+}
+
 /** Where to read next after a usage error. */
 export function helpHint(command: string | undefined): string {
   return command === undefined

@@ -7,7 +7,15 @@ import { logSafeJson } from "../output/safe-text.js";
 import { ConfigError } from "../tencent/errors.js";
 import { asksForJson, secretsOfArgv, spellBooleans } from "./argv.js";
 import { demoOptions, toDemoOptions } from "./demo-options.js";
-import { COMMAND_NAMES, commandOf, helpCommandAsOption, helpHint, nearestName, optionNamesTyped } from "./help.js";
+import {
+  asksForHelp,
+  COMMAND_NAMES,
+  commandOf,
+  helpCommandAsOption,
+  helpHint,
+  nearestName,
+  optionNamesTyped,
+} from "./help.js";
 import type { CliIO } from "./io.js";
 import { simulateOptions } from "./simulate-options.js";
 import { toWaitConfig, type WaitArgs, waitOptions } from "./wait-options.js";
@@ -39,6 +47,9 @@ function buildParser(
   setRun: (run: () => Promise<number>) => void,
   load: () => Promise<Commands>,
 ) {
+  // yargs renders a command's whole help after running it, in case it must be shown: laid out
+  // without wrapping that costs less, and only --help shows it.
+  const width = asksForHelp(argv) ? Math.min(110, io.stdout.columns ?? 100) : null;
   return yargs([...argv])
     .parserConfiguration(PARSER_CONFIGURATION)
     .scriptName("dts-gate")
@@ -85,7 +96,7 @@ function buildParser(
     .help()
     .alias("help", "h")
     .version(packageJson.version)
-    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .wrap(width)
     .exitProcess(false)
     .fail((message, error) => {
       throw error instanceof ConfigError ? error : new UsageError(message ?? error?.message ?? "invalid usage");

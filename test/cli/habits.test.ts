@@ -121,6 +121,9 @@ describe("help and commands", () => {
       const help = await runCaptured([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Examples:[\s\S]*dts-gate [a-z]+/);
+      // Wrapped to the terminal (100 columns when it is not one), however it is asked for.
+      for (const shown of [help, await runCaptured(["help", command]), await runCaptured([command, "-h"])])
+        expect(Math.max(...shown.stdout.split("\n").map((line) => [...line].length))).toBeLessThanOrEqual(100);
     }
     const typo = await runCaptured(["wiat", PASSING]);
     expect(typo.code).toBe(2);
