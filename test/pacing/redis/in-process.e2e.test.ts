@@ -121,7 +121,8 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
       const unlimited = { reservoir: 1_000_000, reservoirIncreaseAmount: 1_000_000, reservoirIncreaseMaximum: 1e9 };
       await server.client.hset(settingsOf("AKIDflood"), { ...unlimited, reservoirIncreaseInterval: 1 });
       const flood = setInterval(() => void server.client.hset(settingsOf("AKIDflood"), unlimited), 20);
-      const starts = await startTimes(limiter, 45).finally(() => clearInterval(flood));
+      // One more than the rate: a flood that got through would start them all within a second.
+      const starts = await startTimes(limiter, 21).finally(() => clearInterval(flood));
       const fullest = maxInSlidingWindow(starts);
       console.info(`Redis flooded with tokens: at most ${fullest} starts in a sliding second at --rate 20`);
       expect(fullest).toBeLessThanOrEqual(20);
@@ -161,7 +162,8 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
     const limiter = await sharedLimiter(server.url, { secretId: "AKIDactions", rate: 5 });
     try {
       const starts = new Map<string, number[]>();
-      const tasks = Array.from({ length: 24 }, (_, i) => {
+      // One more than the rate of each action.
+      const tasks = Array.from({ length: 12 }, (_, i) => {
         const slot = { action: i % 2 ? "StartMigrateJob" : "DescribeMigrationCheckJob" };
         return limiter.schedule(async () => {
           starts.set(slot.action, [...(starts.get(slot.action) ?? []), Date.now()]);
@@ -183,7 +185,8 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
     const fast = await sharedLimiter(server.url, { secretId: "AKIDmixed", rate: 20 });
     const slow = await sharedLimiter(server.url, { secretId: "AKIDmixed", rate: 5 });
     try {
-      const [fastStarts, slowStarts] = await Promise.all([startTimes(fast, 8), startTimes(slow, 8)]);
+      // One more than the lowest rate, together.
+      const [fastStarts, slowStarts] = await Promise.all([startTimes(fast, 3), startTimes(slow, 3)]);
       const together = maxInSlidingWindow([...fastStarts, ...slowStarts]);
       console.info(`--rate 20 and --rate 5 sharing one Redis: at most ${together} starts in a sliding second`);
       expect(together).toBeLessThanOrEqual(5);
