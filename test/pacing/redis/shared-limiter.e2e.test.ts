@@ -22,6 +22,7 @@ import {
   SHARING,
   startRedis,
   TOOLS_REQUIRED,
+  until,
   waitArgs,
 } from "./helpers.js";
 
@@ -69,16 +70,18 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
 
     it("keeps two processes together within --rate in every sliding second at the server", async () => {
       const server = redis as RedisServer;
-      const sim = await startSimulator({ stepMs: 150, rate: 20 });
+      // Each job passes at its second poll: 32 requests, which two processes that did not share
+      // would send within one second.
+      const sim = await startSimulator({ stepMs: 1, rate: 20 });
       try {
         const [a, b] = await Promise.all([
-          runCliProcess(CLI, waitArgs(jobIds(40, "a"), sim, server.url), ENV, 30_000),
-          runCliProcess(CLI, waitArgs(jobIds(40, "b"), sim, server.url), ENV, 30_000),
+          runCliProcess(CLI, waitArgs(jobIds(8, "a"), sim, server.url), ENV, 30_000),
+          runCliProcess(CLI, waitArgs(jobIds(8, "b"), sim, server.url), ENV, 30_000),
         ]);
         expect(a.code, describeRun(a)).toBe(0);
         expect(b.code, describeRun(b)).toBe(0);
-        expect(passedJobs(a)).toBe(40);
-        expect(passedJobs(b)).toBe(40);
+        expect(passedJobs(a)).toBe(8);
+        expect(passedJobs(b)).toBe(8);
         expect(a.stderr).toMatch(SHARING);
         expect(b.stderr).toMatch(SHARING);
 
@@ -126,11 +129,12 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         reservoirIncreaseMaximum: 1_000_000,
         reservoirIncreaseInterval: 1e12,
       });
-      const sim = await startSimulator({ stepMs: 150, rate: 20 });
+      // 24 requests, more than the rate, which the flood would let through within one second.
+      const sim = await startSimulator({ stepMs: 1, rate: 20 });
       try {
-        const run = await runCliProcess(CLI, waitArgs(jobIds(40, "h"), sim, server.url), ENV, 30_000);
+        const run = await runCliProcess(CLI, waitArgs(jobIds(12, "h"), sim, server.url), ENV, 30_000);
         expect(run.code, describeRun(run)).toBe(0);
-        expect(passedJobs(run)).toBe(40);
+        expect(passedJobs(run)).toBe(12);
         expect(run.stderr).toMatch(/held shared budget settings that dts-gate never writes \(reservoir, /);
         const maxPerSecond = maxInSlidingWindow(sim.arrivals.map((arrival) => arrival.atMs));
         console.info(`a flooded, stalled bucket in Redis: at most ${maxPerSecond} requests in a sliding second`);
@@ -147,24 +151,26 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
 
     it("falls back to a local share when Redis dies mid-wait, and still reaches the verdict", async () => {
       const own = await startRedis(binary as string);
-      const sim = await startSimulator({ stepMs: 150, rate: 20 });
+      // Each job passes at its second poll: after the kill about 30 requests are left, which the
+      // two would send within one second if neither kept to its share.
+      const sim = await startSimulator({ stepMs: 1, rate: 20 });
       try {
         const runs = Promise.all([
-          runCliProcess(CLI, waitArgs(jobIds(40, "c"), sim, own.url), ENV, 30_000),
-          runCliProcess(CLI, waitArgs(jobIds(40, "d"), sim, own.url), ENV, 30_000),
+          runCliProcess(CLI, waitArgs(jobIds(10, "c"), sim, own.url), ENV, 30_000),
+          runCliProcess(CLI, waitArgs(jobIds(10, "d"), sim, own.url), ENV, 30_000),
         ]);
-        // Kill once both are well under way.
-        const deadline = Date.now() + 15_000;
-        while (sim.arrivals.length < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        const arrivalsOf = (letter: string) =>
+          sim.arrivals.filter((arrival) => arrival.jobId?.startsWith(`dts-${letter}`)).map((arrival) => arrival.atMs);
+        // Kill once both are under way: each sent requests on shared tokens.
+        await until(() => arrivalsOf("c").length >= 3 && arrivalsOf("d").length >= 3, "both processes to poll");
         const before = sim.arrivals.length;
         const killedAt = Date.now();
         own.kill();
         const [c, d] = await runs;
-        expect(before).toBeGreaterThanOrEqual(50);
         expect(c.code, describeRun(c)).toBe(0);
         expect(d.code, describeRun(d)).toBe(0);
-        expect(passedJobs(c)).toBe(40);
-        expect(passedJobs(d)).toBe(40);
+        expect(passedJobs(c)).toBe(10);
+        expect(passedJobs(d)).toBe(10);
         expect(c.stderr.match(FELL_BACK)?.length, c.stderr).toBe(1);
         expect(d.stderr.match(FELL_BACK)?.length, d.stderr).toBe(1);
 
@@ -182,7 +188,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         // No second holds both shared and local starts: each process's first local start waits a
         // window after it noticed the loss, so each has a pause that long around the kill.
         for (const letter of ["c", "d"]) {
-          const own = sim.arrivals.filter((arrival) => arrival.jobId?.startsWith(`dts-${letter}`)).map((a) => a.atMs);
+          const own = arrivalsOf(letter);
           const gaps = own.slice(1).map((t, i) => t - (own[i] ?? t));
           expect(Math.max(...gaps), letter).toBeGreaterThanOrEqual(1000 - ARRIVAL_JITTER_MS);
         }
@@ -216,7 +222,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
 
     it("loads ioredis at run time only with --redis-url", async () => {
       const server = redis as RedisServer;
-      const sim = await startSimulator({ scenario: "pass", stepMs: 10 });
+      const sim = await startSimulator({ scenario: "pass", stepMs: 1 });
       const register = loadLogger();
       const loaded = async (extra: string[]) => {
         const log = join(mkdtempSync(join(tmpdir(), "dts-gate-loads-")), "loads.txt");
