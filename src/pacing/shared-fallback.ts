@@ -52,3 +52,56 @@ export function startFallback(rate: number, peakParticipants: number, clock: Clo
     },
   };
 }
+
+/** Where a request goes once it has its shared token: the process's own ceiling, or the fall-back. */
+export interface LocalStage {
+  /**
+   * Starts `task`, which has its shared token, once the process's own ceiling allows; from the
+   * loss on, through the fall-back share instead (any task, token or not).
+   */
+  schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T>;
+  /** The fall-back, once Redis was lost. */
+  readonly fallback: Fallback | undefined;
+  /** Redis is lost: starts the fall-back, and hands it the tasks not started yet, in their order. */
+  fallBack(peakParticipants: number): Fallback;
+  stop(): Promise<void>;
+}
+
+/**
+ * A task that has its shared token but that the process's own ceiling has not started when Redis
+ * is lost is not started with that token: it goes to the fall-back, ahead of those still waiting
+ * for a token. A shared start after the loss was noticed could share a second with the fall-back's
+ * first starts, the hold-off being counted from the notice.
+ */
+export function createLocalStage(rate: number, clock: Clock): LocalStage {
+  /** The process's own ceiling: every request that has its shared token passes it too. */
+  const own = createRateLimiter({ rate, clock });
+  /** Tasks with their shared token that the own ceiling has not started yet. */
+  const holdingToken = createWaitingQueue();
+  let fallback: Fallback | undefined;
+  return {
+    schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T> {
+      if (fallback) return fallback.schedule(task, slot);
+      const holding = holdingToken.enter(() => (fallback ? fallback.schedule(task, slot) : task()), slot.signal);
+      // An abort rejects the own ceiling's wait too, which is what the caller holds.
+      holding.result.catch(() => {});
+      return own.schedule(() => {
+        holding.start();
+        return holding.result;
+      }, slot);
+    },
+    get fallback() {
+      return fallback;
+    },
+    fallBack(peakParticipants) {
+      fallback ??= startFallback(rate, peakParticipants, clock);
+      while (holdingToken.startNext()) {}
+      return fallback;
+    },
+    async stop() {
+      holdingToken.rejectAll(limiterStopped());
+      await fallback?.stop();
+      await own.stop();
+    },
+  };
+}

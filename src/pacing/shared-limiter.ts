@@ -3,7 +3,7 @@ import type { Redis as RedisClient } from "ioredis";
 import type { Clock } from "../core/clock.js";
 import { plural } from "../core/text.js";
 import { ConfigError } from "../tencent/errors.js";
-import { createRateLimiter, DEFAULT_PRIORITY, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
+import { DEFAULT_PRIORITY, limiterStopped, type RequestLimiter, type Slot } from "./limiter.js";
 import {
   CONNECT_TIMEOUT_MS,
   displayRedisUrl,
@@ -15,7 +15,7 @@ import {
 } from "./redis-connection.js";
 import { boundSettings, countParticipants, FIRST_ACTION, sharedBudget, sharedLimiterId } from "./shared-budget.js";
 import { closerOf } from "./shared-close.js";
-import { type Fallback, startFallback } from "./shared-fallback.js";
+import { createLocalStage } from "./shared-fallback.js";
 import { type GrantStamps, stampGrants } from "./shared-grants.js";
 import { createWaitingQueue } from "./waiting-queue.js";
 
@@ -207,25 +207,21 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
 
   let stopped = false;
   let peakParticipants = Math.max(1, joined.participants);
-  /** The process's own ceiling: every request that has its shared token passes it too. */
-  const own = createRateLimiter({ rate: options.rate, clock: options.clock });
   /** Requests waiting for a shared token. */
   const waitingForToken = createWaitingQueue();
-  let fallback: Fallback | undefined;
-
-  const local = <T>(task: () => Promise<T>, slot: Slot): Promise<T> =>
-    fallback ? fallback.schedule(task, slot) : own.schedule(task, slot);
+  const local = createLocalStage(options.rate, options.clock);
 
   const fallBack = (error: unknown) => {
-    if (fallback || stopped) return;
-    fallback = startFallback(options.rate, peakParticipants, options.clock);
+    if (local.fallback || stopped) return;
+    // Those that had their token but did not start yet go to the fall-back first.
+    const fallback = local.fallBack(peakParticipants);
     notice(
       `Lost Redis at ${shown} (${reasonOf(error)}): no longer sharing the request budget; this process keeps to ` +
         `${fallback.share} requests per second (--rate ${options.rate} split among the ${fallback.splitAmong} ` +
         "processes it saw) for the rest of the run.",
     );
-    // Those still waiting for a token go to the fall-back limiter, in their order; those started
-    // do not depend on Redis and finish as they are.
+    // Then those still waiting for a token, in their order; those started do not depend on Redis
+    // and finish as they are.
     while (waitingForToken.startNext()) {}
     clearInterval(watch);
     void closeShared(false);
@@ -254,10 +250,10 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
   return {
     schedule<T>(task: () => Promise<T>, slot: Slot): Promise<T> {
       if (stopped) return Promise.reject(limiterStopped());
-      if (fallback) return fallback.schedule(task, slot);
+      if (local.fallback) return local.schedule(task, slot);
       const settingsKey = `b_${sharedLimiterId(options.secretId, slot.action)}_settings`;
       // Each token starts its own task, in bottleneck's priority order (an aborted one's is unused).
-      const entry = waitingForToken.enter(() => local(task, slot), slot.signal);
+      const entry = waitingForToken.enter(() => local.schedule(task, slot), slot.signal);
       const ask = (priority: number) => {
         sharedOf(slot.action)
           .schedule({ priority }, async () => {
@@ -277,9 +273,9 @@ export async function createSharedLimiter(options: SharedLimiterOptions): Promis
       stopped = true;
       clearInterval(watch);
       waitingForToken.rejectAll(limiterStopped());
-      await fallback?.stop();
-      await own.stop();
-      await closeShared(fallback === undefined);
+      const fellBack = local.fallback !== undefined;
+      await local.stop();
+      await closeShared(!fellBack);
     },
   };
 }

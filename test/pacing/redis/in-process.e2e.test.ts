@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { systemClock } from "../../../src/core/clock.js";
 import type { RequestLimiter } from "../../../src/pacing/limiter.js";
-import { sharedLimiterId } from "../../../src/pacing/shared-budget.js";
+import { SHARED_ARRIVAL_MARGIN_MS, sharedLimiterId, WINDOW_MS } from "../../../src/pacing/shared-budget.js";
 import { createSharedLimiter, type SharedLimiterOptions } from "../../../src/pacing/shared-limiter.js";
 import { ConfigError } from "../../../src/tencent/errors.js";
 import { maxInSlidingWindow } from "../../helpers/cli.js";
-import { findRedisServer, type RedisServer, startRedis } from "./helpers.js";
+import { HeldClock } from "./held-clock.js";
+import { findRedisServer, type RedisServer, startRedis, until } from "./helpers.js";
 
 const binary = findRedisServer();
 const skip = binary === undefined && process.env.DTS_GATE_REQUIRE_REDIS !== "1";
@@ -120,7 +121,8 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
       const unlimited = { reservoir: 1_000_000, reservoirIncreaseAmount: 1_000_000, reservoirIncreaseMaximum: 1e9 };
       await server.client.hset(settingsOf("AKIDflood"), { ...unlimited, reservoirIncreaseInterval: 1 });
       const flood = setInterval(() => void server.client.hset(settingsOf("AKIDflood"), unlimited), 20);
-      const starts = await startTimes(limiter, 45).finally(() => clearInterval(flood));
+      // One more than the rate: a flood that got through would start them all within a second.
+      const starts = await startTimes(limiter, 21).finally(() => clearInterval(flood));
       const fullest = maxInSlidingWindow(starts);
       console.info(`Redis flooded with tokens: at most ${fullest} starts in a sliding second at --rate 20`);
       expect(fullest).toBeLessThanOrEqual(20);
@@ -160,7 +162,8 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
     const limiter = await sharedLimiter(server.url, { secretId: "AKIDactions", rate: 5 });
     try {
       const starts = new Map<string, number[]>();
-      const tasks = Array.from({ length: 24 }, (_, i) => {
+      // One more than the rate of each action.
+      const tasks = Array.from({ length: 12 }, (_, i) => {
         const slot = { action: i % 2 ? "StartMigrateJob" : "DescribeMigrationCheckJob" };
         return limiter.schedule(async () => {
           starts.set(slot.action, [...(starts.get(slot.action) ?? []), Date.now()]);
@@ -182,7 +185,8 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
     const fast = await sharedLimiter(server.url, { secretId: "AKIDmixed", rate: 20 });
     const slow = await sharedLimiter(server.url, { secretId: "AKIDmixed", rate: 5 });
     try {
-      const [fastStarts, slowStarts] = await Promise.all([startTimes(fast, 8), startTimes(slow, 8)]);
+      // One more than the lowest rate, together.
+      const [fastStarts, slowStarts] = await Promise.all([startTimes(fast, 3), startTimes(slow, 3)]);
       const together = maxInSlidingWindow([...fastStarts, ...slowStarts]);
       console.info(`--rate 20 and --rate 5 sharing one Redis: at most ${together} starts in a sliding second`);
       expect(together).toBeLessThanOrEqual(5);
@@ -191,42 +195,50 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
     }
   }, 15_000);
 
-  it("runs every queued task after Redis dies, says so once, and starts nothing for a window", async () => {
+  it("runs every queued task after Redis dies, says so once, and starts none for a window, not even one holding a token", async () => {
     const own = await startRedis(binary as string);
     const notices: string[] = [];
-    let lostAt = 0;
+    // Stands still until released: the limiter's tasks stay where they are while Redis is killed.
+    const clock = new HeldClock();
     const limiter = await sharedLimiter(own.url, {
       secretId: "AKIDloss",
-      onNotice: (text) => {
-        notices.push(text);
-        if (text.startsWith("Lost Redis") && lostAt === 0) lostAt = Date.now();
-      },
+      clock,
+      onNotice: (text) => notices.push(text),
     });
     try {
       const starts: number[] = [];
-      const tasks = Array.from({ length: 30 }, (_, i) =>
+      const order: number[] = [];
+      const tasks = Array.from({ length: 8 }, (_, i) =>
         limiter.schedule(async () => {
-          starts.push(Date.now());
+          starts.push(clock.now());
+          order.push(i);
           return i;
         }, CHECK),
       );
-      while (starts.length < 5) await new Promise((resolve) => setTimeout(resolve, 10));
-      const killedAt = Date.now();
+      // The first task starts; the second has its shared token and waits for the process's own
+      // spacing, the only sleep on the clock until the loss (the clock ends it, not Redis).
+      await until(() => starts.length === 1 && clock.pendingSleeps === 1, "a task holding its token");
       own.kill();
-      expect(await Promise.all(tasks)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-      expect(notices.filter((text) => text.startsWith("Lost Redis"))).toHaveLength(1);
+      const lost = () => notices.filter((text) => text.startsWith("Lost Redis"));
+      await until(() => lost().length > 0, "the loss to be noticed");
+      const lostAt = clock.now();
+      // Over one window and the arrival margin at once: what is due within it starts at its time.
+      await clock.release(WINDOW_MS + SHARED_ARRIVAL_MARGIN_MS);
+      expect(await Promise.all(tasks)).toEqual(Array.from({ length: 8 }, (_, i) => i));
+      expect(lost()).toHaveLength(1);
       expect(notices.at(-1)).toContain("keeps to 10 requests per second");
-      // Timed from the moment the limiter noticed the loss: a slot Redis granted just before the
-      // kill may still start after it, on a loaded machine.
-      expect(lostAt).toBeGreaterThanOrEqual(killedAt);
-      const afterLoss = starts.filter((t) => t > lostAt);
-      expect(afterLoss.length).toBeGreaterThan(0);
-      expect(Math.min(...afterLoss) - lostAt).toBeGreaterThanOrEqual(1_000);
+      // Nothing starts within the window after the loss was noticed, the task that held a token
+      // included: no second holds shared starts and the fall-back share's together.
+      expect(starts[0]).toBe(lostAt);
+      const sinceLoss = starts.slice(1).map((t) => t - lostAt);
+      expect(sinceLoss.filter((ms) => ms < WINDOW_MS + SHARED_ARRIVAL_MARGIN_MS)).toEqual([]);
+      // In their order: the one that had its token first.
+      expect(order).toEqual(Array.from({ length: 8 }, (_, i) => i));
     } finally {
       await limiter.stop();
       await own.stop();
     }
-  }, 15_000);
+  });
 
   it("rejects what is still queued at stop(), and nothing it schedules afterwards runs", async () => {
     const server = redis as RedisServer;

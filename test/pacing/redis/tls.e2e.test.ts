@@ -34,9 +34,9 @@ describe.skipIf(missing.length > 0 && !TOOLS_REQUIRED)("--redis-url rediss:// (R
   });
 
   const wait = async (redisUrl: string, env: Record<string, string>) => {
-    const sim = await startSimulator({ stepMs: 40, rate: 20 });
+    const sim = await startSimulator({ stepMs: 1, rate: 20 });
     try {
-      const run = await runCliProcess(CLI, waitArgs(jobIds(3, "t"), sim, redisUrl), { ...ENV, ...env }, 30_000);
+      const run = await runCliProcess(CLI, waitArgs(jobIds(1, "t"), sim, redisUrl), { ...ENV, ...env }, 30_000);
       return { run, requests: sim.arrivals.length };
     } finally {
       await sim.close();
