@@ -98,10 +98,11 @@ describe("keyless sources through the CLI", () => {
   });
 
   it("renews temporary credentials before they expire, mid-wait (a real process): the renewed ones signed and accepted", async () => {
-    // A lifetime of 301 s (ExpiredTime in whole seconds: 300 to 301 s left) is inside the 5-minute
-    // renewal margin within a second. The run is stopped once DTS has answered requests signed
-    // with a renewed token, however long the machine took to get there.
-    const sim = await simulator({ scenario: "stuck", credentialTtlSec: 301, keepRequests: true });
+    // A lifetime of 303 s (ExpiredTime in whole seconds: 302 to 303 s left) comes inside the
+    // 5-minute renewal margin within three seconds; credentials read later than that by a loaded
+    // machine would already be inside it, and refused. The run is stopped once DTS has answered
+    // requests signed with a renewed token, however long the machine took to get there.
+    const sim = await simulator({ scenario: "stuck", credentialTtlSec: 303, keepRequests: true });
     const dts = () => sim.arrivals.filter((arrival) => !arrival.service);
     const tokens = () => dts().map((arrival) => arrival.request?.headers["x-tc-token"]);
     // Two DTS requests in a row with a token other than the first.
@@ -110,7 +111,8 @@ describe("keyless sources through the CLI", () => {
       return later.slice(-2).filter((token) => token !== first).length === 2;
     };
     const running = runCliProcess(CLI, [...wait(sim), "--output", "json"], tkeEnv(sim), 20_000);
-    await waitFor(renewedTokenUsed, 15_000);
+    // An early exit ends the wait too: the exit code and stderr then say why.
+    await waitFor(() => renewedTokenUsed() || running.child.exitCode !== null, 15_000);
     running.child.kill("SIGTERM");
     const run = await running;
     expect(run.code, describeRun(run)).toBe(143);
