@@ -1,0 +1,2 @@
+import { createRequire } from "node:module"; const require = createRequire(import.meta.url);
+import{d as r}from"./chunk-XQYYD3GQ.js";var t=new Map([["true",!0],["false",!1],["yes",!0],["no",!1],["on",!0],["off",!1],["1",!0],["0",!1]]),f=new Map([...t,["y",!0],["n",!1]]);function l(s,o,e=t){let n=e.get(o.toLowerCase());if(n===void 0)throw new r(`${s} must be one of ${[...e.keys()].join(", ")} (any case), not ${JSON.stringify(o)}`);return n}export{f as a,l as b};
