@@ -18,7 +18,9 @@ export interface Fallback extends RequestLimiter {
  * their shares add up to at most the rate; only one that joined in the very last second before
  * the loss can be missing from an older one's N (a share too many, and the API's
  * RequestLimitExceeded is retried with backoff anyway). The floor of 2 covers the likeliest case
- * of that: a process alone until another joined just before the loss. No start comes before one
+ * of that: a process alone until another joined just before the loss. A share is at least one a
+ * second, so with a rate below N the shares add up to more than it: without Redis, processes
+ * cannot take turns, and the API's refusals are retried the same way. No start comes before one
  * window (plus the margin) after the loss was noticed, so that no second holds shared starts and
  * local ones together; tasks waiting for that keep their order and leave on their signal.
  */
