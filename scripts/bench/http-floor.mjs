@@ -10,6 +10,7 @@ import { createHash, createHmac } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
 import { Client } from "undici";
+import { pacedCalls } from "./paced.mjs";
 import { reportUsageAtExit } from "./usage-report.mjs";
 
 const [mode, url, countText, jobId] = process.argv.slice(2);
@@ -119,8 +120,8 @@ let calls = 0;
 reportUsageAtExit(reportPath, () => ({ calls }));
 
 const call = mode === "undici" ? undiciCall() : mode === "node-http" ? nodeHttpCall() : await nodeNetCall();
-for (let i = 0; i < count; i++) {
-  check(await call());
+await pacedCalls(count, call, (answer) => {
+  check(answer);
   calls++;
-}
+});
 process.exit(0);

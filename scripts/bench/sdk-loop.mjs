@@ -3,6 +3,7 @@
 // Writes the whole process's CPU time at exit to BENCH_REPORT, exactly like cpu-wrap.mjs, so that
 // the difference between a run of N calls and a run of 1 call is the cost of N − 1 calls.
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { pacedCalls } from "./paced.mjs";
 import { reportUsageAtExit } from "./usage-report.mjs";
 
 const [url, countText, jobId] = process.argv.slice(2);
@@ -25,12 +26,15 @@ const client = new CommonClient(host, "2021-12-06", {
   region: "ap-guangzhou",
   profile: { httpProfile: { endpoint: host, protocol: "http://", reqTimeout: 10 } },
 });
-for (let i = 0; i < count; i++) {
+async function call() {
   try {
     const answer = await client.request("DescribeMigrationCheckJob", { JobId: jobId });
-    if (typeof answer?.Status !== "string") errors++;
+    return typeof answer?.Status === "string";
   } catch {
-    errors++;
+    return false;
   }
-  calls++;
 }
+await pacedCalls(count, call, (ok) => {
+  if (!ok) errors++;
+  calls++;
+});
