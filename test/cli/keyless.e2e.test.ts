@@ -112,7 +112,7 @@ describe("keyless sources through the CLI", () => {
     };
     const running = runCliProcess(CLI, [...wait(sim), "--output", "json"], tkeEnv(sim), 20_000);
     // An early exit ends the wait too: the exit code and stderr then say why.
-    await waitFor(() => renewedTokenUsed() || running.child.exitCode !== null, 15_000);
+    await waitFor(() => renewedTokenUsed() || running.child.exitCode !== null, "a renewed token used, or the exit");
     running.child.kill("SIGTERM");
     const run = await running;
     expect(run.code, describeRun(run)).toBe(143);

@@ -43,7 +43,7 @@ describe("the bundled CLI as a process", () => {
 
   it("simulate prints one listening line, serves, and exits 0 on SIGTERM", async () => {
     const { child, finished, output } = start(["simulate", "--port", "0", "--scenario", "pass", "--step-ms", "10"], {});
-    await waitFor(() => output().includes("\n"));
+    await waitFor(() => output().includes("\n"), "the listening line", 5_000);
     const match = /^listening on (http:\/\/127\.0\.0\.1:(\d+))\n$/.exec(output());
     expect(match).not.toBeNull();
     const url = match?.[1] ?? "";
@@ -95,7 +95,7 @@ describe("the bundled CLI as a process", () => {
       "--request-timeout",
       "60",
     ]);
-    await waitFor(() => sim.arrivals.length >= 4, LOADED_MACHINE_MS * 4);
+    await waitFor(() => sim.arrivals.length >= 4, "four polls", LOADED_MACHINE_MS * 4);
     const sentAt = performance.now();
     child.kill(signal);
     const result = await finished;
@@ -125,7 +125,7 @@ describe("the bundled CLI as a process", () => {
     expect(timedOut.ms).toBeLessThan(20_000);
     expect(JSON.parse(timedOut.stdout).jobs).toHaveLength(1_000);
 
-    await waitFor(() => signalled.arrivals.length >= 45, LOADED_MACHINE_MS * 4);
+    await waitFor(() => signalled.arrivals.length >= 45, "45 polls", LOADED_MACHINE_MS * 4);
     const sentAt = performance.now();
     interrupted.child.kill("SIGTERM");
     const result = await interrupted.finished;

@@ -59,11 +59,14 @@ export function runCliProcess(
   return Object.assign(done, { child, output: () => stdout });
 }
 
-/** Resolves once `condition()` holds, looking every 20 ms; throws after `timeoutMs` (a cap, not a measure). */
-export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
+/**
+ * Resolves once `condition()` holds, looked at every 5 ms; rejects, saying `what`, after
+ * `timeoutMs` (a cap, not a measure).
+ */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -169,12 +169,3 @@ export function missingTools(suite: string, tools: Readonly<Record<string, strin
   }
   return missing;
 }
-
-/** Resolves once `condition` holds, looked at every 5 ms; rejects, saying `what`, after `timeoutMs`. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -5,8 +5,9 @@ import { SHARED_ARRIVAL_MARGIN_MS, sharedLimiterId, WINDOW_MS } from "../../../s
 import { createSharedLimiter, type SharedLimiterOptions } from "../../../src/pacing/shared-limiter.js";
 import { ConfigError } from "../../../src/tencent/errors.js";
 import { maxInSlidingWindow } from "../../helpers/cli.js";
+import { waitFor } from "../../helpers/process.js";
 import { HeldClock } from "./held-clock.js";
-import { findRedisServer, type RedisServer, startRedis, until } from "./helpers.js";
+import { findRedisServer, type RedisServer, startRedis } from "./helpers.js";
 
 const binary = findRedisServer();
 const skip = binary === undefined && process.env.DTS_GATE_REQUIRE_REDIS !== "1";
@@ -217,10 +218,10 @@ describe.skipIf(skip)(`the shared limiter in one process${binary ? "" : " (redis
       );
       // The first task starts; the second has its shared token and waits for the process's own
       // spacing, the only sleep on the clock until the loss (the clock ends it, not Redis).
-      await until(() => starts.length === 1 && clock.pendingSleeps === 1, "a task holding its token");
+      await waitFor(() => starts.length === 1 && clock.pendingSleeps === 1, "a task holding its token");
       own.kill();
       const lost = () => notices.filter((text) => text.startsWith("Lost Redis"));
-      await until(() => lost().length > 0, "the loss to be noticed");
+      await waitFor(() => lost().length > 0, "the loss to be noticed");
       const lostAt = clock.now();
       // Over one window and the arrival margin at once: what is due within it starts at its time.
       await clock.release(WINDOW_MS + SHARED_ARRIVAL_MARGIN_MS);

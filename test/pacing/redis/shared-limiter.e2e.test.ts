@@ -10,7 +10,7 @@ import { sharedBudget, sharedLimiterId } from "../../../src/pacing/shared-budget
 import { createSharedLimiter } from "../../../src/pacing/shared-limiter.js";
 import { DEMO_SECRET_ID, startSimulator } from "../../../src/simulator/index.js";
 import { DEMO_ENV as ENV, jobIds, maxInSlidingWindow } from "../../helpers/cli.js";
-import { CLI, type CliRun, describeRun, runCliProcess } from "../../helpers/process.js";
+import { CLI, type CliRun, describeRun, runCliProcess, waitFor } from "../../helpers/process.js";
 import {
   findRedisServer,
   freePort,
@@ -22,7 +22,6 @@ import {
   SHARING,
   startRedis,
   TOOLS_REQUIRED,
-  until,
   waitArgs,
 } from "./helpers.js";
 
@@ -140,7 +139,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
         const arrivalsOf = (letter: string) =>
           sim.arrivals.filter((arrival) => arrival.jobId?.startsWith(`dts-${letter}`)).map((arrival) => arrival.atMs);
         // Kill once both are under way: each sent requests on shared tokens.
-        await until(() => arrivalsOf("c").length >= 2 && arrivalsOf("d").length >= 2, "both processes to poll");
+        await waitFor(() => arrivalsOf("c").length >= 2 && arrivalsOf("d").length >= 2, "both processes to poll");
         const before = sim.arrivals.length;
         const killedAt = Date.now();
         own.kill();
@@ -183,7 +182,7 @@ describe.skipIf(missing && !TOOLS_REQUIRED)(
       try {
         const running = runCliProcess(CLI, waitArgs(jobIds(3, "f"), sim, server.url), ENV, 15_000);
         // Polling: it has joined.
-        await until(() => sim.arrivals.length > 0, "the first poll");
+        await waitFor(() => sim.arrivals.length > 0, "the first poll");
         expect(Number((await server.client.info("clients")).match(/connected_clients:(\d+)/)?.[1])).toBe(3);
         const signalledAt = Date.now();
         running.child.kill("SIGTERM");
