@@ -1,13 +1,8 @@
 import { JSDOM } from "jsdom";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runAction } from "../../src/action/run.js";
-import {
-  DEMO_SECRET_ID,
-  DEMO_SECRET_KEY,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from "../../src/simulator/index.js";
+import { DEMO_SECRET_ID, DEMO_SECRET_KEY, type SimulatorOptions } from "../../src/simulator/index.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 import { fakeCore } from "./fake-core.js";
 
 /* The Action in this process, with its real run, against the simulator over loopback HTTP. */
@@ -21,18 +16,14 @@ beforeAll(async () => {
 });
 
 const JOB = "dts-1ewjspuw";
-const simulators: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
-});
-
 /**
  * Only the order of the states matters here: a 300 ms migration (100 ms a step) and a 0.1 s settle
  * go through the same ones as real minutes, polled every 50 ms.
  */
+const simulator = simulatorsClosedAfterEach({ stepMs: 10, migrateMs: 300 });
+
 async function runWith(options: SimulatorOptions, inputs: Record<string, string>) {
-  const sim = await startSimulator({ stepMs: 10, migrateMs: 300, ...options });
-  simulators.push(sim);
+  const sim = await simulator(options);
   const fake = fakeCore({
     "job-id": JOB,
     "secret-id": DEMO_SECRET_ID,

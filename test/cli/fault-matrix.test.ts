@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  FAULT_KINDS,
-  type FaultKind,
-  type FaultRule,
-  type Simulator,
-  startSimulator,
-} from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { FAULT_KINDS, type FaultKind, type FaultRule } from "../../src/simulator/index.js";
 import { runCaptured } from "../helpers/cli.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 /**
  * Every fault the simulator can inject, against `wait`: one by one and mixed, on DescribeMigrationCheckJob
@@ -14,14 +9,10 @@ import { runCaptured } from "../helpers/cli.js";
  * that nothing secret is printed. The README's fault table is this file in prose.
  */
 const JOB = "dts-1ewjspuw";
-const simulators: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
-});
+const simulator = simulatorsClosedAfterEach({ stepMs: 10, rate: 1000 });
 
 async function run(scenario: "pass" | "not-pass" | "stuck", faults: FaultRule[], ...extra: string[]) {
-  const sim = await startSimulator({ stepMs: 10, rate: 1000, jobs: { [JOB]: scenario }, faults });
-  simulators.push(sim);
+  const sim = await simulator({ jobs: { [JOB]: scenario }, faults });
   const result = await runCaptured([
     "wait",
     JOB,

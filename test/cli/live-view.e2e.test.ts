@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, EMPTY_HOME } from "../helpers/cli.js";
 import { CLI } from "../helpers/process.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 /*
  * The bundle's live view on a real terminal: tmux is the terminal (a real emulator, with its
@@ -13,10 +13,11 @@ import { CLI } from "../helpers/process.js";
  */
 
 const JOBS = ["dts-aaaaaaaa", "dts-bbbbbbbb", "dts-cccccccc"];
-const simulators: Simulator[] = [];
+// Registered first, so that it closes the simulators after the hook below ended the terminals.
+const simulator = simulatorsClosedAfterEach({ scenario: "pass", stepMs: 40 });
 const sockets: string[] = [];
 
-afterEach(async () => {
+afterEach(() => {
   for (const socket of sockets.splice(0)) {
     try {
       execFileSync("tmux", ["-L", socket, "kill-server"], { stdio: "ignore" });
@@ -24,7 +25,6 @@ afterEach(async () => {
       // Already gone.
     }
   }
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
 });
 
 function tmux(socket: string, ...args: string[]): string {
@@ -33,25 +33,13 @@ function tmux(socket: string, ...args: string[]): string {
 
 /** Runs `wait` for the three jobs in a tmux window of `columns`; the screen and scrollback once it ended. */
 async function screenAfterWait(columns: number): Promise<string[]> {
-  const simulator = await startSimulator({ scenario: "pass", stepMs: 40 });
-  simulators.push(simulator);
+  const sim = await simulator();
   const socket = `dts-gate-test-${randomBytes(6).toString("hex")}`;
   sockets.push(socket);
   const env = Object.entries({ ...DEMO_ENV, HOME: EMPTY_HOME, NO_COLOR: "1" }).map(
     ([name, value]) => `${name}=${value}`,
   );
-  const command = [
-    "env",
-    ...env,
-    process.execPath,
-    CLI,
-    "wait",
-    ...JOBS,
-    "--endpoint",
-    simulator.url,
-    "--interval",
-    "0.05",
-  ];
+  const command = ["env", ...env, process.execPath, CLI, "wait", ...JOBS, "--endpoint", sim.url, "--interval", "0.05"];
   const shell = `${command.map((word) => `'${word}'`).join(" ")}; echo "exit $?"; sleep 600`;
   tmux(socket, "new-session", "-d", "-x", String(columns), "-y", "50", "-s", "gate", shell);
   // Waits for the run to end, however long the machine takes: no time threshold.

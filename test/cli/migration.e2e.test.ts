@@ -1,17 +1,17 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, expectNothingSecret } from "../helpers/cli.js";
 import { CLI, describeRun, runCliProcess } from "../helpers/process.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 /* The migration and the cut-over through the bundle built from the sources, as real processes. */
 
 const JOB = "dts-1ewjspuw";
 const children: ChildProcess[] = [];
-const simulators: Simulator[] = [];
-afterEach(async () => {
+// Registered first, so that it closes the simulators after the hook below killed the children.
+const simulator = simulatorsClosedAfterEach();
+afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
 });
 
 function start(args: string[]) {
@@ -54,13 +54,12 @@ describe("the bundled CLI takes a migration to its cut-over", () => {
   }, 60_000);
 
   it("SIGTERM to the process while CompleteMigrateJob is in flight: exit 143, CompleteOutcomeUnknown", async () => {
-    const sim = await startSimulator({
+    const sim = await simulator({
       stepMs: 10,
       migrateMs: 200,
       jobs: { [JOB]: "migrate" },
       faults: [{ kind: "stall", action: "CompleteMigrateJob" }],
     });
-    simulators.push(sim);
     const args = ["wait", JOB, "--endpoint", sim.url, "--interval", "0.1", "--settle", "0.2s"];
     const run = start([...args, "--start", "--complete", "--request-timeout", "60", "--output", "json"]);
     // Signalled once the stalled CompleteMigrateJob has reached the simulator.

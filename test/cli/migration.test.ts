@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { Simulator } from "../../src/simulator/index.js";
 import { runCaptured } from "../helpers/cli.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 /*
  * The migration and the cut-over end to end: the command line in this process against the
@@ -9,20 +10,11 @@ import { runCaptured } from "../helpers/cli.js";
 
 const JOB = "dts-1ewjspuw";
 const OTHER = "dts-abcdefgh";
-const simulators: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
-});
-
 /**
  * Only the order of the states matters here: a 300 ms migration (100 ms a step) and a 0.1 s settle
  * go through the same ones as real minutes, polled every 50 ms.
  */
-async function simulator(options: SimulatorOptions): Promise<Simulator> {
-  const started = await startSimulator({ stepMs: 10, migrateMs: 300, ...options });
-  simulators.push(started);
-  return started;
-}
+const simulator = simulatorsClosedAfterEach({ stepMs: 10, migrateMs: 300 });
 
 const ARGS = ["--interval", "0.05", "--request-timeout", "2", "--settle", "0.1s"];
 const wait = (sim: Simulator, ids: string[], ...extra: string[]) =>

@@ -1,18 +1,19 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
+import type { Simulator } from "../../src/simulator/index.js";
 import { DEMO_ENV, expectNothingSecret, jobIds } from "../helpers/cli.js";
 import { CLI, runCliProcess, waitFor } from "../helpers/process.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 // These run the bundle built from the sources, as a user on a fresh clone runs the committed one.
 const children: ChildProcess[] = [];
 /** Far above what a loaded machine adds to an exit, far below what a broken mechanism would cost. */
 const LOADED_MACHINE_MS = 5_000;
-const simulators: Simulator[] = [];
+// Registered first, so that it closes the simulators after the hook below killed the children.
+const simulator = simulatorsClosedAfterEach({ stepMs: 10 });
 
-afterEach(async () => {
+afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
 });
 
 function start(args: string[], env: Record<string, string> = DEMO_ENV) {
@@ -83,8 +84,7 @@ describe("the bundled CLI as a process", () => {
   ] as const)("wait on %s exits %i during a request that never ends, with what is known", async (signal, code) => {
     // The fourth poll is never answered and may take a minute: only a signal that cuts the
     // request in flight ends the run in time. How soon is a figure of `npm run bench`.
-    const sim = await startSimulator({ scenario: "stuck", stepMs: 10, faults: [{ kind: "stall", after: 3 }] });
-    simulators.push(sim);
+    const sim = await simulator({ scenario: "stuck", faults: [{ kind: "stall", after: 3 }] });
     const { child, finished } = start([
       "wait",
       "dts-1ewjspuw",
@@ -110,11 +110,8 @@ describe("the bundled CLI as a process", () => {
     // At 20 requests a second the first round of 1,000 polls alone takes 50 s: a run that ends in
     // a few seconds did not wait for the queue, and its report names every job. The two runs go at
     // once, each against a simulator of its own.
-    const [timed, signalled] = await Promise.all(
-      [0, 1].map(() => startSimulator({ scenario: "stuck", stepMs: 10, rate: 1_000 })),
-    );
+    const [timed, signalled] = await Promise.all([0, 1].map(() => simulator({ scenario: "stuck", rate: 1_000 })));
     if (!timed || !signalled) throw new Error("no simulator");
-    simulators.push(timed, signalled);
     const ids = jobIds(1_000, "q");
     const args = (sim: Simulator) => ["wait", ...ids, "--endpoint", sim.url, "--interval", "1", "--output", "json"];
     const deadline = start([...args(timed), "--timeout", "1"]).finished;
@@ -135,8 +132,7 @@ describe("the bundled CLI as a process", () => {
   }, 60_000);
 
   it("exits as soon as the verdict is known: no timer or socket keeps it alive", async () => {
-    const sim = await startSimulator({ scenario: "pass", stepMs: 10, faults: [{ kind: "stall", after: 2 }] });
-    simulators.push(sim);
+    const sim = await simulator({ scenario: "pass", faults: [{ kind: "stall", after: 2 }] });
     const run = start([
       "wait",
       "dts-1ewjspuw",

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { Simulator } from "../../src/simulator/index.js";
 import { runCaptured } from "../helpers/cli.js";
+import { simulatorsClosedAfterEach } from "../helpers/simulators.js";
 
 const JOB = "dts-1ewjspuw";
 const OTHER = "dts-abcdefgh";
-const simulators: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
-});
-
-async function simulator(options: SimulatorOptions): Promise<Simulator> {
-  const started = await startSimulator({ stepMs: 10, ...options });
-  simulators.push(started);
-  return started;
-}
+const simulator = simulatorsClosedAfterEach({ stepMs: 10 });
 
 const wait = (sim: Simulator, ids: string[], ...extra: string[]) =>
   runCaptured(["wait", ...ids, "--endpoint", sim.url, "--interval", "0.05", "--request-timeout", "0.5", ...extra]);
